@@ -1,0 +1,23 @@
+export const ROLES = ['customer', 'agent', 'manager'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'tickets.create',
+  'tickets.read.all',
+  'tickets.reply',
+  'tickets.note',
+  'tickets.assign',
+  'tickets.reassign',
+  'tickets.status',
+  'tickets.priority',
+  'escalation.manage',
+  'reports.read',
+  'users.manage',
+  'roles.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const isPermission = (value: string): value is Permission => (PERMISSIONS as readonly string[]).includes(value);
+
+/** Permissions a manager always keeps, so nobody can lock the desk out of its own administration. */
+export const MANAGER_LOCKED_PERMISSIONS: readonly Permission[] = ['users.manage', 'roles.manage'];

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string | undefined;
+  password: string | undefined;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  jwtSecret: Uint8Array;
+  bootstrapManager: { email: string; password: string } | undefined;
+  smtp: SmtpConfig | undefined;
+  mailFrom: string;
+  publicUrl: string;
+  escalationIntervalMs: number;
+  production: boolean;
+  /** Attempts per window for login, register and password-forgot, per IP and per email. */
+  authRateLimit: { max: number; windowMs: number };
+  /** Open SSE connections one user may hold at once. */
+  maxStreamsPerUser: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+/** Secrets generated on first start are kept in DATA_DIR so tokens survive restarts. */
+function jwtSecret(env: Env, dataDir: string, production: boolean): Uint8Array {
+  const raw = env.JWT_SECRET;
+  if (raw !== undefined && raw !== '') {
+    if (raw.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+    return new TextEncoder().encode(raw);
+  }
+  if (production) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+  const file = path.join(dataDir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  }
+  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+function bootstrapManager(env: Env): Config['bootstrapManager'] {
+  const email = env.BOOTSTRAP_MANAGER_EMAIL;
+  const password = env.BOOTSTRAP_MANAGER_PASSWORD;
+  if (!email && !password) return undefined;
+  if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new ConfigError('BOOTSTRAP_MANAGER_EMAIL must be an email address');
+  if (!password || password.length < 8) throw new ConfigError('BOOTSTRAP_MANAGER_PASSWORD must be at least 8 characters');
+  return { email, password };
+}
+
+function smtp(env: Env): SmtpConfig | undefined {
+  const host = env.SMTP_HOST;
+  if (!host) return undefined;
+  const secure = boolean(env, 'SMTP_SECURE', false);
+  return {
+    host,
+    port: integer(env, 'SMTP_PORT', secure ? 465 : 587, 1, 65535),
+    secure,
+    user: env.USER_ACCESS_KEY || undefined,
+    password: env.USER_PASSWORD || undefined,
+  };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const dataDir = path.resolve(env.DATA_DIR || './data');
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`).replace(/\/+$/, '');
+  return {
+    port,
+    host,
+    databaseUrl,
+    dataDir,
+    jwtSecret: jwtSecret(env, dataDir, production),
+    bootstrapManager: bootstrapManager(env),
+    smtp: smtp(env),
+    mailFrom: env.MAIL_FROM || 'Helpline <no-reply@localhost>',
+    publicUrl,
+    escalationIntervalMs: integer(env, 'ESCALATION_INTERVAL_MS', 60_000, 100, 86_400_000),
+    production,
+    authRateLimit: {
+      max: integer(env, 'AUTH_RATE_LIMIT_MAX', 10, 1, 1_000_000),
+      windowMs: integer(env, 'AUTH_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+    },
+    maxStreamsPerUser: integer(env, 'MAX_STREAMS_PER_USER', 10, 1, 10_000),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

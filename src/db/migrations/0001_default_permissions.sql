@@ -1,0 +1,22 @@
+-- The defaults of API.md; managers edit them later through PUT /api/roles/:role.
+INSERT INTO role_permissions (role, permission) VALUES
+  ('customer', 'tickets.create'),
+  ('customer', 'tickets.reply'),
+  ('agent', 'tickets.create'),
+  ('agent', 'tickets.read.all'),
+  ('agent', 'tickets.reply'),
+  ('agent', 'tickets.note'),
+  ('agent', 'tickets.assign'),
+  ('agent', 'tickets.status'),
+  ('manager', 'tickets.create'),
+  ('manager', 'tickets.read.all'),
+  ('manager', 'tickets.reply'),
+  ('manager', 'tickets.note'),
+  ('manager', 'tickets.assign'),
+  ('manager', 'tickets.reassign'),
+  ('manager', 'tickets.status'),
+  ('manager', 'tickets.priority'),
+  ('manager', 'escalation.manage'),
+  ('manager', 'reports.read'),
+  ('manager', 'users.manage'),
+  ('manager', 'roles.manage');

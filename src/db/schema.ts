@@ -1,0 +1,5 @@
+export * from '../users/users.schema.js';
+export * from '../auth/auth.schema.js';
+export * from '../audit/audit.schema.js';
+export * from '../mail/mail.schema.js';
+export * from '../tickets/tickets.schema.js';

@@ -1,0 +1,32 @@
+/**
+ * Errors the domain raises. Each kind maps to one HTTP status in the error
+ * handler, so services never speak HTTP and every route answers alike.
+ */
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'precondition_failed'
+  | 'rate_limited';
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const invalid = (code: string, message: string) => new DomainError('invalid', code, message);
+export const unauthenticated = (message = 'Authentication required') =>
+  new DomainError('unauthenticated', 'unauthenticated', message);
+export const forbidden = (message = 'You are not allowed to do this') => new DomainError('forbidden', 'forbidden', message);
+export const notFound = (code: string, message: string) => new DomainError('not_found', code, message);
+export const conflict = (code: string, message: string) => new DomainError('conflict', code, message);
+export const preconditionFailed = (message = 'The resource changed since you read it') =>
+  new DomainError('precondition_failed', 'precondition_failed', message);

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { describe, inject } from 'vitest';
+import { openPglite, openPostgres, type Database } from '../db/database.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** Set by global-setup: a migrated PostgreSQL database every test database is copied from. */
+const templateName = (): string | undefined => inject('postgresTemplate');
+const serverUrl = (): string | undefined => process.env.TEST_DATABASE_URL;
+
+export const postgresAvailable = (): boolean => Boolean(serverUrl() && templateName());
+
+let pgliteImage: Promise<Blob> | undefined;
+
+/** The migrated image global-setup wrote; loading it is much faster than migrating. */
+function migratedPgliteImage(): Promise<Blob> {
+  pgliteImage ??= readFile(inject('pgliteImage')).then((bytes) => new Blob([bytes]));
+  return pgliteImage;
+}
+
+export interface TestDatabase extends Database {
+  /** A connection string for other processes, on PostgreSQL only. */
+  url: string | undefined;
+}
+
+function withDatabaseName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const database = await openPglite(new PGlite({ loadDataDir: await migratedPgliteImage() }));
+    return { ...database, url: undefined };
+  }
+  const admin = serverUrl();
+  const template = templateName();
+  if (!admin || !template) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `helpline_test_${randomBytes(6).toString('hex')}`;
+  const adminClient = new pg.Client({ connectionString: admin });
+  await adminClient.connect();
+  await adminClient.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await adminClient.end();
+  const url = withDatabaseName(admin, name);
+  const database = await openPostgres(url);
+  return {
+    ...database,
+    url,
+    close: async () => {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: admin });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
+
+/**
+ * Runs a suite on PGlite, and again on the PostgreSQL server when TEST_DATABASE_URL
+ * is set; without it the server run is listed as skipped, not silently dropped.
+ */
+export function describeEachDatabase(name: string, suite: (kind: DatabaseKind) => void): void {
+  describe(`${name} [pglite]`, () => suite('pglite'));
+  if (postgresAvailable()) describe(`${name} [postgres]`, () => suite('postgres'));
+  else describe.skip(`${name} [postgres] (skipped: TEST_DATABASE_URL not set)`, () => suite('postgres'));
+}

@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { tsvector } from '../db/types.js';
+import { users } from '../users/users.schema.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    number: integer('number').notNull().unique().generatedAlwaysAsIdentity(),
+    subject: text('subject').notNull(),
+    description: text('description').notNull(),
+    status: text('status', {
+      enum: ['open', 'in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed'],
+    })
+      .notNull()
+      .default('open'),
+    priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] }).notNull().default('normal'),
+    requesterId: uuid('requester_id').notNull().references(() => users.id),
+    assigneeId: uuid('assignee_id').references(() => users.id),
+    /** Bumped by every change; the ETag of the ticket. */
+    version: integer('version').notNull().default(1),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    firstResponseAt: ts('first_response_at'),
+    resolvedAt: ts('resolved_at'),
+    closedAt: ts('closed_at'),
+    firstResponseDueAt: ts('first_response_due_at'),
+    resolutionDueAt: ts('resolution_due_at'),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', subject || ' ' || description)`),
+  },
+  (t) => [
+    check(
+      'tickets_status_check',
+      sql`${t.status} in ('open', 'in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed')`,
+    ),
+    check('tickets_priority_check', sql`${t.priority} in ('low', 'normal', 'high', 'urgent')`),
+    // The queue is read newest first (number desc); each filter gets an index ending in number.
+    index('tickets_status_number_idx').on(t.status, t.number),
+    index('tickets_assignee_number_idx').on(t.assigneeId, t.number),
+    index('tickets_requester_number_idx').on(t.requesterId, t.number),
+    index('tickets_priority_number_idx').on(t.priority, t.number),
+    index('tickets_unassigned_number_idx').on(t.status, t.number).where(sql`${t.assigneeId} is null`),
+    index('tickets_search_idx').using('gin', t.search),
+  ],
+);
+
+export const ticketMessages = pgTable(
+  'ticket_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id').notNull().references(() => tickets.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').notNull().references(() => users.id),
+    body: text('body').notNull(),
+    internal: boolean('internal').notNull().default(false),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    search: tsvector('search').notNull().generatedAlwaysAs(sql`to_tsvector('english', body)`),
+  },
+  (t) => [
+    index('ticket_messages_ticket_idx').on(t.ticketId, t.createdAt),
+    // Only public messages are searchable: an internal note must never produce a hit.
+    index('ticket_messages_public_search_idx').using('gin', t.search).where(sql`not ${t.internal}`),
+  ],
+);
+
+/**
+ * Append-only history. The id is global and increasing, so it doubles as the
+ * Server-Sent Events id a client resumes from.
+ */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: uuid('ticket_id').notNull().references(() => tickets.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id').references(() => users.id),
+    type: text('type').notNull(),
+    /** True for events about internal notes: only `tickets.note` holders see them. */
+    internal: boolean('internal').notNull().default(false),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.id), index('ticket_events_created_idx').on(t.createdAt)],
+);
