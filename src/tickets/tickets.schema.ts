@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -64,6 +65,8 @@ export const ticketMessages = pgTable(
   'ticket_messages',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** Insertion order: messages written in the same millisecond still read back in the order they were posted. */
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     ticketId: uuid('ticket_id').notNull().references(() => tickets.id, { onDelete: 'cascade' }),
     authorId: uuid('author_id').notNull().references(() => users.id),
     body: text('body').notNull(),
@@ -72,7 +75,7 @@ export const ticketMessages = pgTable(
     search: tsvector('search').notNull().generatedAlwaysAs(sql`to_tsvector('english', body)`),
   },
   (t) => [
-    index('ticket_messages_ticket_idx').on(t.ticketId, t.createdAt),
+    index('ticket_messages_ticket_seq_idx').on(t.ticketId, t.seq),
     // Only public messages are searchable: an internal note must never produce a hit.
     index('ticket_messages_public_search_idx').using('gin', t.search).where(sql`not ${t.internal}`),
   ],
