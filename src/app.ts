@@ -4,11 +4,16 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { auditRoutes } from './audit/audit.routes.js';
 import { authentication } from './auth/authenticate.js';
+import { authRoutes } from './auth/auth.routes.js';
 import type { AppContext } from './context.js';
 import { installErrorHandlers } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
+import { mailRoutes } from './mail/mail.routes.js';
 import { ErrorResponse } from './http/schemas.js';
+import { ticketRoutes } from './tickets/tickets.routes.js';
+import { usersRoutes } from './users/users.routes.js';
 
 export interface BuildOptions {
   logger?: boolean | { level: string };
@@ -45,6 +50,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.register(healthRoutes, { ctx });
+  await app.register(mailRoutes, { prefix: '/api', ctx });
+  await app.register(authRoutes, { prefix: '/api', ctx });
+  await app.register(usersRoutes, { prefix: '/api', ctx });
+  await app.register(auditRoutes, { prefix: '/api', ctx });
+
+  await app.register(ticketRoutes, { prefix: '/api', ctx });
 
   return app;
 }

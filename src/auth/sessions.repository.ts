@@ -63,12 +63,13 @@ export async function rotateRefreshToken(db: Db, token: string, now: Date): Prom
   return outcome.session;
 }
 
-/** Ends the session a refresh token belongs to; unknown tokens are ignored. */
-export async function revokeSessionOfRefreshToken(db: Db, token: string, now: Date): Promise<void> {
+/** Ends the user's session a refresh token belongs to; unknown or foreign tokens are ignored. */
+export async function revokeSessionOfRefreshToken(db: Db, userId: string, token: string, now: Date): Promise<void> {
   const [row] = await db
     .select({ sessionId: refreshTokens.sessionId })
     .from(refreshTokens)
-    .where(eq(refreshTokens.tokenHash, hashSecretToken(token)));
+    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+    .where(and(eq(refreshTokens.tokenHash, hashSecretToken(token)), eq(sessions.userId, userId)));
   if (row) await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, row.sessionId), isNull(sessions.revokedAt)));
 }
 

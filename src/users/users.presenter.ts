@@ -2,12 +2,14 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Timestamp } from '../http/schemas.js';
 import type { UserRow } from './users.repository.js';
 
+export const RoleSchema = Type.Union([Type.Literal('customer'), Type.Literal('agent'), Type.Literal('manager')]);
+
 export const UserSchema = Type.Object(
   {
     id: Type.String(),
     email: Type.String(),
     name: Type.String(),
-    role: Type.Union([Type.Literal('customer'), Type.Literal('agent'), Type.Literal('manager')]),
+    role: RoleSchema,
     active: Type.Boolean(),
     createdAt: Timestamp,
   },

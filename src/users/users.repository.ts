@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Role } from '../authz/permissions.js';
 import type { Db } from '../db/database.js';
 import { conflict } from '../http/errors.js';
@@ -32,5 +32,65 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRow | 
 
 export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export interface UserListFilter {
+  role: Role | undefined;
+  q: string | undefined;
+  after: { createdAt: string; id: string } | undefined;
+  limit: number;
+}
+
+/** Newest first, keyset on (created_at, id); one row more than asked tells whether a next page exists. */
+export async function listUsers(db: Db, filter: UserListFilter): Promise<UserRow[]> {
+  const pattern = filter.q ? `%${escapeLike(filter.q.toLowerCase())}%` : undefined;
+  return db
+    .select()
+    .from(users)
+    .where(
+      and(
+        filter.role ? eq(users.role, filter.role) : undefined,
+        pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined,
+        filter.after
+          ? sql`(${users.createdAt}, ${users.id}) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(users.createdAt), desc(users.id))
+    .limit(filter.limit + 1);
+}
+
+export async function listAssignable(db: Db): Promise<Pick<UserRow, 'id' | 'name' | 'role'>[]> {
+  return db
+    .select({ id: users.id, name: users.name, role: users.role })
+    .from(users)
+    .where(and(eq(users.active, true), inArray(users.role, ['agent', 'manager'])))
+    .orderBy(users.name);
+}
+
+/** Locks every active manager row, so two concurrent demotions cannot both pass the last-manager check. */
+export async function lockActiveManagers(db: Db): Promise<string[]> {
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, 'manager'), eq(users.active, true)))
+    .for('update');
+  return rows.map((row) => row.id);
+}
+
+export async function updateUserRow(
+  db: Db,
+  id: string,
+  changes: Partial<Pick<UserRow, 'name' | 'role' | 'active' | 'passwordHash'>>,
+  now: Date,
+): Promise<UserRow | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ ...changes, updatedAt: now })
+    .where(eq(users.id, id))
+    .returning();
   return row;
 }

@@ -1,0 +1,92 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../context.js';
+import { Email, errorResponses, Password, PersonName } from '../http/schemas.js';
+import { UserSchema } from '../users/users.presenter.js';
+import { actorOf } from './authenticate.js';
+import * as auth from './auth.service.js';
+import { authRateLimits } from './rate-limits.js';
+
+const AuthResponse = Type.Object(
+  { accessToken: Type.String(), refreshToken: Type.String(), expiresIn: Type.Integer(), user: UserSchema },
+  { additionalProperties: false },
+);
+const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+const tags = ['auth'];
+
+export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post(
+    '/auth/register',
+    {
+      config: { public: true },
+      preHandler: authRateLimits(app, ctx.config, 'register'),
+      schema: {
+        tags,
+        summary: 'Create a customer account',
+        security: [],
+        body: Type.Object({ email: Email, name: PersonName, password: Password }, { additionalProperties: false }),
+        response: { 201: AuthResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await auth.register(ctx, request.body)),
+  );
+
+  app.post(
+    '/auth/login',
+    {
+      config: { public: true },
+      preHandler: authRateLimits(app, ctx.config, 'login'),
+      schema: {
+        tags,
+        summary: 'Log in with email and password',
+        security: [],
+        body: Type.Object({ email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: AuthResponse, ...errorResponses },
+      },
+    },
+    async (request) => auth.login(ctx, request.body),
+  );
+
+  app.post(
+    '/auth/refresh',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Trade a refresh token for new tokens (the old one is spent)',
+        security: [],
+        body: RefreshBody,
+        response: { 200: AuthResponse, ...errorResponses },
+      },
+    },
+    async (request) => auth.refresh(ctx, request.body.refreshToken),
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      schema: { tags, summary: 'End the session of a refresh token', body: RefreshBody, response: { 204: Type.Null(), ...errorResponses } },
+    },
+    async (request, reply) => {
+      await auth.logout(ctx, actorOf(request), request.body.refreshToken);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    {
+      schema: {
+        tags,
+        summary: 'The caller and their current permissions',
+        response: {
+          200: Type.Composite([UserSchema, Type.Object({ permissions: Type.Array(Type.String()) })], {
+            additionalProperties: false,
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => auth.me(ctx, actorOf(request)),
+  );
+};

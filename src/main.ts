@@ -1,0 +1,51 @@
+import 'dotenv/config';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import type { AppContext } from './context.js';
+import { openDatabase } from './db/database.js';
+import { ensureFirstManager } from './users/bootstrap.js';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const database = await openDatabase(config);
+  await database.migrate();
+  const ctx: AppContext = { config, database, now: () => new Date() };
+
+  const manager = await ensureFirstManager(ctx);
+  if (manager?.generatedPassword) {
+    console.log(`First manager created: ${manager.email} / ${manager.generatedPassword} (shown once; change it after logging in)`);
+  } else if (manager) {
+    console.log(`First manager created: ${manager.email}`);
+  }
+
+  const app = await buildApp(ctx, { logger: { level: config.logLevel } });
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`Helpline listening on http://${config.host}:${config.port} (${database.driver === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server'})`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    // Stop accepting, let in-flight requests finish, then close the database cleanly.
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+await main();

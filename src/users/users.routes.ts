@@ -1,0 +1,110 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { actorOf } from '../auth/authenticate.js';
+import { PERMISSIONS } from '../authz/permissions.js';
+import type { AppContext } from '../context.js';
+import { Email, errorResponses, IdParams, ListQuery, listOf, Password, PersonName } from '../http/schemas.js';
+import { RoleSchema, UserSchema } from './users.presenter.js';
+import { listRoles, setRolePermissions } from './roles.service.js';
+import { assignableUsers, createUserFor, getUserFor, listUsersFor, updateUserFor } from './users.service.js';
+
+const RolePermissions = Type.Object(
+  { role: RoleSchema, permissions: Type.Array(Type.String()) },
+  { additionalProperties: false },
+);
+const tags = ['users'];
+
+export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary: 'List users, newest first (managers)',
+        querystring: Type.Object(
+          { role: Type.Optional(RoleSchema), q: Type.Optional(Type.String({ maxLength: 200 })), ...ListQuery },
+          { additionalProperties: false },
+        ),
+        response: { 200: listOf(UserSchema), ...errorResponses },
+      },
+    },
+    async (request) => listUsersFor(ctx, actorOf(request), request.query),
+  );
+
+  app.post(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary: 'Create a user of any role (managers)',
+        body: Type.Object({ email: Email, name: PersonName, role: RoleSchema, password: Password }, { additionalProperties: false }),
+        response: { 201: UserSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createUserFor(ctx, actorOf(request), request.body)),
+  );
+
+  app.get(
+    '/users/assignable',
+    {
+      schema: {
+        tags,
+        summary: 'Active agents and managers a ticket can be assigned to',
+        response: {
+          200: Type.Object(
+            { items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), role: RoleSchema }, { additionalProperties: false })) },
+            { additionalProperties: false },
+          ),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => assignableUsers(ctx, actorOf(request)),
+  );
+
+  app.get(
+    '/users/:id',
+    { schema: { tags, summary: 'One user (managers; anyone for themselves)', params: IdParams, response: { 200: UserSchema, ...errorResponses } } },
+    async (request) => getUserFor(ctx, actorOf(request), request.params.id),
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename, change role, activate or deactivate (managers)',
+        params: IdParams,
+        body: Type.Object(
+          { name: Type.Optional(PersonName), role: Type.Optional(RoleSchema), active: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: UserSchema, ...errorResponses },
+      },
+    },
+    async (request) => updateUserFor(ctx, actorOf(request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/roles',
+    { schema: { tags, summary: 'Each role and its permissions', response: { 200: Type.Array(RolePermissions), ...errorResponses } } },
+    async (request) => listRoles(ctx, actorOf(request)),
+  );
+
+  app.put(
+    '/roles/:role',
+    {
+      schema: {
+        tags,
+        summary: `Replace a role's permissions (any of: ${PERMISSIONS.join(', ')})`,
+        params: Type.Object({ role: RoleSchema }, { additionalProperties: false }),
+        body: Type.Object(
+          { permissions: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: RolePermissions, ...errorResponses },
+      },
+    },
+    async (request) => setRolePermissions(ctx, actorOf(request), request.params.role, request.body.permissions),
+  );
+};

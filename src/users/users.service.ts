@@ -1,0 +1,110 @@
+import { recordAudit } from '../audit/audit.repository.js';
+import { hashPassword } from '../auth/passwords.js';
+import { revokeAllSessions } from '../auth/sessions.repository.js';
+import type { Actor } from '../authz/actor.js';
+import { authorize, can } from '../authz/authorize.js';
+import type { Role } from '../authz/permissions.js';
+import type { AppContext } from '../context.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { conflict, forbidden, notFound } from '../http/errors.js';
+import { presentUser, type UserDto } from './users.presenter.js';
+import {
+  findUserById,
+  insertUser,
+  listAssignable,
+  listUsers,
+  lockActiveManagers,
+  updateUserRow,
+} from './users.repository.js';
+
+const userNotFound = () => notFound('user_not_found', 'No such user');
+
+const isUserCursor = (value: unknown): value is { createdAt: string; id: string } => {
+  const v = value as { createdAt?: unknown; id?: unknown } | null;
+  return (
+    typeof v?.createdAt === 'string' &&
+    !Number.isNaN(Date.parse(v.createdAt)) &&
+    typeof v.id === 'string' &&
+    /^[0-9a-f-]{36}$/i.test(v.id)
+  );
+};
+
+export async function listUsersFor(
+  ctx: AppContext,
+  actor: Actor,
+  query: { role?: Role; q?: string; limit?: number; cursor?: string },
+): Promise<{ items: UserDto[]; nextCursor: string | null }> {
+  authorize(actor, 'users.manage');
+  const limit = query.limit ?? 25;
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isUserCursor);
+  const rows = await listUsers(ctx.database.db, { role: query.role, q: query.q, after, limit });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(presentUser),
+    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+  };
+}
+
+export async function createUserFor(
+  ctx: AppContext,
+  actor: Actor,
+  input: { email: string; name: string; role: Role; password: string },
+): Promise<UserDto> {
+  authorize(actor, 'users.manage');
+  const passwordHash = await hashPassword(input.password);
+  return ctx.database.db.transaction(async (tx) => {
+    const user = await insertUser(tx, { email: input.email, name: input.name.trim(), role: input.role, passwordHash });
+    await recordAudit(
+      tx,
+      { actorId: actor.id, action: 'user.created', targetType: 'user', targetId: user.id, details: { email: user.email, role: user.role } },
+      ctx.now(),
+    );
+    return presentUser(user);
+  });
+}
+
+/** Managers read anyone; everyone else only themselves, and others' ids look missing. */
+export async function getUserFor(ctx: AppContext, actor: Actor, id: string): Promise<UserDto> {
+  if (id !== actor.id && !can(actor, 'users.manage')) throw userNotFound();
+  const user = await findUserById(ctx.database.db, id);
+  if (!user) throw userNotFound();
+  return presentUser(user);
+}
+
+export async function assignableUsers(ctx: AppContext, actor: Actor) {
+  if (!can(actor, 'tickets.assign') && !can(actor, 'tickets.reassign')) throw forbidden('Missing permission tickets.assign');
+  return { items: await listAssignable(ctx.database.db) };
+}
+
+export async function updateUserFor(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  changes: { name?: string; role?: Role; active?: boolean },
+): Promise<UserDto> {
+  authorize(actor, 'users.manage');
+  const now = ctx.now();
+  return ctx.database.db.transaction(async (tx) => {
+    const activeManagers = await lockActiveManagers(tx);
+    const before = await findUserById(tx, id);
+    if (!before) throw userNotFound();
+    const losesManager =
+      before.role === 'manager' && before.active && ((changes.role && changes.role !== 'manager') || changes.active === false);
+    if (losesManager && activeManagers.length <= 1) {
+      throw conflict('last_manager', 'The last active manager cannot be demoted or deactivated');
+    }
+    const after = await updateUserRow(tx, id, { ...changes, ...(changes.name ? { name: changes.name.trim() } : {}) }, now);
+    if (!after) throw userNotFound();
+    if (changes.active === false) await revokeAllSessions(tx, id, now);
+    const diff = Object.fromEntries(
+      (['name', 'role', 'active'] as const)
+        .filter((field) => changes[field] !== undefined && before[field] !== after[field])
+        .map((field) => [field, { from: before[field], to: after[field] }]),
+    );
+    if (Object.keys(diff).length > 0) {
+      await recordAudit(tx, { actorId: actor.id, action: 'user.updated', targetType: 'user', targetId: id, details: diff }, now);
+    }
+    return presentUser(after);
+  });
+}
