@@ -1,0 +1,57 @@
+import { and, asc, eq, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
+import { users } from '../users/users.schema.js';
+import { isInternalEvent, type TicketEvent } from './ticket-events.js';
+import { ticketEvents } from './tickets.schema.js';
+
+export interface AppendTicketEvent {
+  ticketId: string;
+  /** Null for the system (escalation rules, SLA checks). */
+  actorId: string | null;
+  at: Date;
+  event: TicketEvent;
+}
+
+/**
+ * The one way a ticket's history is written. Call it inside the transaction of the change
+ * it records, so history and change commit or roll back together; the live stream hooks
+ * in here too.
+ */
+export async function appendTicketEvent(tx: Db, { ticketId, actorId, at, event }: AppendTicketEvent): Promise<number> {
+  const [row] = await tx
+    .insert(ticketEvents)
+    .values({ ticketId, actorId, type: event.type, data: event.data, internal: isInternalEvent(event), createdAt: at })
+    .returning({ id: ticketEvents.id });
+  if (!row) throw new Error('ticket event insert returned nothing');
+  return row.id;
+}
+
+export interface TicketEventRow {
+  id: number;
+  ticketId: string;
+  type: string;
+  internal: boolean;
+  data: Record<string, unknown>;
+  createdAt: Date;
+  actorId: string | null;
+  actorName: string | null;
+}
+
+/** A ticket's history, oldest first, narrowed by the caller's visibility filter. */
+export async function listTicketEvents(db: Db, ticketId: string, visibility: SQL | undefined): Promise<TicketEventRow[]> {
+  return db
+    .select({
+      id: ticketEvents.id,
+      ticketId: ticketEvents.ticketId,
+      type: ticketEvents.type,
+      internal: ticketEvents.internal,
+      data: ticketEvents.data,
+      createdAt: ticketEvents.createdAt,
+      actorId: ticketEvents.actorId,
+      actorName: users.name,
+    })
+    .from(ticketEvents)
+    .leftJoin(users, eq(users.id, ticketEvents.actorId))
+    .where(and(eq(ticketEvents.ticketId, ticketId), visibility))
+    .orderBy(asc(ticketEvents.id));
+}

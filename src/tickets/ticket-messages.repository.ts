@@ -1,0 +1,44 @@
+import { and, asc, eq, type SQL } from 'drizzle-orm';
+import type { Role } from '../authz/permissions.js';
+import type { Db } from '../db/database.js';
+import { users } from '../users/users.schema.js';
+import { ticketMessages } from './tickets.schema.js';
+
+export interface MessageRow {
+  id: string;
+  ticketId: string;
+  authorId: string;
+  body: string;
+  internal: boolean;
+  createdAt: Date;
+}
+
+export interface MessageView extends MessageRow {
+  authorName: string;
+  authorRole: Role;
+}
+
+const messageColumns = {
+  id: ticketMessages.id,
+  ticketId: ticketMessages.ticketId,
+  authorId: ticketMessages.authorId,
+  body: ticketMessages.body,
+  internal: ticketMessages.internal,
+  createdAt: ticketMessages.createdAt,
+};
+
+export async function insertMessage(tx: Db, message: Omit<MessageRow, 'id'>): Promise<MessageRow> {
+  const [row] = await tx.insert(ticketMessages).values(message).returning(messageColumns);
+  if (!row) throw new Error('message insert returned nothing');
+  return row;
+}
+
+/** A ticket's conversation in posting order, narrowed by the caller's visibility filter. */
+export async function listMessages(db: Db, ticketId: string, visibility: SQL | undefined): Promise<MessageView[]> {
+  return db
+    .select({ ...messageColumns, authorName: users.name, authorRole: users.role })
+    .from(ticketMessages)
+    .innerJoin(users, eq(users.id, ticketMessages.authorId))
+    .where(and(eq(ticketMessages.ticketId, ticketId), visibility))
+    .orderBy(asc(ticketMessages.seq));
+}

@@ -1,0 +1,75 @@
+import { isStaff, type Actor } from '../authz/actor.js';
+import { authorizeMessage, visibleEvents, visibleMessages, visibleTickets } from '../authz/ticket.policy.js';
+import type { AppContext } from '../context.js';
+import type { Db } from '../db/database.js';
+import { conflict } from '../http/errors.js';
+import { appendTicketEvent, listTicketEvents, type TicketEventRow } from './ticket-events.repository.js';
+import { insertMessage, listMessages, type MessageView } from './ticket-messages.repository.js';
+import { timestampsOnEntering } from './ticket-status.js';
+import { lockTicket, updateTicketIf, type TicketChanges, type TicketRow } from './tickets.repository.js';
+import { requireVisibleTicket, ticketNotFound } from './tickets.service.js';
+
+export interface PostMessageInput {
+  body: string;
+  internal?: boolean | undefined;
+}
+
+/**
+ * What a public message does to its ticket: the first staff reply is the first response;
+ * a customer answering a ticket that waits on them hands it back to the desk.
+ */
+async function applyPublicMessage(tx: Db, actor: Actor, ticket: TicketRow, now: Date): Promise<void> {
+  const changes: TicketChanges = {};
+  if (isStaff(actor) && ticket.firstResponseAt === null) changes.firstResponseAt = now;
+  const reopens = !isStaff(actor) && ticket.status === 'waiting_on_customer';
+  if (reopens) Object.assign(changes, { status: 'open', ...timestampsOnEntering('open', now) });
+  await updateTicketIf(tx, ticket.id, changes, now);
+  if (reopens) {
+    await appendTicketEvent(tx, {
+      ticketId: ticket.id,
+      actorId: actor.id,
+      at: now,
+      event: { type: 'ticket.status_changed', data: { from: ticket.status, to: 'open', reason: 'customer_reply' } },
+    });
+  }
+}
+
+/**
+ * Posts a public message or an internal note. A public message changes the ticket (its
+ * version, updatedAt, maybe status and firstResponseAt); an internal note leaves the
+ * ticket row alone, so not even a moved updatedAt tells a customer a note exists.
+ */
+export async function postMessage(ctx: AppContext, actor: Actor, ticketId: string, input: PostMessageInput): Promise<MessageView> {
+  const internal = input.internal ?? false;
+  const now = ctx.now();
+  return ctx.database.db.transaction(async (tx) => {
+    // Locked: the status and first-response decisions below read the row, then write it.
+    const ticket = await lockTicket(tx, ticketId, visibleTickets(actor));
+    if (!ticket) throw ticketNotFound();
+    authorizeMessage(actor, internal);
+    if (ticket.status === 'closed' && !internal) {
+      throw conflict('ticket_closed', 'A closed ticket takes no more replies; open a new ticket');
+    }
+    const message = await insertMessage(tx, { ticketId, authorId: actor.id, body: input.body, internal, createdAt: now });
+    await appendTicketEvent(tx, {
+      ticketId,
+      actorId: actor.id,
+      at: now,
+      event: { type: 'ticket.message', data: { messageId: message.id, internal, authorId: actor.id, authorRole: actor.role } },
+    });
+    if (!internal) await applyPublicMessage(tx, actor, ticket, now);
+    return { ...message, authorName: actor.name, authorRole: actor.role };
+  });
+}
+
+export async function listTicketMessages(ctx: AppContext, actor: Actor, ticketId: string): Promise<MessageView[]> {
+  const { db } = ctx.database;
+  await requireVisibleTicket(db, actor, ticketId);
+  return listMessages(db, ticketId, visibleMessages(actor));
+}
+
+export async function listTicketHistory(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketEventRow[]> {
+  const { db } = ctx.database;
+  await requireVisibleTicket(db, actor, ticketId);
+  return listTicketEvents(db, ticketId, visibleEvents(actor));
+}

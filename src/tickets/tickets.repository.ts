@@ -1,0 +1,174 @@
+import { and, desc, eq, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Db } from '../db/database.js';
+import { users } from '../users/users.schema.js';
+import type { TicketPriority, TicketStatus } from './ticket-status.js';
+import { ticketMessages, tickets } from './tickets.schema.js';
+
+/** A ticket row without its search document, which nobody reads back. */
+export type TicketRow = Omit<typeof tickets.$inferSelect, 'search'>;
+
+/** A ticket with the names the API shows beside requester and assignee ids. */
+export interface TicketView extends TicketRow {
+  requesterName: string;
+  assigneeName: string | null;
+}
+
+const ticketColumns = {
+  id: tickets.id,
+  number: tickets.number,
+  subject: tickets.subject,
+  description: tickets.description,
+  status: tickets.status,
+  priority: tickets.priority,
+  requesterId: tickets.requesterId,
+  assigneeId: tickets.assigneeId,
+  version: tickets.version,
+  createdAt: tickets.createdAt,
+  updatedAt: tickets.updatedAt,
+  firstResponseAt: tickets.firstResponseAt,
+  resolvedAt: tickets.resolvedAt,
+  closedAt: tickets.closedAt,
+  firstResponseDueAt: tickets.firstResponseDueAt,
+  resolutionDueAt: tickets.resolutionDueAt,
+};
+
+const requester = alias(users, 'requester');
+const assignee = alias(users, 'assignee');
+
+function selectTicketViews(db: Db) {
+  return db
+    .select({ ...ticketColumns, requesterName: requester.name, assigneeName: assignee.name })
+    .from(tickets)
+    .innerJoin(requester, eq(requester.id, tickets.requesterId))
+    .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
+    .$dynamic();
+}
+
+export interface NewTicket {
+  subject: string;
+  description: string;
+  priority: TicketPriority;
+  requesterId: string;
+  createdAt: Date;
+}
+
+export async function insertTicket(tx: Db, ticket: NewTicket): Promise<TicketRow> {
+  const [row] = await tx
+    .insert(tickets)
+    .values({ ...ticket, status: 'open', updatedAt: ticket.createdAt })
+    .returning(ticketColumns);
+  if (!row) throw new Error('ticket insert returned nothing');
+  return row;
+}
+
+export async function findTicketView(db: Db, id: string, visibility: SQL | undefined): Promise<TicketView | undefined> {
+  const [row] = await selectTicketViews(db).where(and(eq(tickets.id, id), visibility));
+  return row;
+}
+
+export async function findTicket(db: Db, id: string, visibility: SQL | undefined): Promise<TicketRow | undefined> {
+  const [row] = await db.select(ticketColumns).from(tickets).where(and(eq(tickets.id, id), visibility));
+  return row;
+}
+
+/** Reads and row-locks a ticket, so concurrent writers to it queue behind this transaction. */
+export async function lockTicket(tx: Db, id: string, visibility: SQL | undefined): Promise<TicketRow | undefined> {
+  const [row] = await tx
+    .select(ticketColumns)
+    .from(tickets)
+    .where(and(eq(tickets.id, id), visibility))
+    .for('update');
+  return row;
+}
+
+export type TicketChanges = Partial<
+  Pick<TicketRow, 'status' | 'priority' | 'assigneeId' | 'resolvedAt' | 'closedAt' | 'firstResponseAt'>
+>;
+
+/** The values a change was decided on; the write lands only while they still hold. */
+export interface TicketExpectation {
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  /** null: the ticket must still be unassigned. */
+  assigneeId?: string | null;
+  /** From If-Match: the ticket must still be at one of these versions. */
+  versions?: readonly number[];
+}
+
+function expectationConditions(expect: TicketExpectation): (SQL | undefined)[] {
+  return [
+    expect.status === undefined ? undefined : eq(tickets.status, expect.status),
+    expect.priority === undefined ? undefined : eq(tickets.priority, expect.priority),
+    expect.assigneeId === undefined ? undefined : assigneeCondition(expect.assigneeId),
+    expect.versions === undefined ? undefined : inArray(tickets.version, [...expect.versions]),
+  ];
+}
+
+/**
+ * Applies changes only if the expectation still holds when the row is written (a
+ * compare-and-set in one UPDATE, so two writers can never both act on the same old
+ * value). Returns false when it did not hold and nothing was written. Bumps the version
+ * (the ETag) and updatedAt.
+ */
+export async function updateTicketIf(
+  tx: Db,
+  id: string,
+  changes: TicketChanges,
+  now: Date,
+  expect: TicketExpectation = {},
+): Promise<boolean> {
+  const rows = await tx
+    .update(tickets)
+    .set({ ...changes, updatedAt: now, version: sql`${tickets.version} + 1` })
+    .where(and(eq(tickets.id, id), ...expectationConditions(expect)))
+    .returning({ id: tickets.id });
+  return rows.length === 1;
+}
+
+export interface TicketListFilter {
+  visibility: SQL | undefined;
+  statuses?: readonly TicketStatus[] | undefined;
+  priority?: TicketPriority | undefined;
+  /** A user id, or null for unassigned tickets. */
+  assigneeId?: string | null | undefined;
+  requesterId?: string | undefined;
+  search?: string | undefined;
+  /** Keyset: only tickets numbered below this (the last number of the previous page). */
+  beforeNumber?: number | undefined;
+  limit: number;
+}
+
+/**
+ * Full text over subject and description, and over public messages only: an internal
+ * note never produces a hit, whoever searches. The subquery runs once on the partial
+ * GIN index of public messages.
+ */
+function matchesSearch(text: string): SQL {
+  const query = sql`websearch_to_tsquery('english', ${text})`;
+  return sql`(${tickets.search} @@ ${query} or ${tickets.id} in (
+    select ${ticketMessages.ticketId} from ${ticketMessages}
+    where not ${ticketMessages.internal} and ${ticketMessages.search} @@ ${query}))`;
+}
+
+function assigneeCondition(assigneeId: string | null | undefined): SQL | undefined {
+  if (assigneeId === undefined) return undefined;
+  return assigneeId === null ? isNull(tickets.assigneeId) : eq(tickets.assigneeId, assigneeId);
+}
+
+/** Newest first by number; a number never changes, so pages neither skip nor repeat while tickets are added. */
+export async function listTicketViews(db: Db, filter: TicketListFilter): Promise<TicketView[]> {
+  const conditions = [
+    filter.visibility,
+    filter.statuses ? inArray(tickets.status, [...filter.statuses]) : undefined,
+    filter.priority ? eq(tickets.priority, filter.priority) : undefined,
+    assigneeCondition(filter.assigneeId),
+    filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
+    filter.search ? matchesSearch(filter.search) : undefined,
+    filter.beforeNumber === undefined ? undefined : lt(tickets.number, filter.beforeNumber),
+  ];
+  return selectTicketViews(db)
+    .where(and(...conditions))
+    .orderBy(desc(tickets.number))
+    .limit(filter.limit);
+}

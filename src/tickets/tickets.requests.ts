@@ -1,0 +1,63 @@
+import { Type } from '@sinclair/typebox';
+import { ListQuery, Nullable } from '../http/schemas.js';
+import { TICKET_STATUSES, type TicketStatus } from './ticket-status.js';
+import { TicketPrioritySchema, TicketStatusSchema } from './tickets.presenter.js';
+
+const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const Uuid = Type.String({ format: 'uuid' });
+
+/** Free text that must say something: whitespace alone is refused like an empty string. */
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+
+export const CreateTicketBody = Type.Object(
+  {
+    subject: Text(200),
+    description: Text(20_000),
+    priority: Type.Optional(TicketPrioritySchema),
+    requesterId: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateTicketBody = Type.Object(
+  {
+    status: Type.Optional(TicketStatusSchema),
+    priority: Type.Optional(TicketPrioritySchema),
+    assigneeId: Type.Optional(Nullable(Uuid)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const UpdateTicketHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'The ETag of the ticket as last read; a stale one answers 412' })),
+});
+
+const statusAlternatives = TICKET_STATUSES.join('|');
+
+export const ListTicketsQuery = Type.Object(
+  {
+    status: Type.Optional(
+      Type.String({
+        pattern: `^(${statusAlternatives})(,(${statusAlternatives}))*$`,
+        description: 'Comma-separated statuses',
+      }),
+    ),
+    priority: Type.Optional(TicketPrioritySchema),
+    assigneeId: Type.Optional(Type.String({ pattern: `^(me|none|${UUID_PATTERN})$`, description: 'A user id, me, or none' })),
+    requesterId: Type.Optional(Uuid),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Full-text search' })),
+    ...ListQuery,
+  },
+  { additionalProperties: false },
+);
+
+const isStatus = (value: string): value is TicketStatus => (TICKET_STATUSES as readonly string[]).includes(value);
+
+/** The `status` filter as a list; the schema has already refused anything but known statuses. */
+export const parseStatusList = (value: string | undefined): TicketStatus[] | undefined =>
+  value === undefined ? undefined : [...new Set(value.split(','))].filter(isStatus);
+
+export const PostMessageBody = Type.Object(
+  { body: Text(20_000), internal: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);

@@ -1,0 +1,143 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { actorOf } from '../auth/authenticate.js';
+import type { AppContext } from '../context.js';
+import { errorResponses, IdParams, listOf } from '../http/schemas.js';
+import { versionsFromIfMatch, ticketEtag } from './ticket-etag.js';
+import { listTicketHistory, listTicketMessages, postMessage } from './ticket-messages.service.js';
+import {
+  MessageSchema,
+  presentMessage,
+  presentTicket,
+  presentTicketEvent,
+  TicketEventSchema,
+  TicketSchema,
+} from './tickets.presenter.js';
+import {
+  CreateTicketBody,
+  ListTicketsQuery,
+  parseStatusList,
+  PostMessageBody,
+  UpdateTicketBody,
+  UpdateTicketHeaders,
+} from './tickets.requests.js';
+import { createTicket, getTicket, listTickets, updateTicket } from './tickets.service.js';
+
+const tags = ['tickets'];
+const EtagHeader = { ETag: Type.String({ description: 'Send it back as If-Match to PATCH safely' }) };
+const itemsOf = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
+  Type.Object({ items: Type.Array(item) }, { additionalProperties: false });
+
+export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post(
+    '/tickets',
+    {
+      schema: { tags, summary: 'Open a ticket', body: CreateTicketBody, response: { 201: TicketSchema, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const ticket = await createTicket(ctx, actorOf(request), request.body);
+      return reply.code(201).header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket));
+    },
+  );
+
+  app.get(
+    '/tickets',
+    {
+      schema: {
+        tags,
+        summary: 'The ticket queue, newest first',
+        querystring: ListTicketsQuery,
+        response: { 200: listOf(TicketSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { status, limit, ...filters } = request.query;
+      const page = await listTickets(ctx, actorOf(request), { ...filters, statuses: parseStatusList(status), limit: limit ?? 25 });
+      return { items: page.items.map(presentTicket), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/tickets/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One ticket, with its ETag',
+        params: IdParams,
+        response: { 200: { ...TicketSchema, headers: EtagHeader }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const ticket = await getTicket(ctx, actorOf(request), request.params.id);
+      return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket));
+    },
+  );
+
+  app.patch(
+    '/tickets/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change status, priority or assignee',
+        params: IdParams,
+        headers: UpdateTicketHeaders,
+        body: UpdateTicketBody,
+        response: { 200: { ...TicketSchema, headers: EtagHeader }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const versions = versionsFromIfMatch(request.headers['if-match']);
+      const ticket = await updateTicket(ctx, actorOf(request), request.params.id, request.body, versions);
+      return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket));
+    },
+  );
+
+  app.post(
+    '/tickets/:id/messages',
+    {
+      schema: {
+        tags,
+        summary: 'Add a public message or an internal note',
+        params: IdParams,
+        body: PostMessageBody,
+        response: { 201: MessageSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const message = await postMessage(ctx, actorOf(request), request.params.id, request.body);
+      return reply.code(201).send(presentMessage(message));
+    },
+  );
+
+  app.get(
+    '/tickets/:id/messages',
+    {
+      schema: {
+        tags,
+        summary: 'The conversation, oldest first',
+        params: IdParams,
+        response: { 200: itemsOf(MessageSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const messages = await listTicketMessages(ctx, actorOf(request), request.params.id);
+      return { items: messages.map(presentMessage) };
+    },
+  );
+
+  app.get(
+    '/tickets/:id/events',
+    {
+      schema: {
+        tags,
+        summary: 'The history of the ticket, oldest first',
+        params: IdParams,
+        response: { 200: itemsOf(TicketEventSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const events = await listTicketHistory(ctx, actorOf(request), request.params.id);
+      return { items: events.map(presentTicketEvent) };
+    },
+  );
+};

@@ -1,0 +1,235 @@
+import type { Actor } from '../authz/actor.js';
+import {
+  authorizeCreateTicket,
+  authorizeTicketPatch,
+  visibleTickets,
+  type TicketPatch,
+} from '../authz/ticket.policy.js';
+import type { AppContext } from '../context.js';
+import type { Db } from '../db/database.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { conflict, invalid, notFound, preconditionFailed } from '../http/errors.js';
+import { findUserById } from '../users/users.repository.js';
+import type { TicketEvent } from './ticket-events.js';
+import { appendTicketEvent } from './ticket-events.repository.js';
+import { assertTransition, timestampsOnEntering, type TicketPriority, type TicketStatus } from './ticket-status.js';
+import {
+  findTicket,
+  findTicketView,
+  insertTicket,
+  listTicketViews,
+  updateTicketIf,
+  type TicketChanges,
+  type TicketExpectation,
+  type TicketRow,
+  type TicketView,
+} from './tickets.repository.js';
+
+export const ticketNotFound = () => notFound('ticket_not_found', 'No such ticket');
+
+/** Reads a ticket the actor may see; a ticket they may not see does not exist for them. */
+export async function requireVisibleTicket(db: Db, actor: Actor, id: string): Promise<TicketRow> {
+  const ticket = await findTicket(db, id, visibleTickets(actor));
+  if (!ticket) throw ticketNotFound();
+  return ticket;
+}
+
+async function viewOf(db: Db, id: string): Promise<TicketView> {
+  const view = await findTicketView(db, id, undefined);
+  if (!view) throw ticketNotFound();
+  return view;
+}
+
+export interface CreateTicketInput {
+  subject: string;
+  description: string;
+  priority?: TicketPriority | undefined;
+  requesterId?: string | undefined;
+}
+
+/** Staff open tickets for customers only: an active customer account must exist. */
+async function assertCustomer(db: Db, userId: string): Promise<void> {
+  const user = await findUserById(db, userId);
+  if (user?.role !== 'customer' || !user.active) {
+    throw invalid('invalid_requester', 'The requester must be an active customer');
+  }
+}
+
+export async function createTicket(ctx: AppContext, actor: Actor, input: CreateTicketInput): Promise<TicketView> {
+  authorizeCreateTicket(actor, input);
+  const requesterId = input.requesterId ?? actor.id;
+  const now = ctx.now();
+  return ctx.database.db.transaction(async (tx) => {
+    if (requesterId !== actor.id) await assertCustomer(tx, requesterId);
+    const ticket = await insertTicket(tx, {
+      subject: input.subject,
+      description: input.description,
+      priority: input.priority ?? 'normal',
+      requesterId,
+      createdAt: now,
+    });
+    await appendTicketEvent(tx, {
+      ticketId: ticket.id,
+      actorId: actor.id,
+      at: now,
+      event: {
+        type: 'ticket.created',
+        data: { status: ticket.status, priority: ticket.priority, requesterId, openedBy: actor.id },
+      },
+    });
+    return viewOf(tx, ticket.id);
+  });
+}
+
+export async function getTicket(ctx: AppContext, actor: Actor, id: string): Promise<TicketView> {
+  const view = await findTicketView(ctx.database.db, id, visibleTickets(actor));
+  if (!view) throw ticketNotFound();
+  return view;
+}
+
+export interface ListTicketsInput {
+  statuses?: readonly TicketStatus[] | undefined;
+  priority?: TicketPriority | undefined;
+  /** A user id, `me` or `none` (unassigned). */
+  assigneeId?: string | undefined;
+  requesterId?: string | undefined;
+  q?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+interface ListCursor {
+  n: number;
+}
+
+const isListCursor = (value: unknown): value is ListCursor =>
+  typeof value === 'object' &&
+  value !== null &&
+  Number.isSafeInteger((value as { n?: unknown }).n) &&
+  (value as { n: number }).n > 0;
+
+function assigneeFilter(actor: Actor, assigneeId: string | undefined): string | null | undefined {
+  if (assigneeId === 'me') return actor.id;
+  if (assigneeId === 'none') return null;
+  return assigneeId;
+}
+
+export async function listTickets(
+  ctx: AppContext,
+  actor: Actor,
+  input: ListTicketsInput,
+): Promise<{ items: TicketView[]; nextCursor: string | null }> {
+  const cursor = input.cursor === undefined ? undefined : decodeCursor(input.cursor, isListCursor);
+  const search = input.q?.trim();
+  // One row more than asked tells whether another page exists.
+  const rows = await listTicketViews(ctx.database.db, {
+    visibility: visibleTickets(actor),
+    statuses: input.statuses,
+    priority: input.priority,
+    assigneeId: assigneeFilter(actor, input.assigneeId),
+    requesterId: input.requesterId,
+    search: search === '' ? undefined : search,
+    beforeNumber: cursor?.n,
+    limit: input.limit + 1,
+  });
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  const nextCursor = rows.length > input.limit && last ? encodeCursor({ n: last.number } satisfies ListCursor) : null;
+  return { items, nextCursor };
+}
+
+interface PatchPlan {
+  changes: TicketChanges;
+  expect: TicketExpectation;
+  events: TicketEvent[];
+}
+
+/** Turns a PATCH into column changes, the values they rest on, and the history they write. */
+function planPatch(current: TicketRow, patch: TicketPatch, now: Date): PatchPlan {
+  const plan: PatchPlan = { changes: {}, expect: {}, events: [] };
+  if (patch.status !== undefined) {
+    assertTransition(current.status, patch.status);
+    Object.assign(plan.changes, { status: patch.status, ...timestampsOnEntering(patch.status, now) });
+    plan.expect.status = current.status;
+    plan.events.push({ type: 'ticket.status_changed', data: { from: current.status, to: patch.status } });
+  }
+  if (patch.priority !== undefined && patch.priority !== current.priority) {
+    plan.changes.priority = patch.priority;
+    plan.expect.priority = current.priority;
+    plan.events.push({ type: 'ticket.priority_changed', data: { from: current.priority, to: patch.priority } });
+  }
+  if (patch.assigneeId !== undefined && patch.assigneeId !== current.assigneeId) {
+    plan.changes.assigneeId = patch.assigneeId;
+    plan.expect.assigneeId = current.assigneeId;
+    plan.events.push({ type: 'ticket.assignee_changed', data: { from: current.assigneeId, to: patch.assigneeId } });
+  }
+  return plan;
+}
+
+async function assertAssignable(db: Db, userId: string): Promise<void> {
+  const user = await findUserById(db, userId);
+  if (!user?.active || user.role === 'customer') {
+    throw invalid('invalid_assignee', 'The assignee must be an active agent or manager');
+  }
+}
+
+const alreadyAssigned = () => conflict('ticket_already_assigned', 'The ticket is already assigned');
+
+/**
+ * Why a compare-and-set found the ticket changed under it: a stale If-Match (412), a
+ * claim on an unassigned ticket someone else won (409), or anything else, which the
+ * caller simply decides again on the fresh row.
+ */
+async function explainLostUpdate(tx: Db, id: string, plan: PatchPlan): Promise<void> {
+  const fresh = await findTicket(tx, id, undefined);
+  if (!fresh) throw ticketNotFound();
+  if (plan.expect.versions && !plan.expect.versions.includes(fresh.version)) throw preconditionFailed();
+  if (plan.expect.assigneeId === null && fresh.assigneeId !== null) throw alreadyAssigned();
+}
+
+/** Returns null when the ticket changed between read and write and the PATCH must be decided again. */
+async function tryUpdate(
+  tx: Db,
+  actor: Actor,
+  id: string,
+  patch: TicketPatch,
+  versions: readonly number[] | undefined,
+  now: Date,
+): Promise<TicketView | null> {
+  const current = await requireVisibleTicket(tx, actor, id);
+  authorizeTicketPatch(actor, current, patch);
+  if (versions && !versions.includes(current.version)) throw preconditionFailed();
+  if (patch.assigneeId) await assertAssignable(tx, patch.assigneeId);
+  const plan = planPatch(current, patch, now);
+  if (plan.events.length === 0) return viewOf(tx, id);
+  if (versions) plan.expect.versions = versions;
+  if (!(await updateTicketIf(tx, id, plan.changes, now, plan.expect))) {
+    await explainLostUpdate(tx, id, plan);
+    return null;
+  }
+  for (const event of plan.events) await appendTicketEvent(tx, { ticketId: id, actorId: actor.id, at: now, event });
+  return viewOf(tx, id);
+}
+
+const UPDATE_ATTEMPTS = 3;
+
+/**
+ * Applies a PATCH. Each write is a conditional UPDATE on the values it was decided from,
+ * so concurrent writers never act on stale state: a lost claim is 409, a stale If-Match
+ * 412, and any other interleaving is re-decided on the fresh row.
+ * `versions` comes from If-Match; undefined applies the PATCH to whatever is current.
+ */
+export async function updateTicket(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  patch: TicketPatch,
+  versions?: readonly number[],
+): Promise<TicketView> {
+  for (let attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
+    const now = ctx.now();
+    const updated = await ctx.database.db.transaction((tx) => tryUpdate(tx, actor, id, patch, versions, now));
+    if (updated) return updated;
+  }
+  throw conflict('concurrent_update', 'The ticket keeps changing under this request; try again');
+}
