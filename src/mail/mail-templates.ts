@@ -1,0 +1,90 @@
+/**
+ * One template gives both parts of a mail. Every string is treated as text: the HTML part
+ * escapes all of it, so a ticket subject or a customer's message can never become markup.
+ */
+export interface MailTemplate {
+  subject: string;
+  heading: string;
+  paragraphs: readonly string[];
+  /** Quoted user text, e.g. the reply that triggered the mail. */
+  quote?: { text: string; author?: string };
+  /** A call to action; only http(s) URLs are linked. */
+  link?: { url: string; label: string };
+  /** Small print under a rule, e.g. why the recipient gets this mail. */
+  footer?: string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
+/** Escaped, with line breaks kept. */
+const htmlLines = (value: string): string => escapeHtml(value).replace(/\r?\n/g, '<br>\n');
+
+/** Subjects are one header line: folded whitespace, no line breaks, bounded. */
+const subjectLine = (value: string): string => value.replace(/\s+/g, ' ').trim().slice(0, 250);
+
+function safeUrl(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function renderText(template: MailTemplate, url: string | undefined): string {
+  const blocks = [template.heading, ...template.paragraphs];
+  if (template.quote) {
+    const quoted = template.quote.text
+      .split(/\r?\n/)
+      .map((line) => `> ${line}`)
+      .join('\n');
+    blocks.push(template.quote.author ? `${template.quote.author} wrote:\n${quoted}` : quoted);
+  }
+  if (template.link && url) blocks.push(`${template.link.label}: ${url}`);
+  if (template.footer) blocks.push(`--\n${template.footer}`);
+  return `${blocks.join('\n\n')}\n`;
+}
+
+const STYLE = {
+  body: 'margin:0;padding:24px;background:#f5f6f8;font-family:Helvetica,Arial,sans-serif;color:#1f2328;',
+  card: 'max-width:600px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px;',
+  quote: 'margin:16px 0;padding:8px 16px;border-left:4px solid #d0d7de;color:#57606a;',
+  button: 'display:inline-block;padding:10px 18px;background:#0969da;color:#ffffff;border-radius:6px;text-decoration:none;',
+  footer: 'margin-top:24px;padding-top:12px;border-top:1px solid #d0d7de;font-size:12px;color:#57606a;',
+};
+
+function renderHtml(template: MailTemplate, url: string | undefined): string {
+  const parts = [`<h1 style="font-size:20px;margin:0 0 16px;">${escapeHtml(template.heading)}</h1>`];
+  for (const paragraph of template.paragraphs) parts.push(`<p>${htmlLines(paragraph)}</p>`);
+  if (template.quote) {
+    const author = template.quote.author ? `<p style="margin:0 0 4px;"><strong>${escapeHtml(template.quote.author)}</strong> wrote:</p>` : '';
+    parts.push(`${author}<blockquote style="${STYLE.quote}">${htmlLines(template.quote.text)}</blockquote>`);
+  }
+  if (template.link && url) {
+    parts.push(`<p><a href="${escapeHtml(url)}" style="${STYLE.button}">${escapeHtml(template.link.label)}</a></p>`);
+  }
+  if (template.footer) parts.push(`<p style="${STYLE.footer}">${htmlLines(template.footer)}</p>`);
+  return [
+    '<!doctype html>',
+    `<html><head><meta charset="utf-8"><title>${escapeHtml(subjectLine(template.subject))}</title></head>`,
+    `<body style="${STYLE.body}"><div style="${STYLE.card}">`,
+    ...parts,
+    '</div></body></html>',
+    '',
+  ].join('\n');
+}
+
+export function renderMail(template: MailTemplate): RenderedMail {
+  const url = template.link ? safeUrl(template.link.url) : undefined;
+  return { subject: subjectLine(template.subject), text: renderText(template, url), html: renderHtml(template, url) };
+}
