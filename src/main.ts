@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/database.js';
+import { startMailWorker } from './mail/mail-worker.js';
 import { ensureFirstManager } from './users/bootstrap.js';
 
 function readConfig(): Config {
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
 
   const app = await buildApp(ctx, { logger: { level: config.logLevel } });
   await app.listen({ port: config.port, host: config.host });
+  const mailWorker = await startMailWorker(ctx, { logger: app.log });
   console.log(`Helpline listening on http://${config.host}:${config.port} (${database.driver === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server'})`);
 
   let stopping = false;
@@ -39,8 +41,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
-    // Stop accepting, let in-flight requests finish, then close the database cleanly.
+    // Stop accepting, let in-flight requests finish, flush mail, then close the database cleanly.
     await app.close();
+    await mailWorker.stop();
     await database.close();
     process.exit(0);
   };

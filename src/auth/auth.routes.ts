@@ -5,6 +5,7 @@ import { Email, errorResponses, Password, PersonName } from '../http/schemas.js'
 import { UserSchema } from '../users/users.presenter.js';
 import { actorOf } from './authenticate.js';
 import * as auth from './auth.service.js';
+import { requestPasswordReset, resetPassword } from './password-reset.service.js';
 import { authRateLimits } from './rate-limits.js';
 
 const AuthResponse = Type.Object(
@@ -88,5 +89,42 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       },
     },
     async (request) => auth.me(ctx, actorOf(request)),
+  );
+
+  app.post(
+    '/auth/password/forgot',
+    {
+      config: { public: true },
+      preHandler: authRateLimits(app, ctx.config, 'forgot'),
+      schema: {
+        tags,
+        summary: 'Mail a single-use reset link (answers 202 whether or not the account exists)',
+        security: [],
+        body: Type.Object({ email: Email }, { additionalProperties: false }),
+        response: { 202: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(ctx, request.body.email);
+      return reply.code(202).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/password/reset',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Set a new password with a reset token; ends every session of the user',
+        security: [],
+        body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }), password: Password }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await resetPassword(ctx, request.body.token, request.body.password);
+      return reply.code(204).send(null);
+    },
   );
 };

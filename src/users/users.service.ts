@@ -5,6 +5,8 @@ import type { Actor } from '../authz/actor.js';
 import { authorize, can } from '../authz/authorize.js';
 import type { Role } from '../authz/permissions.js';
 import type { AppContext } from '../context.js';
+import { renderMail } from '../mail/mail-templates.js';
+import { enqueueMail } from '../mail/outbox.repository.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { conflict, forbidden, notFound } from '../http/errors.js';
 import { presentUser, type UserDto } from './users.presenter.js';
@@ -60,9 +62,19 @@ export async function createUserFor(
       { actorId: actor.id, action: 'user.created', targetType: 'user', targetId: user.id, details: { email: user.email, role: user.role } },
       ctx.now(),
     );
+    await enqueueMail(tx, { kind: 'account_created', to: user.email, ...welcomeMail(ctx, user.name, actor.name) }, ctx);
     return presentUser(user);
   });
 }
+
+// The password is never mailed: the manager hands it over, or the user sets one via "forgot password".
+const welcomeMail = (ctx: AppContext, name: string, creator: string) =>
+  renderMail({
+    subject: 'Your Helpline account',
+    heading: 'Welcome to Helpline',
+    paragraphs: [`Hello ${name},`, `${creator} created a Helpline account for you.`, 'Ask them for your first password, or choose one with "Forgot password" on the login page.'],
+    link: { url: `${ctx.config.publicUrl}/login`, label: 'Log in' },
+  });
 
 /** Managers read anyone; everyone else only themselves, and others' ids look missing. */
 export async function getUserFor(ctx: AppContext, actor: Actor, id: string): Promise<UserDto> {

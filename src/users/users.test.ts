@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { mailOutbox } from '../mail/mail.schema.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import { createUser, type TestUser } from '../test/factories.js';
@@ -55,6 +57,9 @@ describeEachDatabase('users, roles and the audit log', (kind) => {
     const created = await call('POST', '/api/users', manager.accessToken, { email: 'New.Agent@example.test', name: 'New Agent', role: 'agent', password: 'long enough' });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ email: 'new.agent@example.test', role: 'agent', active: true });
+    const [welcome] = await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, 'new.agent@example.test'));
+    expect(welcome).toMatchObject({ kind: 'account_created', status: 'pending' });
+    expect(`${welcome?.textBody ?? ''}${welcome?.htmlBody ?? ''}`).not.toContain('long enough');
     expect((await call('POST', '/api/users', manager.accessToken, { email: 'new.agent@example.test', name: 'Dup', role: 'agent', password: 'long enough' })).statusCode).toBe(409);
 
     const agents = (await call('GET', '/api/users?role=agent', manager.accessToken)).json();
@@ -66,7 +71,8 @@ describeEachDatabase('users, roles and the audit log', (kind) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await call('GET', `/api/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`, manager.accessToken)).json<{ items: { id: string }[]; nextCursor: string | null }>();
+      const response = await call('GET', `/api/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`, manager.accessToken);
+      const page = response.json<{ items: { id: string }[]; nextCursor: string | null }>();
       seen.push(...page.items.map((u) => u.id));
       cursor = page.nextCursor;
     } while (cursor);

@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { startMailWorker, type MailWorker } from '../mail/mail-worker.js';
+import { createTestApp, type TestApp } from '../test/app.js';
+import { describeEachDatabase } from '../test/databases.js';
+import { createUser, type TestUser } from '../test/factories.js';
+import { startTestSmtpServer, type TestSmtpServer } from '../test/smtp.js';
+
+describeEachDatabase('password reset by mail', (kind) => {
+  let t: TestApp;
+  let smtp: TestSmtpServer;
+  let worker: MailWorker;
+  let customer: TestUser;
+  beforeEach(async () => {
+    smtp = await startTestSmtpServer();
+    t = await createTestApp(kind, { smtp: smtp.smtp });
+    worker = await startMailWorker(t.ctx, { pollIntervalMs: 50 });
+    customer = await createUser(t, { name: 'Rita <b>Reset</b>' });
+  });
+  afterEach(async () => {
+    await worker.stop();
+    await t.close();
+    await smtp.stop();
+  });
+
+  const forgot = (email: string) => t.request({ method: 'POST', url: '/api/auth/password/forgot', body: { email } });
+  const reset = (token: string, password: string) =>
+    t.request({ method: 'POST', url: '/api/auth/password/reset', body: { token, password } });
+  const tokenFrom = (text: string): string => {
+    const match = /reset-password\?token=([\w%-]+)/.exec(text);
+    if (!match?.[1]) throw new Error(`no reset link in: ${text}`);
+    return decodeURIComponent(match[1]);
+  };
+
+  it('mails a single-use link that sets the password and ends old sessions', async () => {
+    expect((await forgot(customer.user.email.toUpperCase())).statusCode).toBe(202);
+    const [mail] = await smtp.waitForMessages(1);
+    expect(mail?.to).toEqual([customer.user.email]);
+    expect(mail?.html).toContain('Rita &lt;b&gt;Reset&lt;/b&gt;');
+    expect(mail?.html).not.toContain('<b>Reset</b>');
+    const token = tokenFrom(mail?.text ?? '');
+
+    expect((await reset(token, 'brand new password')).statusCode).toBe(204);
+    const again = await reset(token, 'another new password');
+    expect(again.statusCode).toBe(400);
+    expect(again.json().error.code).toBe('invalid_reset_token');
+
+    expect((await t.request({ method: 'POST', url: '/api/auth/refresh', body: { refreshToken: customer.refreshToken } })).statusCode).toBe(401);
+    expect((await t.request({ method: 'GET', url: '/api/auth/me', token: customer.accessToken })).statusCode).toBe(401);
+    const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: customer.user.email, password: 'brand new password' } });
+    expect(login.statusCode).toBe(200);
+  });
+
+  it('answers 202 for unknown emails and sends nothing', async () => {
+    expect((await forgot('nobody@example.test')).statusCode).toBe(202);
+    await worker.drain();
+    expect(smtp.messages).toHaveLength(0);
+  });
+
+  it('refuses an expired or made-up token and keeps the old password', async () => {
+    await forgot(customer.user.email);
+    const [mail] = await smtp.waitForMessages(1);
+    t.clock.advance(61 * 60 * 1000);
+    expect((await reset(tokenFrom(mail?.text ?? ''), 'brand new password')).statusCode).toBe(400);
+    expect((await reset('made-up-token', 'brand new password')).statusCode).toBe(400);
+    expect((await reset('x', 'short')).statusCode).toBe(400);
+    const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: customer.user.email, password: customer.password } });
+    expect(login.statusCode).toBe(200);
+  });
+});
