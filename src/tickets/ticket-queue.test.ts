@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../test/app.js';
+import { describeEachDatabase } from '../test/databases.js';
+import type { TestUser } from '../test/factories.js';
+import { createDesk, getJson, openTicket, patchTicket, postMessage, type Desk, type TicketJson } from './tickets.test-support.js';
+
+interface Page {
+  items: TicketJson[];
+  nextCursor: string | null;
+}
+
+describeEachDatabase('ticket queue and search', (kind) => {
+  let t: TestApp;
+  let desk: Desk;
+  beforeEach(async () => {
+    t = await createTestApp(kind);
+    desk = await createDesk(t);
+  });
+  afterEach(() => t.close());
+
+  const subjects = async (user: TestUser, query: string) =>
+    (await getJson<Page>(t, user, `/api/tickets${query}`)).items.map((ticket) => ticket.subject);
+
+  it('filters by status list, priority, assignee (id, me, none) and requester, newest first', async () => {
+    const a = await openTicket(t, desk.customer, { subject: 'A' });
+    const b = await openTicket(t, desk.customer, { subject: 'B' });
+    const c = await openTicket(t, desk.otherCustomer, { subject: 'C' });
+    await openTicket(t, desk.otherCustomer, { subject: 'D' });
+    expect((await patchTicket(t, desk.manager, a.id, { status: 'in_progress', assigneeId: desk.agent.user.id })).statusCode).toBe(200);
+    expect((await patchTicket(t, desk.manager, b.id, { status: 'resolved', priority: 'urgent' })).statusCode).toBe(200);
+    expect((await patchTicket(t, desk.manager, c.id, { assigneeId: desk.otherAgent.user.id, priority: 'urgent' })).statusCode).toBe(200);
+
+    expect(await subjects(desk.agent, '')).toEqual(['D', 'C', 'B', 'A']);
+    expect(await subjects(desk.agent, '?status=open')).toEqual(['D', 'C']);
+    expect(await subjects(desk.agent, '?status=in_progress,resolved')).toEqual(['B', 'A']);
+    expect(await subjects(desk.agent, '?priority=urgent')).toEqual(['C', 'B']);
+    expect(await subjects(desk.agent, '?assigneeId=me')).toEqual(['A']);
+    expect(await subjects(desk.otherAgent, '?assigneeId=me')).toEqual(['C']);
+    expect(await subjects(desk.agent, `?assigneeId=${desk.otherAgent.user.id}`)).toEqual(['C']);
+    expect(await subjects(desk.agent, '?assigneeId=none')).toEqual(['D', 'B']);
+    expect(await subjects(desk.agent, `?requesterId=${desk.customer.user.id}`)).toEqual(['B', 'A']);
+    expect(await subjects(desk.agent, '?status=open&priority=urgent&assigneeId=none')).toEqual([]);
+    expect(await subjects(desk.customer, '')).toEqual(['B', 'A']);
+    expect(await subjects(desk.customer, '?priority=urgent')).toEqual(['B']);
+  });
+
+  it('searches subject, description and public messages in full text, never internal notes', async () => {
+    const printer = await openTicket(t, desk.customer, { subject: 'Printer jammed', description: 'Paper stuck in tray two' });
+    const billing = await openTicket(t, desk.customer, { subject: 'Billing question', description: 'Charged twice this month' });
+    await openTicket(t, desk.customer, { subject: 'Password reset', description: 'Forgot it' });
+    await postMessage(t, desk.customer, billing.id, { body: 'Also the refund never arrived' });
+    await postMessage(t, desk.agent, printer.id, { body: 'Suspect the fuser assembly', internal: true });
+
+    expect(await subjects(desk.agent, '?q=printers')).toEqual(['Printer jammed']); // stemmed
+    expect(await subjects(desk.agent, '?q=tray')).toEqual(['Printer jammed']);
+    expect(await subjects(desk.agent, '?q=refunds')).toEqual(['Billing question']);
+    expect(await subjects(desk.agent, '?q=fuser')).toEqual([]);
+    expect(await subjects(desk.agent, '?q=' + encodeURIComponent('"charged twice"'))).toEqual(['Billing question']);
+    expect(await subjects(desk.agent, '?q=' + encodeURIComponent('question -twice'))).toEqual([]);
+    expect(await subjects(desk.agent, '?q=' + encodeURIComponent('jammed or charged'))).toEqual(['Billing question', 'Printer jammed']);
+    expect(await subjects(desk.agent, '?q=refund&status=open')).toEqual(['Billing question']);
+    expect(await subjects(desk.agent, '?q=refund&status=closed')).toEqual([]);
+    // Operators and quotes from a search box are never a syntax error.
+    for (const q of ["it's", '&|!():*', "'", '"', '   ']) {
+      const response = await t.request({ method: 'GET', url: `/api/tickets?q=${encodeURIComponent(q)}`, token: desk.agent.accessToken });
+      expect(response.statusCode, q).toBe(200);
+    }
+    expect(await subjects(desk.agent, '?q=')).toHaveLength(3);
+  });
+
+  it('pages with an opaque cursor until nextCursor is null', async () => {
+    for (let i = 1; i <= 7; i++) await openTicket(t, desk.customer, { subject: `T${i}` });
+    const first = await getJson<Page>(t, desk.agent, '/api/tickets?limit=3');
+    expect(first.items.map((ticket) => ticket.subject)).toEqual(['T7', 'T6', 'T5']);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await getJson<Page>(t, desk.agent, `/api/tickets?limit=3&cursor=${first.nextCursor ?? ''}`);
+    expect(second.items.map((ticket) => ticket.subject)).toEqual(['T4', 'T3', 'T2']);
+    const third = await getJson<Page>(t, desk.agent, `/api/tickets?limit=3&cursor=${second.nextCursor ?? ''}`);
+    expect(third).toEqual({ items: [expect.objectContaining({ subject: 'T1' })], nextCursor: null });
+    const exact = await getJson<Page>(t, desk.agent, '/api/tickets?limit=7');
+    expect(exact.nextCursor).toBeNull();
+    const defaults = await getJson<Page>(t, desk.agent, '/api/tickets');
+    expect(defaults.items).toHaveLength(7);
+  });
+
+  it('keeps the visibility filter on every page of a customer', async () => {
+    for (let i = 0; i < 4; i++) {
+      await openTicket(t, desk.customer, { subject: `mine ${i}` });
+      await openTicket(t, desk.otherCustomer, { subject: `theirs ${i}` });
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await getJson<Page>(t, desk.customer, `/api/tickets?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.items.map((ticket) => ticket.subject));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['mine 3', 'mine 2', 'mine 1', 'mine 0']);
+  });
+});
