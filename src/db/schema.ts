@@ -3,3 +3,4 @@ export * from '../auth/auth.schema.js';
 export * from '../audit/audit.schema.js';
 export * from '../mail/mail.schema.js';
 export * from '../tickets/tickets.schema.js';
+export * from '../notifications/notifications.schema.js';

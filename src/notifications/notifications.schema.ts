@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, index, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { ticketEvents, tickets } from '../tickets/tickets.schema.js';
+import { users } from '../users/users.schema.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * In-app notifications. The id is drawn from the ticket-event sequence, so ticket events
+ * and notifications share one increasing id space: the live stream uses it as the
+ * Server-Sent Events id, and a client resuming from any id misses neither kind.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigint('id', { mode: 'number' })
+      .primaryKey()
+      .default(sql`nextval('ticket_events_id_seq')`),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    /** The ticket event the notification is about. */
+    eventId: bigint('event_id', { mode: 'number' })
+      .notNull()
+      .references(() => ticketEvents.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    title: text('title').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    readAt: ts('read_at'),
+  },
+  (t) => [
+    // A user's list, newest first, and their unread ones (list and count).
+    index('notifications_user_id_idx').on(t.userId, t.id),
+    index('notifications_user_unread_idx').on(t.userId, t.id).where(sql`${t.readAt} is null`),
+  ],
+);
+
+/** One row per user and kind they changed; a missing row means the defaults (everything on). */
+export const notificationPreferences = pgTable(
+  'notification_preferences',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    email: boolean('email').notNull().default(true),
+    inApp: boolean('in_app').notNull().default(true),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind] })],
+);
+
+/**
+ * The one row of settings the notifier needs inside a ticket's transaction, where no
+ * application context is at hand: the desk's public address, for links and Message-IDs.
+ * Every server writes its PUBLIC_URL here when it starts.
+ */
+export const notificationSettings = pgTable(
+  'notification_settings',
+  {
+    id: smallint('id').primaryKey().default(1),
+    publicUrl: text('public_url').notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('notification_settings_single_row', sql`${t.id} = 1`)],
+);
