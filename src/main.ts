@@ -32,9 +32,9 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp(ctx, { logger: { level: config.logLevel } });
-  await app.listen({ port: config.port, host: config.host });
+  const address = await app.listen({ port: config.port, host: config.host });
   const mailWorker = await startMailWorker(ctx, { logger: app.log });
-  console.log(`Helpline listening on http://${config.host}:${config.port} (${database.driver === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server'})`);
+  console.log(`Helpline listening on ${address} (${database.driver === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server'})`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

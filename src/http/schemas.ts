@@ -33,6 +33,7 @@ export const ListQuery = {
 export const listOf = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) }, { additionalProperties: false });
 
-export const Email = Type.String({ format: 'email', maxLength: 254 });
+// Deliberately loose: `manager@localhost` (the first manager) and intranet domains are valid here.
+export const Email = Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$', minLength: 3, maxLength: 254 });
 export const Password = Type.String({ minLength: 8, maxLength: 200 });
 export const PersonName = Type.String({ minLength: 1, maxLength: 100 });

@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const dataDir = () => mkdtempSync(path.join(tmpdir(), 'helpline-config-'));
+
+describe('configuration', () => {
+  it('has the defaults of API.md', () => {
+    const config = loadConfig({ DATA_DIR: dataDir() });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      smtp: undefined,
+      mailFrom: 'Helpline <no-reply@localhost>',
+      publicUrl: 'http://127.0.0.1:3000',
+      escalationIntervalMs: 60_000,
+    });
+  });
+
+  it('keeps a generated JWT secret in DATA_DIR across starts', () => {
+    const dir = dataDir();
+    expect(loadConfig({ DATA_DIR: dir }).jwtSecret).toEqual(loadConfig({ DATA_DIR: dir }).jwtSecret);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ SMTP_HOST: 'mail', SMTP_PORT: 'x' }, 'SMTP_PORT'],
+    [{ SMTP_HOST: 'mail', SMTP_SECURE: 'maybe' }, 'SMTP_SECURE'],
+    [{ ESCALATION_INTERVAL_MS: '-5' }, 'ESCALATION_INTERVAL_MS'],
+    [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ BOOTSTRAP_MANAGER_EMAIL: 'boss@example.test' }, 'BOOTSTRAP_MANAGER_PASSWORD'],
+  ])('rejects %o naming %s', (env, variable) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(variable);
+  });
+
+  it('reads SMTP settings with credentials', () => {
+    const config = loadConfig({
+      DATA_DIR: dataDir(),
+      SMTP_HOST: 'smtp.example.test',
+      SMTP_SECURE: 'true',
+      USER_ACCESS_KEY: 'key',
+      USER_PASSWORD: 'secret',
+    });
+    expect(config.smtp).toEqual({ host: 'smtp.example.test', port: 465, secure: true, user: 'key', password: 'secret' });
+  });
+});

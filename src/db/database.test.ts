@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
+import { openDatabase, openPostgres, queryRows, type Database } from './database.js';
+
+const journal = JSON.parse(readFileSync(path.join(import.meta.dirname, 'migrations/meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+
+const appliedMigrations = async (database: Database): Promise<number> => {
+  const rows = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return rows[0]?.n ?? -1;
+};
+
+describe('migrations', () => {
+  it('apply once on PGlite on disk; data survives a restart and nothing is applied twice', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'helpline-db-'));
+    const first = await openDatabase({ databaseUrl: undefined, dataDir });
+    await first.migrate();
+    await first.db.execute(sql`insert into users (email, name, role, password_hash) values ('kept@example.test', 'Kept', 'customer', 'x')`);
+    expect(await appliedMigrations(first)).toBe(journal.entries.length);
+    await first.close();
+
+    const second = await openDatabase({ databaseUrl: undefined, dataDir });
+    await second.migrate();
+    expect(await appliedMigrations(second)).toBe(journal.entries.length);
+    const rows = await queryRows<{ email: string }>(second.db, sql`select email from users`);
+    expect(rows.map((row) => row.email)).toEqual(['kept@example.test']);
+    await second.close();
+  });
+
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  it.skipIf(!serverUrl || !inject('postgresTemplate'))(
+    'on PostgreSQL, processes starting together migrate once (skipped without TEST_DATABASE_URL)',
+    async () => {
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      const name = `helpline_migrate_${randomBytes(4).toString('hex')}`;
+      await admin.query(`CREATE DATABASE ${name}`);
+      const url = new URL(serverUrl ?? '');
+      url.pathname = `/${name}`;
+      const handles = await Promise.all([openPostgres(url.toString()), openPostgres(url.toString()), openPostgres(url.toString())]);
+      try {
+        await Promise.all(handles.map((handle) => handle.migrate()));
+        expect(await appliedMigrations(handles[0])).toBe(journal.entries.length);
+      } finally {
+        await Promise.all(handles.map((handle) => handle.close()));
+        await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+        await admin.end();
+      }
+    },
+  );
+});
