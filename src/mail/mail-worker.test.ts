@@ -169,6 +169,24 @@ describeEachDatabase('mail worker over SMTP', (kind) => {
     expect(await findMail(t.database.db, queued.id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  it('hands the tail of a slow batch back before its lease runs out, without counting an attempt', async () => {
+    for (let n = 0; n < 3; n++) await enqueueMail(t.database.db, message({ subject: `mail ${n}` }), t.ctx);
+    const warnings: object[] = [];
+    const logger = { info: () => undefined, error: () => undefined, warn: (details: object) => warnings.push(details) };
+    // Any real send outlasts half of a 1 ms lease.
+    const worker = await start({ ...QUIET, leaseMs: 1, logger });
+    await worker.drain();
+    await smtp.waitForMessages(3);
+    expect(warnings).toContainEqual({ released: 2 });
+    expect(smtp.messages.map((mail) => mail.subject).sort()).toEqual(['mail 0', 'mail 1', 'mail 2']);
+    const rows = await t.database.db.select().from(mailOutbox);
+    expect(rows.map((row) => [row.status, row.attempts])).toEqual([
+      ['sent', 1],
+      ['sent', 1],
+      ['sent', 1],
+    ]);
+  });
+
   it('finishes the batch in flight when stopped, and sends nothing afterwards', async () => {
     for (let n = 0; n < 5; n++) await enqueueMail(t.database.db, message({ subject: `mail ${n}` }), t.ctx);
     // Starting runs a batch at once; stopping right away must let it finish.
@@ -228,6 +246,7 @@ describeEachDatabase('mail worker over SMTP', (kind) => {
       await enqueueMail(t.database.db, message(), t.ctx);
       await worker.drain();
       await guarded.waitForMessages(1);
+      await worker.stop();
 
       const wrong = await start(QUIET, { ...t.ctx, config: { ...t.ctx.config, smtp: { ...guarded.smtp, password: 'wrong' } } });
       const denied = await enqueueMail(t.database.db, message(), t.ctx);

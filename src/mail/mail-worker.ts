@@ -5,6 +5,7 @@ import {
   MAIL_OUTBOX_CHANNEL,
   markMailSent,
   recordMailFailure,
+  releaseClaim,
   type ClaimedMail,
 } from './outbox.repository.js';
 import { createMailTransport, type MailTransport } from './transport.js';
@@ -46,7 +47,7 @@ export const MAIL_WORKER_DEFAULTS = {
   maxAttempts: 8,
   backoffBaseMs: 30_000,
   backoffMaxMs: 3_600_000,
-  leaseMs: 5 * 60_000,
+  leaseMs: 10 * 60_000,
 } as const;
 
 const silentLogger: MailWorkerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -62,6 +63,7 @@ class OutboxWorker implements MailWorker {
   private running: Promise<void> | undefined;
   private wakeRequested = false;
   private stopped = false;
+  private stopping: Promise<void> | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -107,8 +109,19 @@ class OutboxWorker implements MailWorker {
     const { batchSize, leaseMs, maxAttempts } = this.settings;
     try {
       await failAbandonedMails(db, { now: this.ctx.now(), maxAttempts });
+      const claimedAt = performance.now();
       const batch = await claimDueMails(db, { now: this.ctx.now(), limit: batchSize, leaseMs, maxAttempts });
-      for (const mail of batch) await this.deliver(mail);
+      for (const [index, mail] of batch.entries()) {
+        // A slow mail server must not keep the tail of a batch past its lease, where another
+        // worker could take it too: past half the lease, hand the rest back untouched.
+        if (index > 0 && performance.now() - claimedAt > leaseMs / 2) {
+          for (const rest of batch.slice(index)) await releaseClaim(db, rest, this.ctx.now());
+          this.logger.warn({ released: batch.length - index }, 'mail outbox: batch took too long, released the rest');
+          this.wakeRequested = true;
+          return index;
+        }
+        await this.deliver(mail);
+      }
       return batch.length;
     } catch (error) {
       this.logger.error({ err: error }, 'mail outbox: cycle failed');
@@ -149,7 +162,12 @@ class OutboxWorker implements MailWorker {
     return this.wake();
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.stopping ??= this.shutDown();
+    return this.stopping;
+  }
+
+  private async shutDown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     await this.unlisten?.();

@@ -148,6 +148,14 @@ export async function markMailSent(db: Db, mail: ClaimedMail, now: Date): Promis
   return rows.length > 0;
 }
 
+/** Hands a claimed but unsent mail back, due now, without counting the attempt. */
+export async function releaseClaim(db: Db, mail: ClaimedMail, now: Date): Promise<void> {
+  await db
+    .update(mailOutbox)
+    .set({ attempts: sql`${mailOutbox.attempts} - 1`, nextAttemptAt: now, claimToken: null })
+    .where(stillClaimed(mail));
+}
+
 export interface BackoffOptions {
   maxAttempts: number;
   /** Wait after the first failure; doubles with each further failure. */
