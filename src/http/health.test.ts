@@ -39,4 +39,27 @@ describeEachDatabase('health and HTTP hygiene', (kind) => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ openapi: '3.0.3', info: { title: 'Helpline API' } });
   });
+
+  it('answers oversize bodies with 413, bad JSON with 400 and other media types with 415, in the error shape', async () => {
+    const big = await t.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(1024 * 1024) }),
+    });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error.code).toBe('payload_too_large');
+    const broken = await t.request({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, body: '{"email":' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error.code).toBe('invalid_json');
+    const text = await t.request({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/xml' }, body: '<a/>' });
+    expect(text.statusCode).toBe(415);
+    expect(text.json().error).toBeDefined();
+  });
+
+  it('serves a human-readable API reference at /docs', async () => {
+    const response = await t.request({ method: 'GET', url: '/docs/' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/html');
+  });
 });
