@@ -25,9 +25,10 @@ const RoleSchema = Type.Union([Type.Literal('customer'), Type.Literal('agent'), 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
 /** A status or priority added to the domain lists but not to these schemas fails to compile. */
-export type SchemasMatchDomain = Assert<
-  Same<Static<typeof TicketStatusSchema>, TicketStatus> | Same<Static<typeof TicketPrioritySchema>, TicketPriority>
->;
+export type SchemasMatchDomain = [
+  Assert<Same<Static<typeof TicketStatusSchema>, TicketStatus>>,
+  Assert<Same<Static<typeof TicketPrioritySchema>, TicketPriority>>,
+];
 
 const PersonRef = Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false });
 
