@@ -2,13 +2,13 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'web/dist/', 'node_modules/', 'data/', 'src/db/migrations/'] },
+  { ignores: ['dist/', 'web/dist/', 'web/.dist-*/', 'node_modules/', 'data/', 'src/db/migrations/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.config.ts'] },
+        projectService: { allowDefaultProject: ['*.config.ts', 'web/*.config.ts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

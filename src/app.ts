@@ -14,6 +14,7 @@ import { mailRoutes } from './mail/mail.routes.js';
 import { ErrorResponse } from './http/schemas.js';
 import { ticketRoutes } from './tickets/tickets.routes.js';
 import { usersRoutes } from './users/users.routes.js';
+import { webApp } from './web/static.js';
 
 export interface BuildOptions {
   logger?: boolean | { level: string };
@@ -56,6 +57,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(auditRoutes, { prefix: '/api', ctx });
 
   await app.register(ticketRoutes, { prefix: '/api', ctx });
+
+  // Last: the web app's fallback route answers only what no API route claimed.
+  await app.register(webApp);
 
   return app;
 }

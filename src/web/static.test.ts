@@ -1,0 +1,100 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { installErrorHandlers } from '../http/error-handler.js';
+import { webApp } from './static.js';
+
+const INDEX = '<!doctype html><title>Helpline</title><script type="module" src="/assets/app-abc123.js"></script>';
+
+/** The same error handling as the real app, an API route, and the web app over `root`. */
+async function serverWith(root: string): Promise<FastifyInstance> {
+  const app = Fastify();
+  installErrorHandlers(app);
+  app.get('/api/ping', () => ({ pong: true }));
+  await app.register(webApp, { root });
+  await app.ready();
+  return app;
+}
+
+const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+
+describe('web app serving', () => {
+  let dir: string;
+  let app: FastifyInstance;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'helpline-web-'));
+  });
+  afterEach(async () => {
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('when built', () => {
+    beforeEach(async () => {
+      await mkdir(path.join(dir, 'assets'));
+      await writeFile(path.join(dir, 'index.html'), INDEX);
+      await writeFile(path.join(dir, 'assets', 'app-abc123.js'), 'console.log("hi")');
+      app = await serverWith(dir);
+    });
+
+    it('serves the page at / without caching it', async () => {
+      const response = await app.inject({ url: '/', headers: html });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toContain('text/html');
+      expect(response.headers['cache-control']).toBe('no-cache');
+      expect(response.body).toBe(INDEX);
+    });
+
+    it('serves hashed assets as immutable', async () => {
+      const response = await app.inject({ url: '/assets/app-abc123.js' });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toContain('javascript');
+      expect(response.headers['cache-control']).toContain('immutable');
+    });
+
+    it('answers deep links of the app with the page', async () => {
+      for (const url of ['/tickets/5b3c', '/reset-password?token=abc', '/admin/roles']) {
+        const response = await app.inject({ url, headers: html });
+        expect(response.statusCode, url).toBe(200);
+        expect(response.body, url).toBe(INDEX);
+      }
+    });
+
+    it('keeps the JSON 404 for the API, for non-page requests and for other methods', async () => {
+      const cases = [
+        { method: 'GET' as const, url: '/api/nothing', headers: html },
+        { method: 'GET' as const, url: '/api', headers: html },
+        { method: 'GET' as const, url: '/docs/nothing', headers: html },
+        { method: 'GET' as const, url: '/tickets/1', headers: { accept: 'application/json' } },
+        { method: 'GET' as const, url: '/assets/missing.js', headers: { accept: '*/*' } },
+        { method: 'POST' as const, url: '/tickets/1', headers: html },
+      ];
+      for (const { method, url, headers } of cases) {
+        const response = await app.inject({ method, url, headers });
+        expect(response.statusCode, url).toBe(404);
+        expect(response.json(), url).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+      }
+      expect((await app.inject({ url: '/api/ping', headers: html })).json()).toEqual({ pong: true });
+    });
+
+    it('does not serve files outside the build', async () => {
+      const response = await app.inject({ url: '/assets/../../etc/passwd', headers: { accept: '*/*' } });
+      expect(response.statusCode).toBe(404);
+      expect(response.body).not.toContain('root:');
+    });
+  });
+
+  describe('when not built', () => {
+    it('says how to build it at /', async () => {
+      app = await serverWith(path.join(dir, 'missing'));
+      const response = await app.inject({ url: '/', headers: html });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['content-type']).toContain('text/plain');
+      expect(response.body).toContain('npm run build');
+      expect((await app.inject({ url: '/api/nothing' })).statusCode).toBe(404);
+    });
+  });
+});

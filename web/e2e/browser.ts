@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
+import { describe } from 'vitest';
+
+/** Debian's Chromium; the tests never download a browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+/** Runs the suite in Chromium, or lists it as skipped with the reason when there is none. */
+export function describeInBrowser(name: string, suite: () => void, buildError: string | undefined): void {
+  if (!existsSync(CHROMIUM)) {
+    describe.skip(`${name} (skipped: ${CHROMIUM} not found; apt-get install chromium)`, suite);
+    return;
+  }
+  if (buildError) {
+    describe.skip(`${name} (skipped: the web app did not build: ${buildError})`, suite);
+    return;
+  }
+  // A browser test walks several pages on a shared 2-core machine: give it room.
+  describe(name, { timeout: 120_000 }, suite);
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+/**
+ * A page whose problems are kept: uncaught errors, console errors (CSP violations show up
+ * there) and HTTP failures, so each test can assert the app ran clean.
+ */
+export interface WatchedPage {
+  page: Page;
+  context: BrowserContext;
+  problems: string[];
+  /** HTTP answers ≥ 400 the test expects (e.g. "403 PATCH /api/tickets/…"), removed from problems. */
+  allow: (pattern: RegExp) => void;
+}
+
+export async function openPage(
+  browser: Browser,
+  baseURL: string,
+  options: { viewport?: { width: number; height: number }; missingRoutes?: string[] } = {},
+): Promise<WatchedPage> {
+  const viewport = options.viewport ?? { width: 1280, height: 860 };
+  const context = await browser.newContext({ baseURL, viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  // Endpoints other parts of the server have not registered yet answer 404; that is not the page's fault.
+  const allowed: RegExp[] = (options.missingRoutes ?? []).map((route) => new RegExp(`^404 GET ${route}$`));
+  const isAllowed = (text: string) => allowed.some((pattern) => pattern.test(text));
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // Chromium logs every failed HTTP answer too; those are judged from the response below.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+  });
+  page.on('response', (response: Response) => {
+    if (response.status() < 400) return;
+    const line = `${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`;
+    if (!isAllowed(line)) problems.push(`http: ${line}`);
+  });
+  return { page, context, problems, allow: (pattern) => allowed.push(pattern) };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: false });
+}

@@ -1,0 +1,95 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, it } from 'vitest';
+import { describeInBrowser, launchBrowser, openPage, type WatchedPage } from './browser.js';
+import { expectClean, openTicket, register, reply, signIn } from './flows.js';
+import { startServer, type E2eServer } from './server.js';
+
+describeInBrowser(
+  'conversation in the browser',
+  () => {
+    let browser: Browser;
+    let server: E2eServer;
+    const pages: WatchedPage[] = [];
+
+    beforeAll(async () => {
+      browser = await launchBrowser();
+    });
+    afterAll(async () => {
+      await browser.close();
+    });
+    beforeEach(async () => {
+      server = await startServer();
+    });
+    afterEach(async () => {
+      await Promise.all(pages.splice(0).map((watched) => watched.context.close()));
+      await server.close();
+    });
+
+    const open = async () => {
+      const watched = await openPage(browser, server.url, { missingRoutes: server.missingRoutes });
+      pages.push(watched);
+      return watched;
+    };
+
+    it("keeps an agent's internal note off the customer's page", async () => {
+      const agent = await server.createUser('agent', 'Ada Agent');
+      const customer = await open();
+      await register(customer.page, { name: 'Cora Customer', email: 'cora@example.test', password: 'cora-password' });
+      const ticketId = await openTicket(customer.page, 'Printer on fire', 'It started smoking after the update.');
+
+      const staff = await open();
+      await signIn(staff.page, agent);
+      await staff.page.goto(`/tickets/${ticketId}`);
+      await reply(staff.page, 'NOTE: customer seems to run firmware 1.2', { internal: true });
+      await reply(staff.page, 'Please unplug it and tell us the firmware version.');
+
+      // Staff see the note, marked as internal.
+      const note = staff.page.locator('.message.internal');
+      await expect(note.count()).resolves.toBe(1);
+      await expect(note.textContent()).resolves.toContain('not visible to the customer');
+
+      // The customer sees the public reply (live or after a reload) and never the note.
+      await customer.page.reload();
+      await customer.page.locator('.message-body', { hasText: 'Please unplug it' }).waitFor();
+      const text = (await customer.page.locator('main').textContent()) ?? '';
+      expect(text).not.toContain('firmware 1.2');
+      expect(text).not.toContain('Internal note');
+      await expect(customer.page.locator('.message.internal').count()).resolves.toBe(0);
+      await expect(customer.page.getByLabel('Internal note (staff only)').count()).resolves.toBe(0);
+      // Nor does its history mention the note.
+      await customer.page.getByText(/^History/).click();
+      await expect(customer.page.locator('.history').textContent()).resolves.not.toContain('internal note');
+
+      expectClean(customer.problems);
+      expectClean(staff.problems);
+    });
+
+    it('shows HTML and script in subjects, bodies and names as text', async () => {
+      const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>';
+      const customer = await open();
+      await register(customer.page, { name: `Eve ${hostile}`, email: 'eve@example.test', password: 'eve-password' });
+      const ticketId = await openTicket(customer.page, `Subject ${hostile}`, `Body ${hostile}`);
+      await reply(customer.page, `Reply ${hostile}`);
+
+      const agent = await server.createUser('agent', 'Ada Agent');
+      const staff = await open();
+      await signIn(staff.page, agent);
+      await staff.page.goto('/queue?tab=all');
+      await staff.page.getByRole('link', { name: `Subject ${hostile}` }).waitFor();
+      await staff.page.goto(`/tickets/${ticketId}`);
+      await staff.page.locator('.message-body', { hasText: `Reply ${hostile}` }).waitFor();
+
+      for (const page of [customer.page, staff.page]) {
+        await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(`Subject ${hostile}`);
+        await expect(page.locator('.message-body').first().textContent()).resolves.toBe(`Body ${hostile}`);
+        await expect(page.locator('main img, main script, main b').count()).resolves.toBe(0);
+        await expect(page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+      }
+      await expect(staff.page.locator('.ticket-side').textContent()).resolves.toContain(`Eve ${hostile}`);
+
+      expectClean(customer.problems);
+      expectClean(staff.problems);
+    });
+  },
+  inject('webBuildError'),
+);

@@ -1,0 +1,71 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { hashPassword } from '../../src/auth/passwords.js';
+import type { AppContext } from '../../src/context.js';
+import { startMailWorker, type MailWorker } from '../../src/mail/mail-worker.js';
+import { testConfig } from '../../src/test/config.js';
+import { createTestDatabase, type TestDatabase } from '../../src/test/databases.js';
+import { startTestSmtpServer, type TestSmtpServer } from '../../src/test/smtp.js';
+import { insertUser } from '../../src/users/users.repository.js';
+
+export const PASSWORD = 'correct horse battery';
+
+export interface Person {
+  id: string;
+  email: string;
+  name: string;
+  password: string;
+}
+
+/** The whole server on a real port: fresh PGlite database, real SMTP server, mail worker. */
+export interface E2eServer {
+  url: string;
+  app: FastifyInstance;
+  ctx: AppContext;
+  smtp: TestSmtpServer;
+  /** Staff accounts are made by managers in real life; here straight in the database. */
+  /** GET endpoints the page calls that this server does not have (yet). */
+  missingRoutes: string[];
+  createUser: (role: 'agent' | 'manager' | 'customer', name: string) => Promise<Person>;
+  close: () => Promise<void>;
+}
+
+let counter = 0;
+
+/** Endpoints the app calls on every page, built by other parts of the server. */
+const OPTIONAL_ROUTES = ['/api/stream', '/api/notifications'];
+
+export async function startServer(): Promise<E2eServer> {
+  const database: TestDatabase = await createTestDatabase('pglite');
+  const smtp = await startTestSmtpServer();
+  const config = testConfig({ smtp: smtp.smtp });
+  const ctx: AppContext = { config, database, now: () => new Date() };
+  const app = await buildApp(ctx);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  // Links in mail must point at this server; the config is read when each mail is written.
+  config.publicUrl = url;
+  const mail: MailWorker = await startMailWorker(ctx, { pollIntervalMs: 200 });
+  const passwordHash = await hashPassword(PASSWORD);
+
+  return {
+    url,
+    app,
+    ctx,
+    smtp,
+    missingRoutes: OPTIONAL_ROUTES.filter((route) => !app.hasRoute({ method: 'GET', url: route })),
+    createUser: async (role, name) => {
+      const email = `${role}-${++counter}-${Date.now()}@example.test`;
+      const user = await insertUser(database.db, { email, name, role, passwordHash });
+      return { id: user.id, email, name, password: PASSWORD };
+    },
+    close: async () => {
+      await mail.stop();
+      await app.close();
+      await smtp.stop();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { useState, type SubmitEvent } from 'react';
+import { Link } from '../app/router';
+import { FormError, TextField, useFormErrors } from '../ui/forms';
+import { useToast } from '../ui/toast';
+import { useAuth, useMe } from './AuthContext';
+import { forgotPassword, updateMyName } from './auth.api';
+
+export function ProfilePage() {
+  const me = useMe();
+  const { can, reloadMe } = useAuth();
+  const toast = useToast();
+  const [name, setName] = useState(me.name);
+  const [busy, setBusy] = useState(false);
+  const { errors, show, clear } = useFormErrors();
+
+  // Only user managers may edit user records (their own included); others see their details.
+  const canEdit = can('users.manage');
+
+  const saveName = async (event: SubmitEvent) => {
+    event.preventDefault();
+    clear();
+    setBusy(true);
+    try {
+      await updateMyName(me.id, name);
+      await reloadMe();
+      toast.show('Name saved');
+    } catch (caught) {
+      show(caught, ['name']);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const sendReset = async () => {
+    try {
+      await forgotPassword(me.email);
+      toast.show(`We sent a password reset link to ${me.email}`);
+    } catch (caught) {
+      show(caught);
+    }
+  };
+
+  return (
+    <section className="page narrow" aria-labelledby="profile-title">
+      <h1 id="profile-title">Your profile</h1>
+      <dl className="details">
+        <dt>Name</dt>
+        <dd>{me.name}</dd>
+        <dt>Email</dt>
+        <dd>{me.email}</dd>
+        <dt>Role</dt>
+        <dd className="capitalize">{me.role}</dd>
+        <dt>Member since</dt>
+        <dd>{new Date(me.createdAt).toLocaleDateString()}</dd>
+      </dl>
+      {canEdit ? (
+        <form className="card" onSubmit={(event) => void saveName(event)}>
+          <h2>Change your name</h2>
+          <TextField label="Name" required value={name} error={errors.fields.name} onChange={(e) => setName(e.target.value)} />
+          <button type="submit" className="button primary" disabled={busy || name === me.name}>
+            Save
+          </button>
+        </form>
+      ) : null}
+      <div className="card">
+        <h2>Password</h2>
+        <p>We will email you a link to choose a new password.</p>
+        <button type="button" className="button secondary" onClick={() => void sendReset()}>
+          Email me a reset link
+        </button>
+      </div>
+      <FormError message={errors.form} />
+      <div className="card">
+        <h2>Notifications</h2>
+        <p>
+          <Link to="/settings/notifications">Choose which emails and notifications you get</Link>
+        </p>
+      </div>
+      <details className="card">
+        <summary>What you can do here</summary>
+        <ul className="permission-list">
+          {me.permissions.map((permission) => (
+            <li key={permission}>
+              <code>{permission}</code>
+            </li>
+          ))}
+        </ul>
+      </details>
+    </section>
+  );
+}

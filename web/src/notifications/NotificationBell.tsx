@@ -1,0 +1,130 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AppNotification } from '../api/types';
+import { Link, navigate } from '../app/router';
+import { EmptyState, Loading, RelativeTime } from '../ui/feedback';
+import { useLiveEvents } from './LiveProvider';
+import { listNotifications, markNotificationRead } from './notifications.api';
+
+/** The bell in the header: unread count, and a panel listing recent notifications. */
+export function NotificationBell() {
+  const [unread, setUnread] = useState(0);
+  const [open, setOpen] = useState(false);
+  const [items, setItems] = useState<AppNotification[] | null>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+
+  const refreshCount = useCallback(async () => {
+    try {
+      setUnread((await listNotifications(true)).items.length);
+    } catch {
+      // The bell is secondary: a failed count must not disturb the page.
+    }
+  }, []);
+
+  const loadPanel = useCallback(async () => {
+    try {
+      setItems((await listNotifications(false)).items);
+    } catch {
+      setItems([]);
+    }
+  }, []);
+
+  useEffect(() => {
+    void refreshCount();
+  }, [refreshCount]);
+
+  useLiveEvents((event) => {
+    if (event.type !== 'notification') return;
+    void refreshCount();
+    if (open) void loadPanel();
+  });
+
+  useEffect(() => {
+    if (!open) return;
+    void loadPanel();
+    const close = (event: MouseEvent | KeyboardEvent) => {
+      if (event instanceof KeyboardEvent) {
+        if (event.key !== 'Escape') return;
+        setOpen(false);
+        buttonRef.current?.focus();
+        return;
+      }
+      if (event.target instanceof Node && !panelRef.current?.contains(event.target) && !buttonRef.current?.contains(event.target)) {
+        setOpen(false);
+      }
+    };
+    document.addEventListener('mousedown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('mousedown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, [open, loadPanel]);
+
+  const openNotification = async (notification: AppNotification) => {
+    setOpen(false);
+    if (!notification.readAt) {
+      try {
+        await markNotificationRead(notification.id);
+      } catch {
+        // Reading it matters more than marking it.
+      }
+      void refreshCount();
+    }
+    if (notification.ticketId) navigate(`/tickets/${notification.ticketId}`);
+  };
+
+  const markAllRead = async () => {
+    const unreadItems = (items ?? []).filter((item) => !item.readAt);
+    await Promise.allSettled(unreadItems.map((item) => markNotificationRead(item.id)));
+    await Promise.all([refreshCount(), loadPanel()]);
+  };
+
+  return (
+    <div className="bell">
+      <button
+        ref={buttonRef}
+        type="button"
+        className="icon-button"
+        aria-expanded={open}
+        aria-controls="notification-panel"
+        aria-label={unread ? `Notifications, ${unread} unread` : 'Notifications'}
+        onClick={() => setOpen((value) => !value)}
+      >
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+          <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" fill="currentColor" />
+        </svg>
+        {unread ? (
+          <span className="badge" data-testid="unread-count">
+            {unread > 99 ? '99+' : unread}
+          </span>
+        ) : null}
+      </button>
+      {open ? (
+        <div className="bell-panel" id="notification-panel" ref={panelRef} role="region" aria-label="Notifications">
+          <div className="bell-head">
+            <strong>Notifications</strong>
+            <button type="button" className="link-button" onClick={() => void markAllRead()} disabled={!unread}>
+              Mark all read
+            </button>
+          </div>
+          {items === null ? <Loading /> : null}
+          {items?.length === 0 ? <EmptyState title="Nothing yet" /> : null}
+          <ul>
+            {(items ?? []).map((item) => (
+              <li key={item.id} className={item.readAt ? 'read' : 'unread'}>
+                <button type="button" onClick={() => void openNotification(item)}>
+                  <span className="bell-title">{item.title}</span>
+                  <RelativeTime value={item.createdAt} />
+                </button>
+              </li>
+            ))}
+          </ul>
+          <Link to="/settings/notifications" onClick={() => setOpen(false)}>
+            Notification settings
+          </Link>
+        </div>
+      ) : null}
+    </div>
+  );
+}

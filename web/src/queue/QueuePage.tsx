@@ -1,0 +1,109 @@
+import { useCallback } from 'react';
+import { PRIORITIES, STATUSES } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import { Link, useLocation, useSearchParamsUpdater } from '../app/router';
+import { LiveIndicator } from '../notifications/LiveProvider';
+import { PRIORITY_LABELS, STATUS_LABELS } from '../ui/chips';
+import { EmptyState, ErrorBox, Loading } from '../ui/feedback';
+import { SearchBox } from '../tickets/SearchBox';
+import { ACTIVE_STATUSES } from '../tickets/status';
+import { TicketTable } from '../tickets/TicketTable';
+import { useTicketList } from '../tickets/useTicketList';
+
+const TABS = [
+  { id: 'unassigned', label: 'Unassigned', assigneeId: 'none' },
+  { id: 'mine', label: 'Mine', assigneeId: 'me' },
+  { id: 'all', label: 'All', assigneeId: undefined },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+
+const ACTIVE = 'active';
+
+/** The agent workspace's queue: tabs by assignee, filters, search; rows update live. */
+export function QueuePage() {
+  const { can } = useAuth();
+  const { search } = useLocation();
+  const update = useSearchParamsUpdater();
+  const tabId = (search.get('tab') ?? 'unassigned') as TabId;
+  const tab = TABS.find((candidate) => candidate.id === tabId) ?? TABS[0];
+  const statusChoice = search.get('status') ?? ACTIVE;
+  const priority = search.get('priority') ?? '';
+  const q = search.get('q') ?? '';
+  const status = statusChoice === ACTIVE ? ACTIVE_STATUSES.join(',') : statusChoice === 'any' ? undefined : statusChoice;
+  const list = useTicketList({ assigneeId: tab.assigneeId, status, priority: priority || undefined, q: q || undefined });
+  const onSearch = useCallback((text: string) => update({ q: text }), [update]);
+
+  return (
+    <section className="page" aria-labelledby="queue-title">
+      <div className="page-head">
+        <h1 id="queue-title">Queue</h1>
+        <LiveIndicator />
+        {can('tickets.create') ? (
+          <Link className="button secondary" to="/tickets/new">
+            New ticket
+          </Link>
+        ) : null}
+      </div>
+      <div className="tabs" role="tablist" aria-label="Which tickets">
+        {TABS.map((candidate) => (
+          <button
+            key={candidate.id}
+            type="button"
+            role="tab"
+            id={`tab-${candidate.id}`}
+            aria-selected={candidate.id === tab.id}
+            aria-controls="queue-panel"
+            tabIndex={candidate.id === tab.id ? 0 : -1}
+            onClick={() => update({ tab: candidate.id })}
+            onKeyDown={(event) => {
+              if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+              const index = TABS.indexOf(candidate);
+              const next = TABS[(index + (event.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length] ?? candidate;
+              update({ tab: next.id });
+              document.getElementById(`tab-${next.id}`)?.focus();
+            }}
+          >
+            {candidate.label}
+          </button>
+        ))}
+      </div>
+      <div className="toolbar">
+        <label className="compact-field">
+          <span>Status</span>
+          <select value={statusChoice} onChange={(event) => update({ status: event.target.value === ACTIVE ? undefined : event.target.value })}>
+            <option value={ACTIVE}>Active</option>
+            <option value="any">Any status</option>
+            {STATUSES.map((value) => (
+              <option key={value} value={value}>
+                {STATUS_LABELS[value]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="compact-field">
+          <span>Priority</span>
+          <select value={priority} onChange={(event) => update({ priority: event.target.value })}>
+            <option value="">Any priority</option>
+            {PRIORITIES.map((value) => (
+              <option key={value} value={value}>
+                {PRIORITY_LABELS[value]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <SearchBox value={q} onSearch={onSearch} label="Search tickets" />
+      </div>
+      <div id="queue-panel" role="tabpanel" aria-labelledby={`tab-${tab.id}`}>
+        {list.loading ? <Loading label="Loading the queue…" /> : null}
+        {list.error ? <ErrorBox error={list.error} onRetry={() => void list.reload()} /> : null}
+        {list.tickets?.length === 0 ? <EmptyState title="No tickets here" /> : null}
+        {list.tickets?.length ? <TicketTable tickets={list.tickets} staffColumns caption={`${tab.label} tickets`} /> : null}
+        {list.hasMore ? (
+          <button type="button" className="button secondary" onClick={() => void list.loadMore()}>
+            Load more
+          </button>
+        ) : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+import { useState, type SubmitEvent } from 'react';
+import { PRIORITIES, type Priority } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import { navigate } from '../app/router';
+import { PRIORITY_LABELS } from '../ui/chips';
+import { FormError, SelectField, TextAreaField, TextField, useFormErrors } from '../ui/forms';
+import { createTicket } from './tickets.api';
+
+export function NewTicketPage() {
+  const { can } = useAuth();
+  const [subject, setSubject] = useState('');
+  const [description, setDescription] = useState('');
+  const [priority, setPriority] = useState<Priority>('normal');
+  const [busy, setBusy] = useState(false);
+  const { errors, show, clear } = useFormErrors();
+  const choosePriority = can('tickets.priority');
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    clear();
+    setBusy(true);
+    try {
+      const ticket = await createTicket({ subject, description, ...(choosePriority ? { priority } : {}) });
+      navigate(`/tickets/${ticket.id}`);
+    } catch (caught) {
+      show(caught, ['subject', 'description', 'priority']);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="page narrow" aria-labelledby="new-ticket-title">
+      <h1 id="new-ticket-title">New ticket</h1>
+      <form className="card" onSubmit={(event) => void submit(event)}>
+        <TextField label="Subject" required maxLength={200} value={subject} error={errors.fields.subject} onChange={(e) => setSubject(e.target.value)} />
+        <TextAreaField
+          label="What happened?"
+          required
+          rows={8}
+          maxLength={20000}
+          hint="Tell us what you did, what you expected and what you saw instead."
+          value={description}
+          error={errors.fields.description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+        {choosePriority ? (
+          <SelectField label="Priority" value={priority} error={errors.fields.priority} onChange={(e) => setPriority(e.target.value as Priority)}>
+            {PRIORITIES.map((value) => (
+              <option key={value} value={value}>
+                {PRIORITY_LABELS[value]}
+              </option>
+            ))}
+          </SelectField>
+        ) : null}
+        <FormError message={errors.form} />
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? 'Sending…' : 'Open ticket'}
+        </button>
+      </form>
+    </section>
+  );
+}

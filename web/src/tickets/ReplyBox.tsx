@@ -1,0 +1,54 @@
+import { useState, type SubmitEvent } from 'react';
+import type { TicketMessage } from '../api/types';
+import { Checkbox, FormError, TextAreaField, useFormErrors } from '../ui/forms';
+import { addMessage } from './tickets.api';
+
+interface Props {
+  ticketId: string;
+  canNote: boolean;
+  onSent: (message: TicketMessage) => void;
+}
+
+export function ReplyBox({ ticketId, canNote, onSent }: Props) {
+  const [body, setBody] = useState('');
+  const [internal, setInternal] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const { errors, show, clear } = useFormErrors();
+  const asNote = canNote && internal;
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    clear();
+    setBusy(true);
+    try {
+      const message = await addMessage(ticketId, body, asNote);
+      setBody('');
+      onSent(message);
+    } catch (caught) {
+      show(caught, ['body']);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className={asNote ? 'reply-box card internal' : 'reply-box card'} onSubmit={(event) => void submit(event)} aria-label="Reply">
+      <TextAreaField
+        label={asNote ? 'Internal note' : 'Your reply'}
+        name="body"
+        required
+        rows={4}
+        maxLength={20000}
+        value={body}
+        error={errors.fields.body}
+        hint={asNote ? 'Only staff can read internal notes.' : undefined}
+        onChange={(e) => setBody(e.target.value)}
+      />
+      {canNote ? <Checkbox label="Internal note (staff only)" checked={internal} onChange={(e) => setInternal(e.target.checked)} /> : null}
+      <FormError message={errors.form} />
+      <button type="submit" className="button primary" disabled={busy || body.trim() === ''}>
+        {asNote ? 'Add note' : 'Send reply'}
+      </button>
+    </form>
+  );
+}
