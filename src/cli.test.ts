@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { verifyPassword } from './auth/passwords.js';
+import { openDatabase } from './db/database.js';
+import { findUserByEmail } from './users/users.repository.js';
+
+const cli = path.join(import.meta.dirname, 'cli.ts');
+
+async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: failed.stdout + failed.stderr };
+  }
+}
+
+describe('npm run cli -- user:create', () => {
+  it('creates an agent with a printed password in the embedded database', { timeout: 120_000 }, async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'helpline-cli-'));
+    const created = await runCli(['user:create', '--role', 'agent', '--email', 'Ada@Example.test', '--name', 'Ada'], { DATA_DIR: dataDir });
+    expect(created.code).toBe(0);
+    const password = /Password: (\S+)/.exec(created.output)?.[1] ?? '';
+    expect(password.length).toBeGreaterThanOrEqual(12);
+
+    const duplicate = await runCli(['user:create', '--role', 'agent', '--email', 'ada@example.test', '--name', 'Ada'], { DATA_DIR: dataDir });
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.output).toContain('already exists');
+
+    const database = await openDatabase({ databaseUrl: undefined, dataDir });
+    const user = await findUserByEmail(database.db, 'ada@example.test');
+    await database.close();
+    expect(user?.role).toBe('agent');
+    expect(await verifyPassword(user?.passwordHash, password)).toBe(true);
+  });
+
+  it('explains its usage on bad arguments', { timeout: 60_000 }, async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'helpline-cli-'));
+    const bad = await runCli(['user:create', '--role', 'admin', '--email', 'x@example.test', '--name', 'X'], { DATA_DIR: dataDir });
+    expect(bad.code).toBe(1);
+    expect(bad.output).toContain('Usage: npm run cli');
+  });
+});
