@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Child {
+  name: string;
+  pid: number;
+  /** Milliseconds from spawn to the first 200 from the health URL. */
+  startupMs: number;
+  /** The last lines it printed, to explain errors. */
+  recentOutput(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  name: string;
+  /** Arguments to `node`, e.g. ['--import', 'tsx', 'src/main.ts']. */
+  args: string[];
+  env: Record<string, string>;
+  healthUrl: string;
+  timeoutMs: number;
+}
+
+/** A port nobody listens on right now, from the kernel. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Keeps the last lines a child printed, to show why it died. */
+function tail(child: ChildProcess): () => string {
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    lines.splice(0, Math.max(0, lines.length - 30));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => lines.join('\n');
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const done = await Promise.race([exited(child).then(() => true), sleep(15_000).then(() => false)]);
+  if (!done) {
+    child.kill('SIGKILL');
+    await exited(child);
+  }
+}
+
+/** Spawns `node <args>` in the repository and waits until its health URL answers 200. */
+export async function startChild(options: StartOptions): Promise<Child> {
+  const started = performance.now();
+  const child = spawn(process.execPath, options.args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = tail(child);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${options.name} did not start`);
+  while (!(await healthy(options.healthUrl))) {
+    if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode}:\n${output()}`);
+    if (performance.now() - started > options.timeoutMs) {
+      await stopChild(child);
+      throw new Error(`${options.name} did not answer ${options.healthUrl} within ${options.timeoutMs} ms:\n${output()}`);
+    }
+    await sleep(20);
+  }
+  const startupMs = performance.now() - started;
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGKILL') console.error(`${options.name} exited (${code ?? signal ?? '?'}):\n${output()}`);
+  });
+  return { name: options.name, pid, startupMs, recentOutput: output, stop: () => stopChild(child) };
+}
+
+/** Resident memory of a process, from /proc (Linux only; undefined elsewhere). */
+export function rssBytes(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match?.[1] ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The soft limit on open files of this process, which children inherit (Linux only). */
+export function openFilesLimit(): number | undefined {
+  try {
+    const limits = readFileSync('/proc/self/limits', 'utf8');
+    const match = /^Max open files\s+(\d+)/m.exec(limits);
+    return match?.[1] ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
