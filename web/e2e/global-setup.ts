@@ -34,7 +34,14 @@ async function isStale(): Promise<boolean> {
 async function buildWeb(): Promise<void> {
   const { build } = await import('vite');
   const out = path.join(WEB, `.dist-${process.pid}`);
-  await build({ configFile: path.join(WEB, 'vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+  // Vitest runs with NODE_ENV=test, which would bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(WEB, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   await rm(DIST, { recursive: true, force: true });
   try {
     await rename(out, DIST);

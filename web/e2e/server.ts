@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/passwords.js';
@@ -33,20 +33,31 @@ export interface E2eServer {
 
 let counter = 0;
 
+/** A port free right now, so links in mail can name the server before it listens. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /** Endpoints the app calls on every page, built by other parts of the server. */
-const OPTIONAL_ROUTES = ['/api/stream', '/api/notifications'];
+const OPTIONAL_ROUTES = ['/api/stream', '/api/notifications', '/api/notifications/unread-count'];
 
 export async function startServer(): Promise<E2eServer> {
   const database: TestDatabase = await createTestDatabase('pglite');
   const smtp = await startTestSmtpServer();
-  const config = testConfig({ smtp: smtp.smtp });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  // Links in mail point at this very server.
+  const config = testConfig({ smtp: smtp.smtp, port, publicUrl: url });
   const ctx: AppContext = { config, database, now: () => new Date() };
   const app = await buildApp(ctx);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
-  // Links in mail must point at this server; the config is read when each mail is written.
-  config.publicUrl = url;
+  await app.listen({ port, host: '127.0.0.1' });
   const mail: MailWorker = await startMailWorker(ctx, { pollIntervalMs: 200 });
   const passwordHash = await hashPassword(PASSWORD);
 

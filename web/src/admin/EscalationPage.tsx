@@ -105,7 +105,7 @@ function RuleEditor({ rule, staff, onSaved, onCancel }: { rule: EscalationRule |
   return (
     <form className="card rule-editor" onSubmit={(event) => void submit(event)} aria-labelledby="rule-editor-title">
       <h2 id="rule-editor-title">{rule ? `Edit “${rule.name}”` : 'New rule'}</h2>
-      <TextField label="Rule name" required maxLength={200} value={form.name} error={errors.fields.name} onChange={(e) => set({ name: e.target.value })} />
+      <TextField label="Rule name" required maxLength={100} value={form.name} error={errors.fields.name} onChange={(e) => set({ name: e.target.value })} />
       <Checkbox label="Enabled" checked={form.enabled} onChange={(e) => set({ enabled: e.target.checked })} />
       <fieldset>
         <legend>When a ticket…</legend>

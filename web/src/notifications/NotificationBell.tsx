@@ -3,7 +3,7 @@ import type { AppNotification } from '../api/types';
 import { Link, navigate } from '../app/router';
 import { EmptyState, Loading, RelativeTime } from '../ui/feedback';
 import { useLiveEvents } from './LiveProvider';
-import { listNotifications, markNotificationRead } from './notifications.api';
+import { listNotifications, markAllRead as markAllReadOnServer, markNotificationRead, unreadCount } from './notifications.api';
 
 /** The bell in the header: unread count, and a panel listing recent notifications. */
 export function NotificationBell() {
@@ -15,7 +15,7 @@ export function NotificationBell() {
 
   const refreshCount = useCallback(async () => {
     try {
-      setUnread((await listNotifications(true)).items.length);
+      setUnread(await unreadCount());
     } catch {
       // The bell is secondary: a failed count must not disturb the page.
     }
@@ -23,7 +23,7 @@ export function NotificationBell() {
 
   const loadPanel = useCallback(async () => {
     try {
-      setItems((await listNotifications(false)).items);
+      setItems((await listNotifications()).items);
     } catch {
       setItems([]);
     }
@@ -75,9 +75,11 @@ export function NotificationBell() {
   };
 
   const markAllRead = async () => {
-    const unreadItems = (items ?? []).filter((item) => !item.readAt);
-    await Promise.allSettled(unreadItems.map((item) => markNotificationRead(item.id)));
-    await Promise.all([refreshCount(), loadPanel()]);
+    try {
+      await markAllReadOnServer();
+    } finally {
+      await Promise.all([refreshCount(), loadPanel()]);
+    }
   };
 
   return (

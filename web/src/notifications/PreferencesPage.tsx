@@ -1,84 +1,83 @@
 import { useState } from 'react';
 import { EmptyState, ErrorBox, Loading } from '../ui/feedback';
-import { Checkbox, FormError, useFormErrors } from '../ui/forms';
+import { FormError, useFormErrors } from '../ui/forms';
 import { useToast } from '../ui/toast';
 import { useAsync } from '../ui/useAsync';
-import { getPreferences, putPreferences, type Preferences } from './notifications.api';
+import { getPreferences, putPreferences, type Preference } from './notifications.api';
 
-/** Every on/off switch of the preferences document, by its path ("email.ticket_created"). */
-interface Switch {
-  path: string[];
-  enabled: boolean;
-}
+type Channel = 'email' | 'inApp';
+const CHANNELS: [Channel, string][] = [
+  ['email', 'Email'],
+  ['inApp', 'In the app'],
+];
 
-function switchesOf(value: unknown, path: string[] = []): Switch[] {
-  if (typeof value === 'boolean') return [{ path, enabled: value }];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
-  return Object.entries(value).flatMap(([key, inner]) => switchesOf(inner, [...path, key]));
-}
-
-function withSwitch(document: unknown, path: string[], enabled: boolean): unknown {
-  const [head, ...rest] = path;
-  if (head === undefined) return enabled;
-  const object = typeof document === 'object' && document !== null ? (document as Record<string, unknown>) : {};
-  return { ...object, [head]: withSwitch(object[head], rest, enabled) };
-}
-
-/** "ticket_created" / "ticketCreated" → "Ticket created". */
-export function humanize(key: string): string {
-  const words = key
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/[._-]+/g, ' ')
-    .trim()
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
+/** One switch per kind and channel; each change is saved at once, and the server's answer shown. */
 export function PreferencesPage() {
   const state = useAsync(getPreferences, 'preferences');
   const [saving, setSaving] = useState(false);
   const { errors, show, clear } = useFormErrors();
   const toast = useToast();
 
-  const toggle = async (current: Preferences, path: string[], enabled: boolean) => {
+  const toggle = async (preference: Preference, channel: Channel, on: boolean) => {
+    const before = state.data;
+    if (!before) return;
     clear();
     setSaving(true);
-    const next = withSwitch(current, path, enabled) as Preferences;
-    state.setData(next);
+    state.setData({ items: before.items.map((item) => (item.kind === preference.kind ? { ...item, [channel]: on } : item)) });
     try {
-      const saved = await putPreferences(next);
-      state.setData(saved);
+      const changed: Preference = { ...preference, [channel]: on };
+      state.setData(await putPreferences([{ kind: changed.kind, email: changed.email, inApp: changed.inApp }]));
       toast.show('Preferences saved');
     } catch (caught) {
-      state.setData(current);
+      state.setData(before);
       show(caught);
     } finally {
       setSaving(false);
     }
   };
 
-  const preferences = state.data;
+  const items = state.data?.items;
   return (
     <section className="page narrow" aria-labelledby="prefs-title">
       <h1 id="prefs-title">Notification preferences</h1>
-      <p>Choose which moments reach you. Changes are saved as you make them.</p>
+      <p>Choose which moments reach you, and how. Changes are saved as you make them.</p>
       {state.loading ? <Loading /> : null}
       {state.error ? <ErrorBox error={state.error} onRetry={() => void state.reload()} /> : null}
-      {preferences && switchesOf(preferences).length === 0 ? <EmptyState title="There is nothing to choose yet" /> : null}
-      {preferences ? (
-        <fieldset className="card" disabled={saving}>
-          <legend>Send me</legend>
-          {switchesOf(preferences).map((item) => (
-            <Checkbox
-              key={item.path.join('.')}
-              label={item.path.map(humanize).join(' · ')}
-              checked={item.enabled}
-              onChange={(event) => void toggle(preferences, item.path, event.target.checked)}
-            />
-          ))}
-        </fieldset>
-      ) : null}
+      {items?.length === 0 ? <EmptyState title="There is nothing to choose yet" /> : null}
       <FormError message={errors.form} />
+      {items?.length ? (
+        <table className="data-table preferences">
+          <caption className="visually-hidden">Notification preferences</caption>
+          <thead>
+            <tr>
+              <th scope="col">Tell me when</th>
+              {CHANNELS.map(([channel, label]) => (
+                <th key={channel} scope="col">
+                  {label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.kind}>
+                <th scope="row">{item.description}</th>
+                {CHANNELS.map(([channel, label]) => (
+                  <td key={channel} data-label={label}>
+                    <input
+                      type="checkbox"
+                      aria-label={`${item.description}: ${label}`}
+                      checked={item[channel]}
+                      disabled={saving}
+                      onChange={(event) => void toggle(item, channel, event.target.checked)}
+                    />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
     </section>
   );
 }

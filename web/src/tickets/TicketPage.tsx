@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { AssignableUser } from '../api/types';
+import type { AssignableUser, Ticket } from '../api/types';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { Link } from '../app/router';
 import { SlaBadges } from '../queue/sla';
-import { PriorityChip, StatusChip } from '../ui/chips';
+import { PRIORITY_LABELS, PriorityChip, STATUS_LABELS, StatusChip } from '../ui/chips';
 import { ErrorBox, Loading, RelativeTime } from '../ui/feedback';
 import { useToast } from '../ui/toast';
 import { Conversation } from './Conversation';
@@ -14,10 +14,13 @@ import { TicketHistory } from './TicketHistory';
 import { listAssignable } from './tickets.api';
 import { useTicket, type TicketNews } from './useTicket';
 
-function newsText(news: TicketNews, number: number): string {
+function newsText(news: TicketNews, ticket: Ticket): string {
+  const number = ticket.number;
   if (news.newMessages.some((message) => message.internal)) return `New internal note on #${number}`;
   if (news.newMessages.length) return `New reply on #${number}`;
-  return `#${number} was updated (${news.changes.join(', ')})`;
+  if (news.changes.includes('status')) return `#${number} is now ${STATUS_LABELS[ticket.status]}`;
+  if (news.changes.includes('assignee')) return ticket.assignee ? `#${number} was assigned to ${ticket.assignee.name}` : `#${number} is unassigned now`;
+  return `#${number} now has ${PRIORITY_LABELS[ticket.priority].toLowerCase()} priority`;
 }
 
 export function TicketPage({ id }: { id: string }) {
@@ -29,7 +32,7 @@ export function TicketPage({ id }: { id: string }) {
     onNews: (news, fresh) => {
       // Only news from someone else: our own changes are applied before their echo arrives.
       const fromOthers = news.newMessages.filter((message) => message.authorId !== me.id);
-      if (fromOthers.length || news.changes.length) toast.show(newsText({ ...news, newMessages: fromOthers }, fresh.ticket.number));
+      if (fromOthers.length || news.changes.length) toast.show(newsText({ ...news, newMessages: fromOthers }, fresh.ticket));
     },
   });
   const mayAssign = can('tickets.assign') || can('tickets.reassign');
