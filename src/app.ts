@@ -9,6 +9,7 @@ import { authentication } from './auth/authenticate.js';
 import { authRoutes } from './auth/auth.routes.js';
 import type { AppContext } from './context.js';
 import { installErrorHandlers } from './http/error-handler.js';
+import { installValidation } from './http/validation.js';
 import { healthRoutes } from './http/health.routes.js';
 import { mailRoutes } from './mail/mail.routes.js';
 import { ErrorResponse } from './http/schemas.js';
@@ -27,9 +28,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     requestTimeout: 30_000,
     connectionTimeout: 30_000,
     trustProxy: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  installValidation(app);
   installErrorHandlers(app);
   app.addSchema(ErrorResponse);
   await app.register(helmet, {
