@@ -1,4 +1,5 @@
 import autocannon, { type RequestSpec } from 'autocannon';
+import { cpuSeconds } from './processes.js';
 
 /** One HTTP scenario as autocannon runs it. */
 export interface LoadSpec {
@@ -14,9 +15,13 @@ export interface RoundResult {
   /** Connection errors, timeouts and non-2xx answers together. */
   errors: number;
   statusCodes: Record<string, number>;
+  /** CPU the serving process spent per answered request, in ms. */
+  cpuMsPerRequest: number | undefined;
 }
 
-export async function runRound(spec: LoadSpec, seconds: number): Promise<RoundResult> {
+/** Runs one round against the process `pid` serves from. */
+export async function runRound(spec: LoadSpec, seconds: number, pid: number): Promise<RoundResult> {
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -24,9 +29,12 @@ export async function runRound(spec: LoadSpec, seconds: number): Promise<RoundRe
     timeout: 30,
     requests: spec.requests,
   });
+  const cpuAfter = cpuSeconds(pid);
   const statusCodes: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats)) statusCodes[code] = stats.count;
+  const answered = result.requests.total;
   return {
+    cpuMsPerRequest: cpuBefore === undefined || cpuAfter === undefined || answered === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / answered,
     requestsPerSecond: result.requests.total / Math.max(result.duration, 0.001),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -54,6 +62,9 @@ export function summarize(rounds: RoundResult[]): RoundResult {
     p99: median(rounds.map((round) => round.p99)),
     errors: rounds.reduce((sum, round) => sum + round.errors, 0),
     statusCodes,
+    cpuMsPerRequest: rounds.some((round) => round.cpuMsPerRequest === undefined)
+      ? undefined
+      : median(rounds.map((round) => round.cpuMsPerRequest ?? 0)),
   };
 }
 

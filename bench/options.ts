@@ -17,6 +17,10 @@ export interface BenchOptions {
   out: string | undefined;
   /** Directory for `node --cpu-prof` profiles of the server, when profiling. */
   cpuProfDir: string | undefined;
+  /** Scenario keys to run (the baselines always run); undefined runs all. */
+  only: string[] | undefined;
+  /** Skip the live-stream scenario. */
+  noStream: boolean;
 }
 
 const USAGE = `npm run bench -- [options]
@@ -30,6 +34,9 @@ const USAGE = `npm run bench -- [options]
   --connections <n>     concurrent connections per HTTP scenario (default 50; smoke 10)
   --out <file>          markdown output (default docs/benchmarks.md; smoke: none)
   --cpu-prof <dir>      run the server under node --cpu-prof, profiles written to <dir>
+  --only <keys>         only these scenarios, comma-separated: get,queue,search,summary,agents,open,reply
+                        (baselines always run); with --cpu-prof, a profile of just those
+  --no-stream           skip the live-stream scenario
 PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (a database is created per run and dropped).`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
@@ -61,6 +68,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       connections: { type: 'string' },
       out: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      only: { type: 'string' },
+      'no-stream': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -82,5 +91,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     connections: Math.round(positive('connections', values.connections, smoke ? 10 : 50)),
     out: values.out ?? (smoke ? undefined : 'docs/benchmarks.md'),
     cpuProfDir: values['cpu-prof'],
+    only: values.only?.split(',').map((key) => key.trim()),
+    noStream: values['no-stream'],
   };
 }

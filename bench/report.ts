@@ -63,17 +63,18 @@ export const currentLoad = (): number[] => loadavg().map((value) => Number(value
 const dbTitle = (kind: DatabaseKind) => (kind === 'embedded' ? 'Embedded (PGlite)' : 'PostgreSQL');
 
 function scenarioRow(run: DatabaseRun, outcome: ScenarioOutcome): string {
-  if (!outcome.result) return `| ${outcome.title} | – | – | – | – | skipped: ${outcome.skipped ?? 'not run'} |`;
+  if (!outcome.result) return `| ${outcome.title} | – | – | – | – | – | skipped: ${outcome.skipped ?? 'not run'} |`;
   const ratio = ratioOf(run, outcome);
   const ratioText = ratio === undefined || !outcome.baseline ? 'baseline' : `${ratio.toFixed(2)} × ${BASELINE_NAMES[outcome.baseline]}`;
-  const { requestsPerSecond, p50, p99, errors } = outcome.result;
-  return `| ${outcome.title} | ${thousands(Math.round(requestsPerSecond))} | ${ms(p50)} | ${ms(p99)} | ${errors} | ${ratioText} |`;
+  const { requestsPerSecond, p50, p99, errors, cpuMsPerRequest } = outcome.result;
+  const cpu = cpuMsPerRequest === undefined ? '–' : cpuMsPerRequest.toFixed(2);
+  return `| ${outcome.title} | ${thousands(Math.round(requestsPerSecond))} | ${ms(p50)} | ${ms(p99)} | ${errors} | ${ratioText} | ${cpu} |`;
 }
 
 function streamRow(stream: StreamOutcome): string {
-  if (!stream.result) return `| live stream | – | – | – | – | skipped: ${stream.skipped ?? 'not run'} |`;
+  if (!stream.result) return `| live stream | – | – | – | – | skipped: ${stream.skipped ?? 'not run'} | – |`;
   const r = stream.result;
-  return `| live stream: ${thousands(r.clients)} clients, one change each round (p50/p99 until a client has it; max ${ms(r.max)} ms) | – | ${ms(r.p50)} | ${ms(r.p99)} | ${r.missed} missed | ${kib(r.rssPerConnectionBytes)} server RSS per connection |`;
+  return `| live stream: ${thousands(r.clients)} clients, one change each round (p50/p99 until a client has it; max ${ms(r.max)} ms) | – | ${ms(r.p50)} | ${ms(r.p99)} | ${r.missed} missed | ${kib(r.rssPerConnectionBytes)} server RSS per connection | – |`;
 }
 
 interface TargetCheck {
@@ -150,10 +151,10 @@ export function renderSection(run: DatabaseRun, machineLine: string): string {
     `- Database: ${run.database}`,
     `- Data: ${thousands(data.plan.tickets)} tickets, ${thousands(data.messages)} messages, ${thousands(data.events)} history events, ${thousands(data.plan.customers)} customers, ${thousands(data.plan.agents)} agents; seeded in ${data.seconds.toFixed(1)} s`,
     `- Server start-up on the seeded database: ${(run.seededStartupMs / 1000).toFixed(2)} s to /health`,
-    `- Load: autocannon, ${run.connections} connections unless noted, ${run.warmupSeconds} s warm-up, ${run.rounds} round${run.rounds === 1 ? '' : 's'} of ${run.roundSeconds} s, median quoted; latencies in ms`,
+    `- Load: autocannon, ${run.connections} connections unless noted, ${run.warmupSeconds} s warm-up, ${run.rounds} round${run.rounds === 1 ? '' : 's'} of ${run.roundSeconds} s, median quoted; latencies in ms. Server CPU ms/req: CPU time (user + system) of the answering process over the round divided by the requests it answered, which other load on the machine barely moves (the database's own CPU is not in it)`,
     '',
-    '| scenario | req/s | p50 | p99 | errors | ratio to baseline |',
-    '| --- | ---: | ---: | ---: | ---: | --- |',
+    '| scenario | req/s | p50 | p99 | errors | ratio to baseline | server CPU ms/req |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: |',
     ...run.scenarios.map((outcome) => scenarioRow(run, outcome)),
     streamRow(run.stream),
     '',

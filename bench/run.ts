@@ -118,12 +118,15 @@ async function runScenarios(
   data: SeededData,
   scenarios: HttpScenario[],
   server: Child,
+  baseline: Child,
 ): Promise<ScenarioOutcome[]> {
   const probe = await login(api, data);
   const runnable: Runnable[] = [];
   for (const scenario of scenarios) {
     const missing = scenario.requires && !(await api.routeExists(scenario.requires, probe.manager));
-    runnable.push({ scenario, rounds: [], skipped: missing ? `${scenario.requires ?? ''} is not built yet` : undefined });
+    const excluded = options.only && scenario.baseline !== 'hello' && scenario.key !== 'hello' && !options.only.includes(scenario.key);
+    const skipped = excluded ? 'not selected (--only)' : missing ? `${scenario.requires ?? ''} is not built yet` : undefined;
+    runnable.push({ scenario, rounds: [], skipped });
   }
   const active = runnable.filter((entry) => !entry.skipped);
   for (let pass = 0; pass <= options.rounds; pass += 1) {
@@ -132,7 +135,8 @@ async function runScenarios(
     for (const entry of active) {
       const seconds = warmup ? options.warmupSeconds : options.roundSeconds;
       log(`${warmup ? 'warm-up' : `round ${pass}/${options.rounds}`}: ${entry.scenario.title} (${seconds} s)`);
-      const result = await runRound(entry.scenario.build(tokens), seconds);
+      const pid = entry.scenario.process === 'server' ? server.pid : baseline.pid;
+      const result = await runRound(entry.scenario.build(tokens), seconds, pid);
       if (!warmup) entry.rounds.push(result);
       if (result.errors > 0) {
         log(`  ${result.errors} errors; status codes ${JSON.stringify(result.statusCodes)}; the server said:`);
@@ -150,6 +154,7 @@ async function runScenarios(
 }
 
 async function runStream(options: BenchOptions, api: Api, server: Child, serverUrl: string, data: SeededData): Promise<StreamOutcome> {
+  if (options.noStream || options.only) return { result: undefined, skipped: 'not selected' };
   const tokens = await login(api, data);
   if (!(await api.routeExists('/api/stream', tokens.manager))) return { result: undefined, skipped: '/api/stream is not built yet' };
   const sessions = await Promise.all(
@@ -204,7 +209,7 @@ async function benchDatabase(options: BenchOptions, kind: DatabaseKind): Promise
 
     const api = new Api(server.url);
     const targets = { server: server.url, fastify: baseline.fastify, hello: baseline.hello };
-    const scenarios = await runScenarios(options, api, data, httpScenarios(targets, data, options.connections, date), server.child);
+    const scenarios = await runScenarios(options, api, data, httpScenarios(targets, data, options.connections, date), server.child, baseline.child);
     const stream = await runStream(options, api, server.child, server.url, data);
     return {
       kind,

@@ -26,6 +26,8 @@ export interface HttpScenario {
   baseline: BaselineKey | undefined;
   /** Route that must exist on the server for the scenario to run. */
   requires: string | undefined;
+  /** Which process answers: the real server or the baseline one (for its CPU per request). */
+  process: 'server' | 'baseline';
   connections: number;
   build(tokens: Tokens): LoadSpec;
 }
@@ -72,6 +74,7 @@ export function httpScenarios(targets: Targets, data: SeededData, connections: n
       title: 'bare node:http hello',
       baseline: undefined,
       requires: undefined,
+      process: 'baseline',
       connections,
       build: () => ({ url: targets.hello, connections, requests: [{ method: 'GET', path: '/' }] }),
     },
@@ -80,6 +83,7 @@ export function httpScenarios(targets: Targets, data: SeededData, connections: n
       title: 'bare Fastify SELECT by primary key',
       baseline: 'hello',
       requires: undefined,
+      process: 'baseline',
       connections,
       build: () => {
         let id = 0;
@@ -95,6 +99,7 @@ export function httpScenarios(targets: Targets, data: SeededData, connections: n
       title: 'bare Fastify INSERT',
       baseline: 'hello',
       requires: undefined,
+      process: 'baseline',
       connections,
       build: () => ({ url: targets.fastify, connections, requests: [{ method: 'POST', path: '/rows', headers: json, body: ROW_BODY }] }),
     },
@@ -103,6 +108,7 @@ export function httpScenarios(targets: Targets, data: SeededData, connections: n
       title: 'get a ticket (agent)',
       baseline: 'select',
       requires: undefined,
+      process: 'server',
       connections,
       build: (tokens) => {
         const ids = cycle(data.sampleTicketIds);
@@ -119,6 +125,7 @@ export function httpScenarios(targets: Targets, data: SeededData, connections: n
       title: 'agent queue, first page (open, unassigned, by priority)',
       baseline: 'select',
       requires: undefined,
+      process: 'server',
       connections,
       build: (tokens) => {
         const priority = cycle(priorities);
@@ -139,6 +146,7 @@ export function httpScenarios(targets: Targets, data: SeededData, connections: n
       title: 'search (full text, six kinds of query)',
       baseline: 'select',
       requires: undefined,
+      process: 'server',
       connections,
       build: (tokens) => {
         const term = cycle(searchTerms(data));
@@ -159,6 +167,7 @@ export function httpScenarios(targets: Targets, data: SeededData, connections: n
       title: `reports summary, whole year (${reportConnections} connections)`,
       baseline: 'select',
       requires: '/api/reports/summary',
+      process: 'server',
       connections: reportConnections,
       build: (tokens) => ({
         url: targets.server,
@@ -171,6 +180,7 @@ export function httpScenarios(targets: Targets, data: SeededData, connections: n
       title: `reports agent table, whole year (${reportConnections} connections)`,
       baseline: 'select',
       requires: '/api/reports/agents',
+      process: 'server',
       connections: reportConnections,
       build: (tokens) => ({
         url: targets.server,
@@ -183,6 +193,7 @@ export function httpScenarios(targets: Targets, data: SeededData, connections: n
       title: 'open a ticket (customer)',
       baseline: 'insert',
       requires: undefined,
+      process: 'server',
       connections,
       build: (tokens) => {
         const headers = rotating(tokens.customers, json);
@@ -198,6 +209,7 @@ export function httpScenarios(targets: Targets, data: SeededData, connections: n
       title: 'post a reply (agent)',
       baseline: 'insert',
       requires: undefined,
+      process: 'server',
       connections,
       build: (tokens) => {
         const ids = cycle(data.replyTicketIds);
