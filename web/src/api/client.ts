@@ -94,10 +94,13 @@ export class ApiClient {
     this.storage.setItem(REFRESH_KEY, auth.refreshToken);
   }
 
+  /** Revokes the refresh token on the server; signs out locally even when that fails. */
   async logout(): Promise<void> {
     const refreshToken = this.storage.getItem(REFRESH_KEY);
     try {
-      if (refreshToken) await this.request('POST', '/api/auth/logout', { body: { refreshToken }, anonymous: true });
+      if (refreshToken) await this.request('POST', '/api/auth/logout', { body: { refreshToken } });
+    } catch {
+      // Already revoked or unreachable: either way this browser forgets the session below.
     } finally {
       this.endSession();
     }

@@ -9,16 +9,17 @@ export interface Series {
   values: number[];
 }
 
-const WIDTH = 640;
-const HEIGHT = 240;
-const PAD = { top: 12, right: 12, bottom: 44, left: 40 };
+// Drawn at about the size a dashboard card shows it, so 11px text stays readable.
+const WIDTH = 420;
+const HEIGHT = 220;
+const PAD = { top: 10, right: 8, bottom: 30, left: 34 };
 
-/** Round axis steps (1, 2, 5 × 10ⁿ) so the ticks read well. */
+/** Round axis steps (1, 2, 5 × 10ⁿ, never below 1: these are counts) so the ticks read well. */
 export function niceTicks(max: number, count = 4): number[] {
   if (max <= 0) return [0, 1];
-  const raw = max / count;
+  const raw = Math.max(1, max / count);
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= raw) ?? raw);
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= raw) ?? raw;
   const ticks: number[] = [];
   for (let value = 0; value < max + step; value += step) ticks.push(Math.round(value * 1e6) / 1e6);
   return ticks;
@@ -78,7 +79,7 @@ interface BarChartProps {
 }
 
 /** Grouped vertical bars: one group per label, one bar per series. */
-export function BarChart({ title, labels, series, maxLabels = 12 }: BarChartProps) {
+export function BarChart({ title, labels, series, maxLabels = 7 }: BarChartProps) {
   const titleId = useId();
   const max = Math.max(0, ...series.flatMap((s) => s.values));
   const ticks = niceTicks(max);
@@ -149,8 +150,8 @@ const percent = (fraction: number) => `${Math.round(fraction * 1000) / 10}%`;
 /** Met vs breached as one horizontal 100% bar per SLA target. */
 export function MetBreachedChart({ title, shares }: { title: string; shares: Share[] }) {
   const titleId = useId();
-  const rowHeight = 44;
-  const labelWidth = 140;
+  const rowHeight = 40;
+  const labelWidth = 96;
   const barWidth = WIDTH - labelWidth - PAD.right;
   const height = shares.length * rowHeight + 8;
   return (
@@ -162,31 +163,31 @@ export function MetBreachedChart({ title, shares }: { title: string; shares: Sha
           const met = share.met ?? 0;
           return (
             <g key={share.label}>
-              <text x={0} y={top + 16} dy="0.32em" className="axis-label">
+              <text x={0} y={top + 14} dy="0.32em" className="axis-label">
                 {share.label}
               </text>
               {share.met === null ? (
                 <>
-                  <rect className="bar series-none" x={labelWidth} y={top} width={barWidth} height={32} />
-                  <text x={labelWidth + barWidth / 2} y={top + 16} dy="0.32em" textAnchor="middle" className="bar-label dark">
+                  <rect className="bar series-none" x={labelWidth} y={top} width={barWidth} height={28} />
+                  <text x={labelWidth + barWidth / 2} y={top + 14} dy="0.32em" textAnchor="middle" className="bar-label dark">
                     Nothing measured
                   </text>
                 </>
               ) : (
                 <>
-                  <rect className="bar series-met" x={labelWidth} y={top} width={barWidth * met} height={32}>
+                  <rect className="bar series-met" x={labelWidth} y={top} width={barWidth * met} height={28}>
                     <title>{`${share.label}: met ${percent(met)}`}</title>
                   </rect>
-                  <rect className="bar series-breached" x={labelWidth + barWidth * met} y={top} width={barWidth * (1 - met)} height={32}>
+                  <rect className="bar series-breached" x={labelWidth + barWidth * met} y={top} width={barWidth * (1 - met)} height={28}>
                     <title>{`${share.label}: breached ${percent(1 - met)}`}</title>
                   </rect>
                   {met >= 0.15 ? (
-                    <text x={labelWidth + 8} y={top + 16} dy="0.32em" className="bar-label">
+                    <text x={labelWidth + 8} y={top + 14} dy="0.32em" className="bar-label">
                       {`met ${percent(met)}`}
                     </text>
                   ) : null}
                   {1 - met >= 0.15 ? (
-                    <text x={labelWidth + barWidth - 8} y={top + 16} dy="0.32em" textAnchor="end" className="bar-label">
+                    <text x={labelWidth + barWidth - 8} y={top + 14} dy="0.32em" textAnchor="end" className="bar-label">
                       {`breached ${percent(1 - met)}`}
                     </text>
                   ) : null}

@@ -1,0 +1,86 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, it } from 'vitest';
+import { describeInBrowser, launchBrowser, openPage, type WatchedPage } from './browser.js';
+import { expectClean, openTicket } from './flows.js';
+import { startServer, type E2eServer } from './server.js';
+
+const PHONE = { width: 390, height: 844 };
+
+/** Nothing wider than the screen: no sideways scrolling at phone width. */
+const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+describeInBrowser(
+  'usability in the browser',
+  () => {
+    let browser: Browser;
+    let server: E2eServer;
+    const pages: WatchedPage[] = [];
+
+    beforeAll(async () => {
+      browser = await launchBrowser();
+    });
+    afterAll(async () => {
+      await browser.close();
+    });
+    beforeEach(async () => {
+      server = await startServer();
+    });
+    afterEach(async () => {
+      await Promise.all(pages.splice(0).map((watched) => watched.context.close()));
+      await server.close();
+    });
+
+    it('registers with the keyboard alone, shows the API errors beside the fields, and fits a phone', async () => {
+      const watched = await openPage(browser, server.url, { missingRoutes: server.missingRoutes, viewport: PHONE });
+      pages.push(watched);
+      const { page } = watched;
+      // The API's 400 for a short password is expected: it is what the form shows.
+      watched.allow(/^400 POST \/api\/auth\/register$/);
+
+      // A deep link while signed out leads to sign-in, which offers registration.
+      await page.goto('/tickets/new');
+      await page.waitForURL('**/login?next=%2Ftickets%2Fnew');
+      await page.getByRole('link', { name: 'Create an account' }).click();
+
+      // Keyboard only: type, Tab to the next field, Enter submits.
+      await page.getByLabel('Name').focus();
+      await page.keyboard.type('Kim Keyboard');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('kim@example.test');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('short');
+      await page.keyboard.press('Enter');
+      const passwordError = page.locator('#' + (await page.getByLabel('Password').getAttribute('aria-describedby') ?? 'none'));
+      await expect.poll(() => passwordError.textContent()).toMatch(/password/i);
+      await expect(page.getByLabel('Password').getAttribute('aria-invalid')).resolves.toBe('true');
+
+      await page.getByLabel('Password').fill('a long enough password');
+      await page.keyboard.press('Enter');
+      await page.waitForURL('**/tickets');
+      await page.getByText('You have no tickets yet').waitFor();
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+
+      await openTicket(page, 'A subject long enough to wrap on a phone screen, surely', 'Line one\nLine two, with a very-long-unbroken-word-that-must-wrap-somewhere-anyway');
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+      // Line breaks of the text are kept.
+      await expect(page.locator('.message-body').first().innerText()).resolves.toContain('Line one\nLine two');
+
+      // The menu folds away on a phone and opens from its button.
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      await expect(nav.isVisible()).resolves.toBe(false);
+      await page.getByRole('button', { name: 'Menu' }).click();
+      await nav.getByRole('link', { name: 'My tickets' }).click();
+      await page.getByRole('link', { name: /A subject long enough/ }).waitFor();
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+
+      // Signing out ends the session for good: a reload stays signed out.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL('**/login');
+      await page.reload();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+      expectClean(watched.problems);
+    });
+  },
+  inject('webBuildError'),
+);
