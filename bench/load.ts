@@ -17,6 +17,8 @@ export interface RoundResult {
   statusCodes: Record<string, number>;
   /** CPU the serving process spent per answered request, in ms. */
   cpuMsPerRequest: number | undefined;
+  /** Requests answered (any status); none at all means the server never kept up. */
+  answered: number;
 }
 
 /** Runs one round against the process `pid` serves from. */
@@ -34,6 +36,7 @@ export async function runRound(spec: LoadSpec, seconds: number, pid: number): Pr
   for (const [code, stats] of Object.entries(result.statusCodeStats)) statusCodes[code] = stats.count;
   const answered = result.requests.total;
   return {
+    answered,
     cpuMsPerRequest: cpuBefore === undefined || cpuAfter === undefined || answered === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / answered,
     requestsPerSecond: result.requests.total / Math.max(result.duration, 0.001),
     p50: result.latency.p50,
@@ -61,6 +64,7 @@ export function summarize(rounds: RoundResult[]): RoundResult {
     p50: median(rounds.map((round) => round.p50)),
     p99: median(rounds.map((round) => round.p99)),
     errors: rounds.reduce((sum, round) => sum + round.errors, 0),
+    answered: rounds.reduce((sum, round) => sum + round.answered, 0),
     statusCodes,
     cpuMsPerRequest: rounds.some((round) => round.cpuMsPerRequest === undefined)
       ? undefined

@@ -29,8 +29,8 @@ const USAGE = `npm run bench -- [options]
   --sse <n>             connected stream clients (default 2000; smoke 50)
   --db <which>          embedded | postgres | both (default: both when a PostgreSQL URL is set)
   --rounds <n>          measured rounds per scenario, median quoted (default 3; smoke 1)
-  --seconds <n>         seconds per round (default 10; smoke 1)
-  --warmup <n>          warm-up seconds per scenario (default 3; smoke 0.5)
+  --seconds <n>         seconds per round (default 10; smoke 2)
+  --warmup <n>          warm-up seconds per scenario (default 3; smoke 1)
   --connections <n>     concurrent connections per HTTP scenario (default 50; smoke 10)
   --out <file>          markdown output (default docs/benchmarks.md; smoke: none)
   --cpu-prof <dir>      run the server under node --cpu-prof, profiles written to <dir>
@@ -85,9 +85,9 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     sseClients: Math.round(positive('sse', values.sse, smoke ? 50 : 2000)),
     databases: databases(values.db, postgresUrl),
     postgresUrl,
-    warmupSeconds: positive('warmup', values.warmup, smoke ? 0.5 : 3),
+    warmupSeconds: positive('warmup', values.warmup, smoke ? 1 : 3),
     rounds: Math.round(positive('rounds', values.rounds, smoke ? 1 : 3)),
-    roundSeconds: positive('seconds', values.seconds, smoke ? 1 : 10),
+    roundSeconds: positive('seconds', values.seconds, smoke ? 2 : 10),
     connections: Math.round(positive('connections', values.connections, smoke ? 10 : 50)),
     out: values.out ?? (smoke ? undefined : 'docs/benchmarks.md'),
     cpuProfDir: values['cpu-prof'],

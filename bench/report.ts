@@ -42,7 +42,11 @@ export interface DatabaseRun {
 
 const thousands = (value: number) => value.toLocaleString('en-US');
 const ms = (value: number) => (Number.isFinite(value) ? (value < 10 ? value.toFixed(1) : value.toFixed(0)) : '–');
-const kib = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${(bytes / 1024).toFixed(1)} KiB`);
+const kib = (bytes: number | undefined) => {
+  if (bytes === undefined) return 'n/a';
+  // With few clients, garbage collection between the two readings outweighs the connections.
+  return bytes < 0 ? 'below noise' : `${(bytes / 1024).toFixed(1)} KiB`;
+};
 
 const BASELINE_NAMES: Record<BaselineKey, string> = { hello: 'node:http hello', insert: 'bare INSERT', select: 'bare SELECT' };
 
@@ -68,7 +72,8 @@ function scenarioRow(run: DatabaseRun, outcome: ScenarioOutcome): string {
   const ratioText = ratio === undefined || !outcome.baseline ? 'baseline' : `${ratio.toFixed(2)} × ${BASELINE_NAMES[outcome.baseline]}`;
   const { requestsPerSecond, p50, p99, errors, cpuMsPerRequest } = outcome.result;
   const cpu = cpuMsPerRequest === undefined ? '–' : cpuMsPerRequest.toFixed(2);
-  return `| ${outcome.title} | ${thousands(Math.round(requestsPerSecond))} | ${ms(p50)} | ${ms(p99)} | ${errors} | ${ratioText} | ${cpu} |`;
+  const errorText = outcome.result.answered === 0 ? 'none answered' : String(errors);
+  return `| ${outcome.title} | ${thousands(Math.round(requestsPerSecond))} | ${ms(p50)} | ${ms(p99)} | ${errorText} | ${ratioText} | ${cpu} |`;
 }
 
 function streamRow(stream: StreamOutcome): string {

@@ -235,7 +235,9 @@ async function benchDatabase(options: BenchOptions, kind: DatabaseKind): Promise
 }
 
 function failures(run: DatabaseRun): string[] {
-  const failed = run.scenarios.filter((outcome) => (outcome.result?.errors ?? 0) > 0).map((outcome) => `${run.kind}: ${outcome.title}`);
+  const failed = run.scenarios
+    .filter(({ result }) => result && (result.errors > 0 || result.answered === 0))
+    .map((outcome) => `${run.kind}: ${outcome.title}`);
   if ((run.stream.result?.missed ?? 0) > 0) failed.push(`${run.kind}: live stream`);
   return failed;
 }

@@ -171,19 +171,26 @@ const TICKETS_SQL = `
       case when r_priority < 0.20 then 'low' when r_priority < 0.75 then 'normal'
            when r_priority < 0.93 then 'high' else 'urgent' end as priority
     from src
-  ), decided as (
+  ), targeted as (
+    -- The default SLA policies (migration 0007), in calendar minutes.
     select shaped.*,
+      case priority when 'urgent' then 30 when 'high' then 60 when 'normal' then 240 else 480 end as first_response_minutes,
+      case priority when 'urgent' then 240 when 'high' then 480 when 'normal' then 1440 else 4320 end as resolution_minutes
+    from shaped
+  ), decided as (
+    select targeted.*,
       (status <> 'open' or r_assign < 0.5) as assigned,
       (status <> 'open' or (r_assign < 0.5 and r_first < 0.5)) as responded
-    from shaped
+    from targeted
   ), timed as (
     select decided.*,
-      case when responded then least($6::timestamptz, created_at + (300 + r_first * 8 * 3600) * interval '1 second') end as first_response_at
+      -- A desk that mostly keeps its targets: about one first response in ten and one resolution in five are late.
+      case when responded then least($6::timestamptz, created_at + (5 + r_first * r_first * 1.2 * first_response_minutes) * interval '1 minute') end as first_response_at
     from decided
   ), finished as (
     select timed.*,
       case when status in ('resolved', 'closed')
-        then least($6::timestamptz, first_response_at + (1800 + r_resolve * r_resolve * 5 * 86400) * interval '1 second') end as resolved_at
+        then least($6::timestamptz, first_response_at + (30 + r_resolve * r_resolve * 1.5 * resolution_minutes) * interval '1 minute') end as resolved_at
     from timed
   ), closed as (
     select finished.*,
@@ -198,10 +205,8 @@ const TICKETS_SQL = `
     status, priority, customer.id, case when assigned then agent.id end,
     created_at, greatest(created_at, first_response_at, resolved_at, closed_at),
     first_response_at, resolved_at, closed_at,
-    created_at + case priority when 'urgent' then interval '1 hour' when 'high' then interval '4 hours'
-                               when 'normal' then interval '8 hours' else interval '24 hours' end,
-    created_at + case priority when 'urgent' then interval '4 hours' when 'high' then interval '1 day'
-                               when 'normal' then interval '3 days' else interval '7 days' end
+    created_at + first_response_minutes * interval '1 minute',
+    created_at + resolution_minutes * interval '1 minute'
   from closed
   -- A few customers write a lot and a few agents carry more of the load.
   join bench_people customer on customer.kind = 'customer' and customer.n = 1 + floor(r_customer * r_customer * $4::int)::int
@@ -267,6 +272,41 @@ const HISTORY_SQL = `
   insert into ticket_events (ticket_id, actor_id, type, internal, data, created_at)
   select ticket_id, actor_id, type, internal, data, at from history order by number, at, rank`;
 
+/**
+ * The SLA breaches a live desk would have recorded by now (the app's rule, sla.repository.ts),
+ * each with its history event, so the server's scheduled SLA check starts with nothing to
+ * catch up on instead of working through a year of misses during the measurements.
+ */
+const BREACHES_SQL = `
+  with missed as (
+    select t.id as ticket_id, 'first_response' as target, t.first_response_due_at as due_at
+    from tickets t
+    where t.first_response_due_at < $1::timestamptz
+      and coalesce(least(t.first_response_at, t.resolved_at, t.closed_at), $1::timestamptz) > t.first_response_due_at
+    union all
+    select t.id, 'resolution', t.resolution_due_at
+    from tickets t
+    where t.resolution_due_at < $1::timestamptz
+      and coalesce(least(t.resolved_at, t.closed_at), $1::timestamptz) > t.resolution_due_at
+      -- A ticket waiting on the customer holds its clock; the seeded wait began at updated_at.
+      and (t.status <> 'waiting_on_customer' or t.resolution_due_at < t.updated_at)
+  ), recorded as (
+    insert into sla_breaches (ticket_id, target, due_at, breached_at)
+    select ticket_id, target, due_at, due_at from missed
+    on conflict do nothing
+    returning ticket_id, target, due_at
+  )
+  insert into ticket_events (ticket_id, actor_id, type, internal, data, created_at)
+  select ticket_id, null, 'ticket.sla_breached', false,
+    jsonb_build_object('target', target, 'dueAt', to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')), due_at
+  from recorded order by due_at`;
+
+async function seedBreaches(client: SqlClient, now: Date): Promise<void> {
+  // Only where the SLA tables exist (they came with the SLA feature).
+  const [row] = await client.query<{ present: boolean }>(`select to_regclass('sla_breaches') is not null as present`);
+  if (row?.present) await client.query(BREACHES_SQL, [now]);
+}
+
 async function count(client: SqlClient, table: string): Promise<number> {
   const [row] = await client.query<{ n: string }>(`select count(*)::text as n from ${table}`);
   return Number(row?.n ?? 0);
@@ -315,6 +355,7 @@ export async function seed(client: SqlClient, plan: SeedPlan): Promise<SeededDat
   for (const statement of SETUP) await client.query(statement);
   await seedUsers(client, plan, now);
   await seedTickets(client, plan, now);
+  await seedBreaches(client, now);
   const picked = await samples(client, plan);
   for (const statement of TEARDOWN) await client.query(statement);
   // Fresh statistics, as autovacuum would have gathered on a desk that grew to this size.
