@@ -35,7 +35,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.addSchema(ErrorResponse);
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+      directives: {
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        // Served over plain http (a LAN address, no TLS in front), upgrading would send the web
+        // app's own scripts to an https port that does not exist and leave a blank page.
+        ...(ctx.config.publicUrl.startsWith('https:') ? {} : { 'upgrade-insecure-requests': null }),
+      },
     },
   });
   await app.register(rateLimit, { global: false });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installErrorHandlers } from '../http/error-handler.js';
+import { createTestApp } from '../test/app.js';
 import { webApp } from './static.js';
 
 const INDEX = '<!doctype html><title>Helpline</title><script type="module" src="/assets/app-abc123.js"></script>';
@@ -96,5 +97,23 @@ describe('web app serving', () => {
       expect(response.body).toContain('npm run build');
       expect((await app.inject({ url: '/api/nothing' })).statusCode).toBe(404);
     });
+  });
+});
+
+describe('content security policy of the served app', () => {
+  const cspOf = async (publicUrl: string): Promise<string> => {
+    const t = await createTestApp('pglite', { publicUrl });
+    try {
+      return String((await t.request({ method: 'GET', url: '/', headers: html })).headers['content-security-policy']);
+    } finally {
+      await t.close();
+    }
+  };
+
+  it('keeps scripts to the own origin, and upgrades requests only when the desk is served over https', async () => {
+    const plain = await cspOf('http://192.0.2.10:3000');
+    expect(plain).toContain("script-src 'self'");
+    expect(plain).not.toContain('upgrade-insecure-requests');
+    expect(await cspOf('https://help.example.com')).toContain('upgrade-insecure-requests');
   });
 });
