@@ -37,17 +37,20 @@ export function RolesPage() {
   const uniqueRows = [...new Set(rows)];
 
   const toggle = async (role: Role, permission: string, granted: boolean) => {
+    const before = roles.data ?? [];
     const current = permissionsOf(role);
     const next = granted ? [...current, permission] : current.filter((p) => p !== permission);
+    const replaceRole = (replacement: RolePermissions) => before.map((entry) => (entry.role === role ? replacement : entry));
     setError(undefined);
     setSaving(`${role}:${permission}`);
+    // Show the tick at once; the server's answer replaces it, or the old state comes back.
+    roles.setData(replaceRole({ role, permissions: next }));
     try {
-      const saved = await putRole(role, next);
-      const others: RolePermissions[] = (roles.data ?? []).filter((entry) => entry.role !== role);
-      roles.setData([...others, saved].sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role)));
+      roles.setData(replaceRole(await putRole(role, next)));
       toast.show(`${granted ? 'Granted' : 'Removed'} ${permission} ${granted ? 'to' : 'from'} ${role}s`);
       await reloadMe();
     } catch (caught) {
+      roles.setData(before);
       setError(caught instanceof Error ? caught.message : 'The change was not saved');
     } finally {
       setSaving(null);

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppNotification } from '../api/types';
 import { Link, navigate } from '../app/router';
 import { EmptyState, Loading, RelativeTime } from '../ui/feedback';
+import { useToast } from '../ui/toast';
 import { useLiveEvents } from './LiveProvider';
 import { listNotifications, markAllRead as markAllReadOnServer, markNotificationRead, unreadCount } from './notifications.api';
 
@@ -12,6 +13,7 @@ export function NotificationBell() {
   const [items, setItems] = useState<AppNotification[] | null>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
+  const toast = useToast();
 
   const refreshCount = useCallback(async () => {
     try {
@@ -37,6 +39,10 @@ export function NotificationBell() {
     if (event.type !== 'notification') return;
     void refreshCount();
     if (open) void loadPanel();
+    // The ticket page tells its own news; elsewhere the notification itself is the news.
+    const title = typeof event.data.title === 'string' ? event.data.title : null;
+    const path = event.ticketId ? `/tickets/${event.ticketId}` : null;
+    if (title && window.location.pathname !== path) toast.show(title, path ? { to: path, label: 'Open' } : undefined);
   });
 
   useEffect(() => {
