@@ -8,11 +8,13 @@ import { auditRoutes } from './audit/audit.routes.js';
 import { authentication } from './auth/authenticate.js';
 import { authRoutes } from './auth/auth.routes.js';
 import type { AppContext } from './context.js';
+import { escalationRoutes } from './escalation/escalation.routes.js';
 import { installErrorHandlers } from './http/error-handler.js';
 import { installValidation } from './http/validation.js';
 import { healthRoutes } from './http/health.routes.js';
 import { mailRoutes } from './mail/mail.routes.js';
 import { ErrorResponse } from './http/schemas.js';
+import { slaRoutes } from './sla/sla.routes.js';
 import { ticketRoutes } from './tickets/tickets.routes.js';
 import { usersRoutes } from './users/users.routes.js';
 import { webApp } from './web/static.js';
@@ -65,6 +67,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(auditRoutes, { prefix: '/api', ctx });
 
   await app.register(ticketRoutes, { prefix: '/api', ctx });
+  await app.register(slaRoutes, { prefix: '/api', ctx });
+  await app.register(escalationRoutes, { prefix: '/api', ctx });
 
   // Last: the web app's fallback route answers only what no API route claimed.
   await app.register(webApp);

@@ -4,3 +4,5 @@ export * from '../audit/audit.schema.js';
 export * from '../mail/mail.schema.js';
 export * from '../tickets/tickets.schema.js';
 export * from '../notifications/notifications.schema.js';
+export * from '../sla/sla.schema.js';
+export * from '../escalation/escalation.schema.js';

@@ -3,6 +3,8 @@ import { authorizeMessage, visibleEvents, visibleMessages, visibleTickets } from
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { conflict } from '../http/errors.js';
+import { syncSlaClock } from '../sla/sla-tracking.js';
+import type { TicketEvent } from './ticket-events.js';
 import { appendTicketEvent, listTicketEvents, type TicketEventRow } from './ticket-events.repository.js';
 import { insertMessage, listMessages, type MessageView } from './ticket-messages.repository.js';
 import { timestampsOnEntering } from './ticket-status.js';
@@ -24,14 +26,12 @@ async function applyPublicMessage(tx: Db, actor: Actor, ticket: TicketRow, now: 
   const reopens = !isStaff(actor) && ticket.status === 'waiting_on_customer';
   if (reopens) Object.assign(changes, { status: 'open', ...timestampsOnEntering('open', now) });
   await updateTicketIf(tx, ticket.id, changes, now);
-  if (reopens) {
-    await appendTicketEvent(tx, {
-      ticketId: ticket.id,
-      actorId: actor.id,
-      at: now,
-      event: { type: 'ticket.status_changed', data: { from: ticket.status, to: 'open', reason: 'customer_reply' } },
-    });
-  }
+  const events: TicketEvent[] = reopens
+    ? [{ type: 'ticket.status_changed', data: { from: ticket.status, to: 'open', reason: 'customer_reply' } }]
+    : [];
+  for (const event of events) await appendTicketEvent(tx, { ticketId: ticket.id, actorId: actor.id, at: now, event });
+  // A reopen ends a wait (moving the resolution due date); a first reply may come too late.
+  await syncSlaClock(tx, ticket.id, events, now);
 }
 
 /**

@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, Timestamp } from '../http/schemas.js';
+import { SlaSchema } from '../sla/sla.presenter.js';
+import { ticketSla } from '../sla/sla-clock.js';
 import type { TicketEventRow } from './ticket-events.repository.js';
 import type { MessageView } from './ticket-messages.repository.js';
 import type { TicketPriority, TicketStatus } from './ticket-status.js';
@@ -51,6 +53,7 @@ export const TicketSchema = Type.Object(
     resolutionDueAt: Nullable(Timestamp),
     requester: PersonRef,
     assignee: Nullable(PersonRef),
+    sla: SlaSchema,
   },
   { additionalProperties: false },
 );
@@ -58,7 +61,8 @@ export type TicketDto = Static<typeof TicketSchema>;
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-export const presentTicket = (row: TicketView): TicketDto => ({
+/** `now` decides the SLA state (ok, at risk, breached) shown with the ticket. */
+export const presentTicket = (row: TicketView, now: Date): TicketDto => ({
   id: row.id,
   number: row.number,
   subject: row.subject,
@@ -76,6 +80,7 @@ export const presentTicket = (row: TicketView): TicketDto => ({
   resolutionDueAt: iso(row.resolutionDueAt),
   requester: { id: row.requesterId, name: row.requesterName },
   assignee: row.assigneeId === null ? null : { id: row.assigneeId, name: row.assigneeName ?? '' },
+  sla: ticketSla(row, now),
 });
 
 export const MessageSchema = Type.Object(

@@ -49,10 +49,12 @@ describeEachDatabase('tickets', (kind) => {
       firstResponseAt: null,
       resolvedAt: null,
       closedAt: null,
-      firstResponseDueAt: null,
-      resolutionDueAt: null,
+      // The default SLA policy of a normal ticket: 4 h to a first response, 24 h to resolution.
+      firstResponseDueAt: new Date(t.clock.now().getTime() + 4 * 3_600_000).toISOString(),
+      resolutionDueAt: new Date(t.clock.now().getTime() + 24 * 3_600_000).toISOString(),
       requester: { id: desk.customer.user.id, name: 'Cora Customer' },
       assignee: null,
+      sla: { firstResponse: 'ok', resolution: 'ok' },
     });
     const second = await openTicket(t, desk.otherCustomer);
     expect(second.number).toBe(ticket.number + 1);

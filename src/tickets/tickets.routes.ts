@@ -36,7 +36,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     },
     async (request, reply) => {
       const ticket = await createTicket(ctx, actorOf(request), request.body);
-      return reply.code(201).header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket));
+      return reply.code(201).header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, ctx.now()));
     },
   );
 
@@ -53,7 +53,8 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     async (request) => {
       const { status, limit, ...filters } = request.query;
       const page = await listTickets(ctx, actorOf(request), { ...filters, statuses: parseStatusList(status), limit: limit ?? 25 });
-      return { items: page.items.map(presentTicket), nextCursor: page.nextCursor };
+      const now = ctx.now();
+      return { items: page.items.map((ticket) => presentTicket(ticket, now)), nextCursor: page.nextCursor };
     },
   );
 
@@ -69,7 +70,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     },
     async (request, reply) => {
       const ticket = await getTicket(ctx, actorOf(request), request.params.id);
-      return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket));
+      return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, ctx.now()));
     },
   );
 
@@ -88,7 +89,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     async (request, reply) => {
       const versions = versionsFromIfMatch(request.headers['if-match']);
       const ticket = await updateTicket(ctx, actorOf(request), request.params.id, request.body, versions);
-      return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket));
+      return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, ctx.now()));
     },
   );
 

@@ -9,6 +9,7 @@ import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { conflict, invalid, notFound, preconditionFailed } from '../http/errors.js';
+import { syncSlaClock } from '../sla/sla-tracking.js';
 import { findUserById } from '../users/users.repository.js';
 import type { TicketEvent } from './ticket-events.js';
 import { appendTicketEvent } from './ticket-events.repository.js';
@@ -68,15 +69,12 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
       requesterId,
       createdAt: now,
     });
-    await appendTicketEvent(tx, {
-      ticketId: ticket.id,
-      actorId: actor.id,
-      at: now,
-      event: {
-        type: 'ticket.created',
-        data: { status: ticket.status, priority: ticket.priority, requesterId, openedBy: actor.id },
-      },
-    });
+    const created: TicketEvent = {
+      type: 'ticket.created',
+      data: { status: ticket.status, priority: ticket.priority, requesterId, openedBy: actor.id },
+    };
+    await appendTicketEvent(tx, { ticketId: ticket.id, actorId: actor.id, at: now, event: created });
+    await syncSlaClock(tx, ticket.id, [created], now);
     return viewOf(tx, ticket.id);
   });
 }
@@ -144,26 +142,37 @@ interface PatchPlan {
   events: TicketEvent[];
 }
 
-/** Turns a PATCH into column changes, the values they rest on, and the history they write. */
-function planPatch(current: TicketRow, patch: TicketPatch, now: Date): PatchPlan {
+/**
+ * Turns a PATCH into column changes, the values they rest on, and the history they write.
+ * `byRule` marks the events of a change an escalation rule made.
+ */
+function planPatch(current: TicketRow, patch: TicketPatch, now: Date, byRule: { ruleId?: string } = {}): PatchPlan {
   const plan: PatchPlan = { changes: {}, expect: {}, events: [] };
   if (patch.status !== undefined) {
     assertTransition(current.status, patch.status);
     Object.assign(plan.changes, { status: patch.status, ...timestampsOnEntering(patch.status, now) });
     plan.expect.status = current.status;
-    plan.events.push({ type: 'ticket.status_changed', data: { from: current.status, to: patch.status } });
+    plan.events.push({ type: 'ticket.status_changed', data: { from: current.status, to: patch.status, ...byRule } });
   }
   if (patch.priority !== undefined && patch.priority !== current.priority) {
     plan.changes.priority = patch.priority;
     plan.expect.priority = current.priority;
-    plan.events.push({ type: 'ticket.priority_changed', data: { from: current.priority, to: patch.priority } });
+    plan.events.push({ type: 'ticket.priority_changed', data: { from: current.priority, to: patch.priority, ...byRule } });
   }
   if (patch.assigneeId !== undefined && patch.assigneeId !== current.assigneeId) {
     plan.changes.assigneeId = patch.assigneeId;
     plan.expect.assigneeId = current.assigneeId;
-    plan.events.push({ type: 'ticket.assignee_changed', data: { from: current.assigneeId, to: patch.assigneeId } });
+    plan.events.push({ type: 'ticket.assignee_changed', data: { from: current.assigneeId, to: patch.assigneeId, ...byRule } });
   }
   return plan;
+}
+
+/** Writes a plan if its expectation still holds: the row, its history, its SLA clock. False when it did not hold. */
+async function writePlan(tx: Db, id: string, plan: PatchPlan, actorId: string | null, now: Date): Promise<boolean> {
+  if (!(await updateTicketIf(tx, id, plan.changes, now, plan.expect))) return false;
+  for (const event of plan.events) await appendTicketEvent(tx, { ticketId: id, actorId, at: now, event });
+  await syncSlaClock(tx, id, plan.events, now);
+  return true;
 }
 
 async function assertAssignable(db: Db, userId: string): Promise<void> {
@@ -203,12 +212,30 @@ async function tryUpdate(
   const plan = planPatch(current, patch, now);
   if (plan.events.length === 0) return viewOf(tx, id);
   if (versions) plan.expect.versions = versions;
-  if (!(await updateTicketIf(tx, id, plan.changes, now, plan.expect))) {
+  if (!(await writePlan(tx, id, plan, actor.id, now))) {
     await explainLostUpdate(tx, id, plan);
     return null;
   }
-  for (const event of plan.events) await appendTicketEvent(tx, { ticketId: id, actorId: actor.id, at: now, event });
   return viewOf(tx, id);
+}
+
+/**
+ * A change an escalation rule decided, made the way a user's PATCH is (status machine,
+ * timestamps, history, SLA clock) but by the system: no permission checks, actor null,
+ * each event naming the rule. The caller holds `current` locked, in `tx`. Returns the
+ * events written (none when nothing changes).
+ */
+export async function applyRuleChange(
+  tx: Db,
+  current: TicketRow,
+  patch: TicketPatch,
+  ruleId: string,
+  now: Date,
+): Promise<TicketEvent[]> {
+  const plan = planPatch(current, patch, now, { ruleId });
+  if (plan.events.length === 0) return [];
+  if (!(await writePlan(tx, current.id, plan, null, now))) throw new Error('a locked ticket changed under an escalation rule');
+  return plan.events;
 }
 
 const UPDATE_ATTEMPTS = 3;
