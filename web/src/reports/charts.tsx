@@ -10,8 +10,8 @@ export interface Series {
 }
 
 // Drawn at about the size a dashboard card shows it, so 11px text stays readable.
-const WIDTH = 420;
-const HEIGHT = 220;
+const WIDTH = 360;
+const HEIGHT = 200;
 const PAD = { top: 10, right: 8, bottom: 30, left: 34 };
 
 /** Round axis steps (1, 2, 5 × 10ⁿ, never below 1: these are counts) so the ticks read well. */
@@ -79,7 +79,7 @@ interface BarChartProps {
 }
 
 /** Grouped vertical bars: one group per label, one bar per series. */
-export function BarChart({ title, labels, series, maxLabels = 7 }: BarChartProps) {
+export function BarChart({ title, labels, series, maxLabels = 6 }: BarChartProps) {
   const titleId = useId();
   const max = Math.max(0, ...series.flatMap((s) => s.values));
   const ticks = niceTicks(max);
@@ -151,7 +151,7 @@ const percent = (fraction: number) => `${Math.round(fraction * 1000) / 10}%`;
 export function MetBreachedChart({ title, shares }: { title: string; shares: Share[] }) {
   const titleId = useId();
   const rowHeight = 40;
-  const labelWidth = 96;
+  const labelWidth = 88;
   const barWidth = WIDTH - labelWidth - PAD.right;
   const height = shares.length * rowHeight + 8;
   return (
