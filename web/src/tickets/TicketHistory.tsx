@@ -11,27 +11,38 @@ function labelOf(value: unknown): string {
   return STATUS_LABELS[raw as keyof typeof STATUS_LABELS] ?? PRIORITY_LABELS[raw as keyof typeof PRIORITY_LABELS] ?? raw;
 }
 
-/** One line per event type; unknown types still show their name and the fields they carry. */
+const TARGETS: Record<string, string> = { first_response: 'first response', resolution: 'resolution' };
+
+/** One line per event type of the ticket history; unknown types still show their name and fields. */
 export function describeEvent(event: TicketEvent, nameOf: NameOf): string {
   const data = event.data ?? {};
   const fromTo = `${labelOf(data.from)} → ${labelOf(data.to)}`;
-  const type = event.type.replace(/[.-]/g, '_');
-  if (type.includes('created')) return 'opened the ticket';
-  if (type.includes('status')) return `changed the status: ${fromTo}`;
-  if (type.includes('priority')) return `changed the priority: ${fromTo}`;
-  if (type.includes('assign')) {
-    const to = text(data.to) ?? text(data.assigneeId);
-    return to ? `assigned it to ${nameOf(to)}` : 'removed the assignee';
+  const byRule = text(data.ruleId) ? ' (escalation rule)' : '';
+  switch (event.type) {
+    case 'ticket.created':
+      return 'opened the ticket';
+    case 'ticket.status_changed':
+      return `changed the status: ${fromTo}${data.reason === 'customer_reply' ? ' (the customer replied)' : byRule}`;
+    case 'ticket.priority_changed':
+      return `changed the priority: ${fromTo}${byRule}`;
+    case 'ticket.assignee_changed': {
+      const to = text(data.to);
+      return `${to ? `assigned it to ${nameOf(to)}` : 'removed the assignee'}${byRule}`;
+    }
+    case 'ticket.message':
+      return data.internal === true ? 'added an internal note' : 'replied';
+    case 'ticket.escalated':
+      return `escalation rule “${text(data.ruleName) ?? 'unnamed'}” acted on it`;
+    case 'ticket.sla_breached':
+      return `missed its ${TARGETS[text(data.target) ?? ''] ?? 'SLA'} target`;
+    default: {
+      const details = Object.entries(data)
+        .filter(([, value]) => ['string', 'number', 'boolean'].includes(typeof value))
+        .map(([key, value]) => `${key}: ${String(value)}`)
+        .join(', ');
+      return details ? `${event.type} (${details})` : event.type;
+    }
   }
-  if (type.includes('note') || (type.includes('message') && data.internal === true)) return 'added an internal note';
-  if (type.includes('message') || type.includes('repl')) return 'replied';
-  if (type.includes('escalat')) return `escalated it${text(data.ruleName) ? ` (rule “${text(data.ruleName) ?? ''}”)` : ''}`;
-  if (type.includes('breach')) return `missed an SLA target${text(data.target) ? ` (${text(data.target) ?? ''})` : ''}`;
-  const details = Object.entries(data)
-    .filter(([, value]) => ['string', 'number', 'boolean'].includes(typeof value))
-    .map(([key, value]) => `${key}: ${String(value)}`)
-    .join(', ');
-  return details ? `${event.type} (${details})` : event.type;
 }
 
 export function TicketHistory({ events, nameOf }: { events: TicketEvent[]; nameOf: NameOf }) {
