@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/database.js';
+import { startEscalationScheduler } from './escalation/escalation-scheduler.js';
 import { startMailWorker } from './mail/mail-worker.js';
 import { ensureFirstManager } from './users/bootstrap.js';
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const app = await buildApp(ctx, { logger: { level: config.logLevel } });
   const address = await app.listen({ port: config.port, host: config.host });
   const mailWorker = await startMailWorker(ctx, { logger: app.log });
+  const escalation = startEscalationScheduler(ctx, { logger: app.log });
   console.log(`Helpline listening on ${address} (${database.driver === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server'})`);
 
   let stopping = false;
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     // Stop accepting, let in-flight requests finish, flush mail, then close the database cleanly.
     await app.close();
+    await escalation.stop();
     await mailWorker.stop();
     await database.close();
     process.exit(0);
