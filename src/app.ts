@@ -13,6 +13,9 @@ import { installErrorHandlers } from './http/error-handler.js';
 import { installValidation } from './http/validation.js';
 import { healthRoutes } from './http/health.routes.js';
 import { mailRoutes } from './mail/mail.routes.js';
+import { notificationRoutes } from './notifications/notifications.routes.js';
+import { streamRoutes } from './realtime/stream.routes.js';
+import type { StreamHubOptions } from './realtime/stream-hub.js';
 import { ErrorResponse } from './http/schemas.js';
 import { slaRoutes } from './sla/sla.routes.js';
 import { ticketRoutes } from './tickets/tickets.routes.js';
@@ -21,6 +24,8 @@ import { webApp } from './web/static.js';
 
 export interface BuildOptions {
   logger?: boolean | { level: string };
+  /** Tuning of the live stream (tests shorten the heartbeat). */
+  stream?: Partial<StreamHubOptions>;
 }
 
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -69,6 +74,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(ticketRoutes, { prefix: '/api', ctx });
   await app.register(slaRoutes, { prefix: '/api', ctx });
   await app.register(escalationRoutes, { prefix: '/api', ctx });
+  await app.register(notificationRoutes, { prefix: '/api', ctx });
+  await app.register(streamRoutes, { prefix: '/api', ctx, hub: options.stream });
 
   // Last: the web app's fallback route answers only what no API route claimed.
   await app.register(webApp);

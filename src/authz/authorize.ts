@@ -2,7 +2,8 @@ import { forbidden } from '../http/errors.js';
 import type { Actor } from './actor.js';
 import type { Permission } from './permissions.js';
 
-export function can(actor: Actor, permission: Permission): boolean {
+/** Only the permissions matter, so a recipient loaded without a session can be asked too. */
+export function can(actor: Pick<Actor, 'permissions'>, permission: Permission): boolean {
   return actor.permissions.has(permission);
 }
 

@@ -14,8 +14,19 @@ export function visibleTickets(actor: Actor): SQL | undefined {
   return can(actor, 'tickets.read.all') ? undefined : eq(tickets.requesterId, actor.id);
 }
 
+/** Someone a ticket may be shown to: the caller of a request, a stream's or a notification's recipient. */
+export type TicketViewer = Pick<Actor, 'id' | 'permissions'>;
+
+/** `visibleTickets` for one ticket already in memory (the live stream filters events this way). */
+export const canSeeTicket = (viewer: TicketViewer, ticket: { requesterId: string }): boolean =>
+  can(viewer, 'tickets.read.all') || ticket.requesterId === viewer.id;
+
 /** Internal notes, and every event about them, exist only for holders of `tickets.note`. */
-export const canSeeInternalNotes = (actor: Actor): boolean => can(actor, 'tickets.note');
+export const canSeeInternalNotes = (actor: TicketViewer): boolean => can(actor, 'tickets.note');
+
+/** `visibleTickets` and `visibleEvents` together, for one event in memory. */
+export const canSeeTicketEvent = (viewer: TicketViewer, ticket: { requesterId: string }, event: { internal: boolean }): boolean =>
+  canSeeTicket(viewer, ticket) && (!event.internal || canSeeInternalNotes(viewer));
 
 export function visibleMessages(actor: Actor): SQL | undefined {
   return canSeeInternalNotes(actor) ? undefined : eq(ticketMessages.internal, false);

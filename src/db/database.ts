@@ -21,7 +21,11 @@ export interface Database {
   driver: 'pglite' | 'postgres';
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
-  /** Subscribes to a LISTEN channel; returns the unsubscribe function. */
+  /**
+   * Subscribes to a LISTEN channel; returns the unsubscribe function. The subscription
+   * survives a lost connection: after reconnecting, the handler is called once with an
+   * empty payload, as notifications sent in between are lost.
+   */
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -55,7 +59,7 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
-  const listeners = new Set<pg.Client>();
+  const listeners = new Set<() => Promise<void>>();
   return {
     db,
     driver: 'postgres',
@@ -63,24 +67,75 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
       await pool.query('select 1');
     },
     listen: async (channel, handler) => {
-      const client = new pg.Client({ connectionString });
-      client.on('error', () => undefined);
-      await client.connect();
-      client.on('notification', (message) => {
-        if (message.channel === channel) handler(message.payload ?? '');
-      });
-      await client.query(`LISTEN "${channel.replace(/"/g, '')}"`);
-      listeners.add(client);
+      const stop = await listenPostgres(connectionString, channel, handler);
+      listeners.add(stop);
       return async () => {
-        listeners.delete(client);
-        await client.end().catch(() => undefined);
+        listeners.delete(stop);
+        await stop();
       };
     },
     migrate: () => migratePostgres(connectionString),
     close: async () => {
-      await Promise.all([...listeners].map((client) => client.end().catch(() => undefined)));
+      await Promise.all([...listeners].map((stop) => stop()));
       await pool.end();
     },
+  };
+}
+
+const LISTEN_RETRY_MS = { first: 100, max: 5000 };
+
+/**
+ * A LISTEN on its own connection that survives losing it (a server restart, a killed
+ * backend): it reconnects with backoff and then calls the handler once with an empty
+ * payload, since whatever was notified meanwhile is lost and the subscriber must catch up
+ * from its own source of truth.
+ */
+async function listenPostgres(connectionString: string, channel: string, handler: NotificationHandler): Promise<() => Promise<void>> {
+  let current: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const connect = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString });
+    client.on('error', () => undefined);
+    client.on('notification', (message) => {
+      if (message.channel === channel) handler(message.payload ?? '');
+    });
+    client.on('end', () => {
+      if (current !== client || stopped) return;
+      current = undefined;
+      reconnect(LISTEN_RETRY_MS.first);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (stopped) await client.end().catch(() => undefined);
+    else current = client;
+  };
+
+  const reconnect = (delayMs: number): void => {
+    retry = setTimeout(() => {
+      connect().then(
+        () => {
+          if (!stopped) handler('');
+        },
+        () => {
+          if (!stopped) reconnect(Math.min(delayMs * 2, LISTEN_RETRY_MS.max));
+        },
+      );
+    }, delayMs);
+    retry.unref();
+  };
+
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await current?.end().catch(() => undefined);
   };
 }
 

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { ticketEvents, tickets } from '../tickets/tickets.schema.js';
 import { users } from '../users/users.schema.js';
+import type { NotificationKind } from './notification-kinds.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -26,7 +27,7 @@ export const notifications = pgTable(
     eventId: bigint('event_id', { mode: 'number' })
       .notNull()
       .references(() => ticketEvents.id, { onDelete: 'cascade' }),
-    type: text('type').notNull(),
+    type: text('type').$type<NotificationKind>().notNull(),
     title: text('title').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
     readAt: ts('read_at'),

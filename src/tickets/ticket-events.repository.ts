@@ -1,5 +1,7 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
+import { notifyTicketEvent } from '../notifications/ticket-event-notifier.js';
+import { announceTicketEvent } from '../realtime/ticket-event-channel.js';
 import { users } from '../users/users.schema.js';
 import { isInternalEvent, type TicketEvent } from './ticket-events.js';
 import { ticketEvents } from './tickets.schema.js';
@@ -23,6 +25,10 @@ export async function appendTicketEvent(tx: Db, { ticketId, actorId, at, event }
     .values({ ticketId, actorId, type: event.type, data: event.data, internal: isInternalEvent(event), createdAt: at })
     .returning({ id: ticketEvents.id });
   if (!row) throw new Error('ticket event insert returned nothing');
+  // With the change, in its transaction: notifications and mails commit or roll back with
+  // it, and the NOTIFY (delivered on commit) wakes every server's live stream.
+  await notifyTicketEvent(tx, { id: row.id, ticketId, actorId, at, event });
+  await announceTicketEvent(tx, row.id);
   return row.id;
 }
 

@@ -1,0 +1,102 @@
+import { renderMail, type MailTemplate, type RenderedMail } from '../mail/mail-templates.js';
+import type { NotificationKind } from './notification-kinds.js';
+
+/** What a notification about one ticket event says; every string here is user text or safe text. */
+export interface NotificationFacts {
+  ticket: { id: string; number: number; subject: string };
+  /** Who acted; null for the system (escalation rules, SLA checks). */
+  actorName: string | null;
+  /** The public message of a reply, quoted in its mail. Never an internal note. */
+  message: string | undefined;
+  /** Staff-only detail (e.g. which escalation rule fired); left out for customers. */
+  detail: string | undefined;
+  /** `PUBLIC_URL/tickets/<id>`, or undefined when the desk's address is unknown. */
+  url: string | undefined;
+  recipient: { name: string; staff: boolean };
+}
+
+export interface RenderedNotification {
+  /** The in-app line. */
+  title: string;
+  mail: RenderedMail;
+}
+
+interface Wording {
+  title: string;
+  heading: string;
+  paragraphs: string[];
+  quote?: MailTemplate['quote'];
+}
+
+const ref = (facts: NotificationFacts) => `#${facts.ticket.number}`;
+const by = (facts: NotificationFacts, fallback: string) => facts.actorName ?? fallback;
+
+const WORDING: Readonly<Record<NotificationKind, (facts: NotificationFacts) => Wording>> = {
+  ticket_received: (f) => ({
+    title: `We received your ticket ${ref(f)}: ${f.ticket.subject}`,
+    heading: `We received your ticket ${ref(f)}`,
+    paragraphs: [`Thank you, ${f.recipient.name}. Your request "${f.ticket.subject}" is in our queue and we will get back to you.`],
+  }),
+  staff_reply: (f) => ({
+    title: `New reply on ${ref(f)}: ${f.ticket.subject}`,
+    heading: `New reply on ${ref(f)}`,
+    paragraphs: [`${by(f, 'The support team')} replied on "${f.ticket.subject}".`],
+    ...(f.message === undefined ? {} : { quote: { text: f.message, author: by(f, 'Support') } }),
+  }),
+  waiting_on_customer: (f) => ({
+    title: `${ref(f)} is waiting for your answer: ${f.ticket.subject}`,
+    heading: `We need your answer on ${ref(f)}`,
+    paragraphs: [`Your ticket "${f.ticket.subject}" is waiting for your reply. Answer in the ticket to send it back to the team.`],
+  }),
+  ticket_resolved: (f) => ({
+    title: `${ref(f)} was resolved: ${f.ticket.subject}`,
+    heading: `Ticket ${ref(f)} was resolved`,
+    paragraphs: [`Your ticket "${f.ticket.subject}" was marked as resolved. If the problem is not solved, you can reopen it.`],
+  }),
+  ticket_closed: (f) => ({
+    title: `${ref(f)} was closed: ${f.ticket.subject}`,
+    heading: `Ticket ${ref(f)} was closed`,
+    paragraphs: [`Your ticket "${f.ticket.subject}" was closed. Open a new ticket if you need more help.`],
+  }),
+  ticket_assigned: (f) => ({
+    title: `${ref(f)} was assigned to you: ${f.ticket.subject}`,
+    heading: `Ticket ${ref(f)} was assigned to you`,
+    paragraphs: [`${by(f, 'An escalation rule')} assigned "${f.ticket.subject}" to you.`],
+  }),
+  customer_reply: (f) => ({
+    title: `Customer replied on ${ref(f)}: ${f.ticket.subject}`,
+    heading: `The customer replied on ${ref(f)}`,
+    paragraphs: [`${by(f, 'The customer')} replied on "${f.ticket.subject}", a ticket assigned to you.`],
+    ...(f.message === undefined ? {} : { quote: { text: f.message, author: by(f, 'Customer') } }),
+  }),
+  ticket_escalated: (f) => ({
+    title: `${ref(f)} was escalated: ${f.ticket.subject}`,
+    heading: `Ticket ${ref(f)} was escalated`,
+    paragraphs: f.recipient.staff
+      ? [`"${f.ticket.subject}" was escalated${f.detail === undefined ? '' : ` (${f.detail})`}.`]
+      : [`Your ticket "${f.ticket.subject}" was escalated and gets extra attention from our team.`],
+  }),
+  sla_breached: (f) => ({
+    title: `${ref(f)} missed its SLA: ${f.ticket.subject}`,
+    heading: `Ticket ${ref(f)} missed its SLA`,
+    paragraphs: [`"${f.ticket.subject}" missed its ${f.detail ?? 'service level'} target.`],
+  }),
+};
+
+/** Mail clients group a ticket's mails by this subject, and by the threading headers. */
+export const ticketMailSubject = (ticket: NotificationFacts['ticket']): string => `[#${ticket.number}] ${ticket.subject}`;
+
+/** One template per kind gives the in-app title and both parts of the mail. */
+export function renderNotification(kind: NotificationKind, facts: NotificationFacts): RenderedNotification {
+  const wording = WORDING[kind](facts);
+  const template: MailTemplate = {
+    subject: ticketMailSubject(facts.ticket),
+    heading: wording.heading,
+    paragraphs: wording.paragraphs,
+    ...(wording.quote ? { quote: wording.quote } : {}),
+    ...(facts.url === undefined ? {} : { link: { url: facts.url, label: `Open ticket #${facts.ticket.number}` } }),
+    footer: 'You get this mail because of your notification settings in Helpline; you can turn each kind of mail off there.',
+  };
+  // Titles are one line, like subjects.
+  return { title: wording.title.replace(/\s+/g, ' ').trim().slice(0, 300), mail: renderMail(template) };
+}

@@ -1,0 +1,157 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { actorOf } from '../auth/authenticate.js';
+import type { AppContext } from '../context.js';
+import { errorResponses, ListQuery, listOf, Nullable, Timestamp } from '../http/schemas.js';
+import { NOTIFICATION_KINDS, type NotificationKind } from './notification-kinds.js';
+import { recordPublicUrl, type NotificationRow } from './notifications.repository.js';
+import { readAll, readNotifications, readOne, readPreferences, unreadCount, updatePreferences } from './notifications.service.js';
+
+const tags = ['notifications'];
+
+// Written out as a literal tuple: the Fastify type provider infers a union only from a tuple.
+const KindSchema = Type.Union([
+  Type.Literal('ticket_received'),
+  Type.Literal('staff_reply'),
+  Type.Literal('waiting_on_customer'),
+  Type.Literal('ticket_resolved'),
+  Type.Literal('ticket_closed'),
+  Type.Literal('ticket_assigned'),
+  Type.Literal('customer_reply'),
+  Type.Literal('ticket_escalated'),
+  Type.Literal('sla_breached'),
+]);
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+/** A kind added to NOTIFICATION_KINDS but not here fails to compile. */
+export type KindSchemaMatchesDomain = Assert<Same<Static<typeof KindSchema>, NotificationKind>>;
+
+const NotificationSchema = Type.Object(
+  {
+    id: Type.String(),
+    type: KindSchema,
+    ticketId: Type.String(),
+    title: Type.String(),
+    createdAt: Timestamp,
+    readAt: Nullable(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
+const presentNotification = (row: NotificationRow) => ({
+  id: String(row.id),
+  type: row.type,
+  ticketId: row.ticketId,
+  title: row.title,
+  createdAt: row.createdAt.toISOString(),
+  readAt: row.readAt ? row.readAt.toISOString() : null,
+});
+
+const ListNotificationsQuery = Type.Object(
+  { ...ListQuery, unread: Type.Optional(Type.Boolean({ description: 'Only unread notifications' })) },
+  { additionalProperties: false },
+);
+
+// Notification ids come from the event sequence: digits only.
+const NotificationIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,15}$' }) }, { additionalProperties: false });
+
+const PreferenceSchema = Type.Object(
+  { kind: KindSchema, description: Type.String(), email: Type.Boolean(), inApp: Type.Boolean() },
+  { additionalProperties: false },
+);
+const PreferencesSchema = Type.Object({ items: Type.Array(PreferenceSchema) }, { additionalProperties: false });
+
+const PreferencesBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({ kind: KindSchema, email: Type.Boolean(), inApp: Type.Boolean() }, { additionalProperties: false }),
+      { maxItems: NOTIFICATION_KINDS.length },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const notificationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  // Mails about ticket events are written inside the ticket's transaction, where only the
+  // database is at hand: it keeps the address their links point to.
+  await recordPublicUrl(ctx.database.db, ctx.config.publicUrl, ctx.now());
+
+  app.get(
+    '/notifications',
+    {
+      schema: {
+        tags,
+        summary: "The caller's notifications, newest first",
+        querystring: ListNotificationsQuery,
+        response: { 200: listOf(NotificationSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { limit, ...rest } = request.query;
+      const page = await readNotifications(ctx, actorOf(request), { ...rest, limit: limit ?? 25 });
+      return { items: page.items.map(presentNotification), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/notifications/unread-count',
+    {
+      schema: {
+        tags,
+        summary: "How many of the caller's notifications are unread",
+        response: { 200: Type.Object({ count: Type.Integer() }, { additionalProperties: false }), ...errorResponses },
+      },
+    },
+    async (request) => ({ count: await unreadCount(ctx, actorOf(request)) }),
+  );
+
+  app.post(
+    '/notifications/read-all',
+    { schema: { tags, summary: "Mark all the caller's notifications read", response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => {
+      await readAll(ctx, actorOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/notifications/:id/read',
+    {
+      schema: {
+        tags,
+        summary: 'Mark one notification read',
+        params: NotificationIdParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await readOne(ctx, actorOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/notification-preferences',
+    {
+      schema: {
+        tags,
+        summary: 'Which notifications the caller gets, by mail and in the app',
+        response: { 200: PreferencesSchema, ...errorResponses },
+      },
+    },
+    async (request) => ({ items: await readPreferences(ctx, actorOf(request)) }),
+  );
+
+  app.put(
+    '/notification-preferences',
+    {
+      schema: {
+        tags,
+        summary: 'Turn kinds of notifications on or off; kinds not listed keep their setting',
+        body: PreferencesBody,
+        response: { 200: PreferencesSchema, ...errorResponses },
+      },
+    },
+    async (request) => ({ items: await updatePreferences(ctx, actorOf(request), request.body.items) }),
+  );
+};

@@ -1,0 +1,94 @@
+import type { StreamEventRow, StreamNotificationRow, StreamPage } from './stream.repository.js';
+
+export type StreamEventName = 'ticket.created' | 'ticket.updated' | 'ticket.message' | 'notification';
+
+/** One entry of the stream, serialized once and written to every connection that may receive it. */
+export interface StreamItem {
+  id: number;
+  frame: string;
+  /** Whose ticket it is: the visibility rule is decided on this. */
+  requesterId: string;
+  internal: boolean;
+  /** A notification goes to its recipient only; a ticket event to everyone who may see it. */
+  recipientId: string | null;
+}
+
+/** History events map onto the three ticket event names of API.md; everything else is an update. */
+export function streamEventName(type: string): StreamEventName {
+  if (type === 'ticket.created' || type === 'ticket.message') return type;
+  return 'ticket.updated';
+}
+
+/** An SSE frame; JSON never contains a raw line break, so `data` is one line. */
+export const sseFrame = (id: number, event: string, data: unknown): string =>
+  `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/** A comment line: ignored by clients, keeps proxies from closing an idle stream. */
+export const SSE_HEARTBEAT = ': heartbeat\n\n';
+
+function messageOf(row: StreamEventRow) {
+  if (row.messageBody === null || row.messageCreatedAt === null) return undefined;
+  return {
+    id: typeof row.data.messageId === 'string' ? row.data.messageId : null,
+    body: row.messageBody,
+    internal: row.messageInternal ?? false,
+    authorId: typeof row.data.authorId === 'string' ? row.data.authorId : null,
+    authorName: row.messageAuthorName,
+    authorRole: row.messageAuthorRole,
+    createdAt: row.messageCreatedAt.toISOString(),
+  };
+}
+
+export function eventItem(row: StreamEventRow): StreamItem {
+  const message = messageOf(row);
+  const data = {
+    ticketId: row.ticketId,
+    ticketNumber: row.ticketNumber,
+    subject: row.subject,
+    type: row.type,
+    actorId: row.actorId,
+    createdAt: row.createdAt.toISOString(),
+    data: row.data,
+    ...(message ? { message } : {}),
+  };
+  return {
+    id: row.id,
+    frame: sseFrame(row.id, streamEventName(row.type), data),
+    requesterId: row.requesterId,
+    internal: row.internal,
+    recipientId: null,
+  };
+}
+
+/** The same shape as an item of GET /api/notifications. */
+export function notificationItem(row: StreamNotificationRow): StreamItem {
+  const data = {
+    id: String(row.id),
+    type: row.type,
+    ticketId: row.ticketId,
+    title: row.title,
+    createdAt: row.createdAt.toISOString(),
+    readAt: row.readAt ? row.readAt.toISOString() : null,
+  };
+  return { id: row.id, frame: sseFrame(row.id, 'notification', data), requesterId: row.requesterId, internal: false, recipientId: row.userId };
+}
+
+export interface MergedPage {
+  items: StreamItem[];
+  /** Ids above this were cut off by a page limit and must be read again; undefined when nothing was cut. */
+  cutAt: number | undefined;
+}
+
+/**
+ * Both tables in one id order. When either query hit its limit, the other table's rows
+ * beyond its last id are dropped: rows between them may be missing from the page.
+ */
+export function mergePage(page: StreamPage, limit: number): MergedPage {
+  const lastOf = (rows: readonly { id: number }[]) => (rows.length >= limit ? rows.at(-1)?.id : undefined);
+  const cuts = [lastOf(page.events), lastOf(page.notifications)].filter((id) => id !== undefined);
+  const cutAt = cuts.length === 0 ? undefined : Math.min(...cuts);
+  const items = [...page.events.map(eventItem), ...page.notifications.map(notificationItem)]
+    .filter((item) => cutAt === undefined || item.id <= cutAt)
+    .sort((a, b) => a.id - b.id);
+  return { items, cutAt };
+}

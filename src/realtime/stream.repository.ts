@@ -1,0 +1,205 @@
+import { and, asc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Actor } from '../authz/actor.js';
+import { isPermission, type Role } from '../authz/permissions.js';
+import { queryRows, type Db } from '../db/database.js';
+import { notifications } from '../notifications/notifications.schema.js';
+import { ticketEvents, ticketMessages, tickets } from '../tickets/tickets.schema.js';
+import { users } from '../users/users.schema.js';
+import type { Snapshot } from './event-order.js';
+
+/** A ticket event with what the stream shows beside it (ticket number and subject, a public message's text). */
+export interface StreamEventRow {
+  id: number;
+  ticketId: string;
+  type: string;
+  internal: boolean;
+  data: Record<string, unknown>;
+  actorId: string | null;
+  createdAt: Date;
+  ticketNumber: number;
+  subject: string;
+  requesterId: string;
+  messageBody: string | null;
+  messageInternal: boolean | null;
+  messageAuthorName: string | null;
+  messageAuthorRole: Role | null;
+  messageCreatedAt: Date | null;
+}
+
+export interface StreamNotificationRow {
+  id: number;
+  userId: string;
+  ticketId: string;
+  type: string;
+  title: string;
+  createdAt: Date;
+  readAt: Date | null;
+  requesterId: string;
+}
+
+const author = alias(users, 'message_author');
+
+function selectEvents(db: Db) {
+  return db
+    .select({
+      id: ticketEvents.id,
+      ticketId: ticketEvents.ticketId,
+      type: ticketEvents.type,
+      internal: ticketEvents.internal,
+      data: ticketEvents.data,
+      actorId: ticketEvents.actorId,
+      createdAt: ticketEvents.createdAt,
+      ticketNumber: tickets.number,
+      subject: tickets.subject,
+      requesterId: tickets.requesterId,
+      messageBody: ticketMessages.body,
+      messageInternal: ticketMessages.internal,
+      messageAuthorName: author.name,
+      messageAuthorRole: author.role,
+      messageCreatedAt: ticketMessages.createdAt,
+    })
+    .from(ticketEvents)
+    .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+    .leftJoin(
+      ticketMessages,
+      and(eq(ticketEvents.type, 'ticket.message'), eq(ticketMessages.id, sql`(${ticketEvents.data}->>'messageId')::uuid`)),
+    )
+    .leftJoin(author, eq(author.id, ticketMessages.authorId))
+    .$dynamic();
+}
+
+function selectNotifications(db: Db) {
+  return db
+    .select({
+      id: notifications.id,
+      userId: notifications.userId,
+      ticketId: notifications.ticketId,
+      type: notifications.type,
+      title: notifications.title,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+      requesterId: tickets.requesterId,
+    })
+    .from(notifications)
+    .innerJoin(tickets, eq(tickets.id, notifications.ticketId))
+    .$dynamic();
+}
+
+export interface StreamPage {
+  events: StreamEventRow[];
+  notifications: StreamNotificationRow[];
+}
+
+export interface FeedPage extends StreamPage {
+  snapshot: Snapshot;
+}
+
+/**
+ * Everything after `after` in both tables of the shared id sequence (up to `limit` of
+ * each), with the snapshot it was read in: one read-only REPEATABLE READ transaction,
+ * so the rows and the snapshot bounds describe the same moment.
+ */
+export async function readFeed(db: Db, after: number, limit: number): Promise<FeedPage> {
+  return db.transaction(
+    async (tx) => {
+      const [snapshot] = await queryRows<{ xmin: string; xmax: string }>(
+        tx,
+        sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin, pg_snapshot_xmax(pg_current_snapshot())::text as xmax`,
+      );
+      if (!snapshot) throw new Error('pg_current_snapshot returned nothing');
+      const events = await selectEvents(tx).where(gt(ticketEvents.id, after)).orderBy(asc(ticketEvents.id)).limit(limit);
+      const notes = await selectNotifications(tx).where(gt(notifications.id, after)).orderBy(asc(notifications.id)).limit(limit);
+      return { snapshot: { xmin: BigInt(snapshot.xmin), xmax: BigInt(snapshot.xmax) }, events, notifications: notes };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/** The highest id either table holds: where a starting stream begins to read. */
+export async function latestStreamId(db: Db): Promise<number> {
+  const [row] = await queryRows<{ id: string | null }>(
+    db,
+    sql`select greatest((select max(id) from ticket_events), (select max(id) from notifications))::text as id`,
+  );
+  return row?.id ? Number(row.id) : 0;
+}
+
+export interface ReplayRange {
+  after: number;
+  upTo: number;
+  /** Events older than this are not replayed (API.md keeps at least 7 days). */
+  since: Date;
+  limit: number;
+  /** The caller's filters, from the authorization module. */
+  ticketVisibility: SQL | undefined;
+  eventVisibility: SQL | undefined;
+}
+
+/** What a resuming client missed in `(after, upTo]`, filtered in SQL by the same rules as every read. */
+export async function readReplay(db: Db, actor: Actor, range: ReplayRange): Promise<StreamPage> {
+  const events = await selectEvents(db)
+    .where(
+      and(
+        gt(ticketEvents.id, range.after),
+        lte(ticketEvents.id, range.upTo),
+        gte(ticketEvents.createdAt, range.since),
+        range.ticketVisibility,
+        range.eventVisibility,
+      ),
+    )
+    .orderBy(asc(ticketEvents.id))
+    .limit(range.limit);
+  const notes = await selectNotifications(db)
+    .where(
+      and(
+        eq(notifications.userId, actor.id),
+        gt(notifications.id, range.after),
+        lte(notifications.id, range.upTo),
+        gte(notifications.createdAt, range.since),
+        range.ticketVisibility,
+      ),
+    )
+    .orderBy(asc(notifications.id))
+    .limit(range.limit);
+  return { events, notifications: notes };
+}
+
+interface StreamActorRow {
+  session_id: string;
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  permissions: string[];
+}
+
+/**
+ * The connected callers as the database knows them now, by session id, in one query
+ * however many streams are open: a revoked session or an inactive user is simply absent.
+ * Same rules as `loadActor`, which does this for one request.
+ */
+export async function loadStreamActors(db: Db, sessionIds: readonly string[]): Promise<Map<string, Actor>> {
+  if (sessionIds.length === 0) return new Map();
+  const rows = await queryRows<StreamActorRow>(
+    db,
+    sql`select s.id as session_id, u.id, u.email, u.name, u.role, coalesce(p.permissions, '{}') as permissions
+        from sessions s
+        join users u on u.id = s.user_id
+        left join (select role, array_agg(permission) as permissions from role_permissions group by role) p on p.role = u.role
+        where s.id = any(${`{${sessionIds.join(',')}}`}::uuid[]) and s.revoked_at is null and u.active`,
+  );
+  return new Map(
+    rows.map((row) => [
+      row.session_id,
+      {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        role: row.role,
+        sessionId: row.session_id,
+        permissions: new Set(row.permissions.filter(isPermission)),
+      },
+    ]),
+  );
+}
