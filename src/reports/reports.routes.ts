@@ -1,0 +1,154 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { actorOf } from '../auth/authenticate.js';
+import type { AppContext } from '../context.js';
+import { errorResponses, Nullable } from '../http/schemas.js';
+import { agentsCsv, agentsFor, dailyFor, distributionFor, summaryCsv, summaryFor } from './reports.service.js';
+
+const tags = ['reports'];
+
+const Bound = (description: string) =>
+  Type.Optional(Type.String({ maxLength: 40, description: `${description}: YYYY-MM-DD (UTC) or an ISO 8601 timestamp` }));
+
+const RangeQuery = {
+  from: Bound('Start, inclusive; default 30 days before to'),
+  to: Bound('End, exclusive for a timestamp, the whole day for a date; default the end of today'),
+};
+
+const CsvQuery = Type.Object(
+  { ...RangeQuery, format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) },
+  { additionalProperties: false },
+);
+const JsonQuery = Type.Object(RangeQuery, { additionalProperties: false });
+
+const Minutes = Nullable(Type.Number());
+const Fraction = Nullable(Type.Number({ minimum: 0, maximum: 1 }));
+
+const SummarySchema = Type.Object(
+  {
+    created: Type.Integer(),
+    resolved: Type.Integer(),
+    backlog: Type.Integer({ description: 'Tickets not resolved or closed at the end of the range' }),
+    escalated: Type.Integer({ description: 'Tickets an escalation rule acted on or moved to escalated in the range' }),
+    firstResponseMinutes: Type.Object({ avg: Minutes, median: Minutes, p90: Minutes }, { additionalProperties: false }),
+    resolutionMinutes: Type.Object({ avg: Minutes, median: Minutes, p90: Minutes }, { additionalProperties: false }),
+    slaFirstResponseMet: Fraction,
+    slaResolutionMet: Fraction,
+  },
+  { additionalProperties: false },
+);
+
+const AgentsSchema = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          agentId: Type.String(),
+          name: Type.String(),
+          assigned: Type.Integer(),
+          resolved: Type.Integer(),
+          firstResponseMinutes: Type.Object({ median: Minutes }, { additionalProperties: false }),
+          resolutionMinutes: Type.Object({ median: Minutes }, { additionalProperties: false }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const DailySchema = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        { date: Type.String({ description: 'YYYY-MM-DD (UTC)' }), created: Type.Integer(), resolved: Type.Integer() },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const DistributionSchema = Type.Object(
+  {
+    buckets: Type.Array(Type.Object({ label: Type.String(), count: Type.Integer() }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+
+/** JSON, or with ?format=csv the same report as text/csv. */
+const jsonOrCsv = (schema: TSchema) => ({
+  content: {
+    'application/json': { schema },
+    'text/csv': { schema: Type.String({ description: 'The report as CSV with a header row' }) },
+  },
+});
+
+function sendCsv(reply: FastifyReply, name: string, body: string) {
+  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(body);
+}
+
+export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    '/reports/summary',
+    {
+      schema: {
+        tags,
+        summary: 'Volumes, response and resolution times, SLA attainment (reports.read)',
+        querystring: CsvQuery,
+        response: { 200: jsonOrCsv(SummarySchema), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...range } = request.query;
+      const summary = await summaryFor(ctx, actorOf(request), range);
+      if (format === 'csv') return sendCsv(reply, 'summary', summaryCsv(summary));
+      return reply.type('application/json').send(summary);
+    },
+  );
+
+  app.get(
+    '/reports/agents',
+    {
+      schema: {
+        tags,
+        summary: 'Per agent: assigned, resolved, median response and resolution times (reports.read)',
+        querystring: CsvQuery,
+        response: { 200: jsonOrCsv(AgentsSchema), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...range } = request.query;
+      const agents = await agentsFor(ctx, actorOf(request), range);
+      if (format === 'csv') return sendCsv(reply, 'agents', agentsCsv(agents.items));
+      return reply.type('application/json').send(agents);
+    },
+  );
+
+  app.get(
+    '/reports/daily',
+    {
+      schema: {
+        tags,
+        summary: 'Tickets created and resolved per day (reports.read)',
+        querystring: JsonQuery,
+        response: { 200: DailySchema, ...errorResponses },
+      },
+    },
+    async (request) => dailyFor(ctx, actorOf(request), request.query),
+  );
+
+  app.get(
+    '/reports/resolution-distribution',
+    {
+      schema: {
+        tags,
+        summary: 'Resolved tickets by time to resolution (reports.read)',
+        querystring: JsonQuery,
+        response: { 200: DistributionSchema, ...errorResponses },
+      },
+    },
+    async (request) => distributionFor(ctx, actorOf(request), request.query),
+  );
+};
