@@ -1,0 +1,86 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { auditRoutes } from './audit/audit.routes.js';
+import { authentication } from './auth/authenticate.js';
+import { authRoutes } from './auth/auth.routes.js';
+import type { AppContext } from './context.js';
+import { escalationRoutes } from './escalation/escalation.routes.js';
+import { installErrorHandlers } from './http/error-handler.js';
+import { installValidation } from './http/validation.js';
+import { healthRoutes } from './http/health.routes.js';
+import { mailRoutes } from './mail/mail.routes.js';
+import { notificationRoutes } from './notifications/notifications.routes.js';
+import { streamRoutes } from './realtime/stream.routes.js';
+import type { StreamHubOptions } from './realtime/stream-hub.js';
+import { ErrorResponse } from './http/schemas.js';
+import { reportRoutes } from './reports/reports.routes.js';
+import { slaRoutes } from './sla/sla.routes.js';
+import { ticketRoutes } from './tickets/tickets.routes.js';
+import { usersRoutes } from './users/users.routes.js';
+import { webApp } from './web/static.js';
+
+export interface BuildOptions {
+  logger?: boolean | { level: string };
+  /** Tuning of the live stream (tests shorten the heartbeat). */
+  stream?: Partial<StreamHubOptions>;
+}
+
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    trustProxy: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installValidation(app);
+  installErrorHandlers(app);
+  app.addSchema(ErrorResponse);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        // Served over plain http (a LAN address, no TLS in front), upgrading would send the web
+        // app's own scripts to an https port that does not exist and leave a blank page.
+        ...(ctx.config.publicUrl.startsWith('https:') ? {} : { 'upgrade-insecure-requests': null }),
+      },
+    },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Helpline API', version: '1.0.0', description: 'Customer-support tickets, live.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(authentication, { db: ctx.database.db, jwtSecret: ctx.config.jwtSecret, now: ctx.now });
+
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
+  await app.register(healthRoutes, { ctx });
+  await app.register(mailRoutes, { prefix: '/api', ctx });
+  await app.register(authRoutes, { prefix: '/api', ctx });
+  await app.register(usersRoutes, { prefix: '/api', ctx });
+  await app.register(auditRoutes, { prefix: '/api', ctx });
+
+  await app.register(ticketRoutes, { prefix: '/api', ctx });
+  await app.register(slaRoutes, { prefix: '/api', ctx });
+  await app.register(escalationRoutes, { prefix: '/api', ctx });
+  await app.register(reportRoutes, { prefix: '/api', ctx });
+  await app.register(notificationRoutes, { prefix: '/api', ctx });
+  await app.register(streamRoutes, { prefix: '/api', ctx, hub: options.stream });
+
+  // Last: the web app's fallback route answers only what no API route claimed.
+  await app.register(webApp);
+
+  return app;
+}
