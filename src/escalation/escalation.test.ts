@@ -198,6 +198,11 @@ describeEachDatabase('escalation rules', (kind) => {
         { type: 'ticket.assignee_changed', data: { from: null, to: manager.user.id, ruleId: rule.id }, createdAt: '2024-03-04T11:00:00.000Z' },
       ]);
       for (const other of [assigned, normal, young, resolved]) expect(await escalationsOf(other.id)).toEqual([]);
+      // Whom the rule names hears of it: the managers and the requester.
+      for (const user of [manager, customer]) {
+        const { items } = await callJson<{ items: { type: string; ticketId: string }[] }>(t, user, 'GET', '/api/notifications');
+        expect(items.filter((item) => item.type === 'ticket_escalated').map((item) => item.ticketId)).toEqual([match.id]);
+      }
       // The customer sees the status change, not the desk's escalation bookkeeping.
       expect((await eventsOf(t, customer, match.id)).map((event) => event.type)).toEqual([
         'ticket.created',

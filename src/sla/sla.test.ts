@@ -222,6 +222,9 @@ describeEachDatabase('SLA', (kind) => {
         data: { target: 'first_response', dueAt: '2024-03-04T10:30:00.000Z' },
         createdAt: '2024-03-04T10:31:00.000Z',
       });
+      // Managers hear of it once, however often the check ran.
+      const { items } = await callJson<{ items: { type: string; ticketId: string }[] }>(t, manager, 'GET', '/api/notifications');
+      expect(items.filter((item) => item.type === 'sla_breached').map((item) => item.ticketId)).toEqual([ticket.id]);
       // A late reply settles the clock as breached, and records nothing more.
       await replyAt(t, agent, '2024-03-04T10:45:00Z', ticket.id);
       expect((await ticketOf(t, manager, ticket.id)).sla.firstResponse).toBe('breached');
