@@ -27,7 +27,7 @@ describeInBrowser(
 
     it('resets a forgotten password from the link in the mail, once', async () => {
       const person = await server.createUser('customer', 'Fay Forgetful');
-      const watched = await openPage(browser, server.url, { missingRoutes: server.missingRoutes });
+      const watched = await openPage(browser, server.url);
       pages.push(watched);
       const { page } = watched;
       // The old password after the reset, and the spent link, are refused: that is the point.

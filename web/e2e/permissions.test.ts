@@ -27,7 +27,7 @@ describeInBrowser(
     });
 
     const open = async () => {
-      const watched = await openPage(browser, server.url, { missingRoutes: server.missingRoutes });
+      const watched = await openPage(browser, server.url);
       pages.push(watched);
       return watched;
     };

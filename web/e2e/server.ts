@@ -25,8 +25,6 @@ export interface E2eServer {
   ctx: AppContext;
   smtp: TestSmtpServer;
   /** Staff accounts are made by managers in real life; here straight in the database. */
-  /** GET endpoints the page calls that this server does not have (yet). */
-  missingRoutes: string[];
   createUser: (role: 'agent' | 'manager' | 'customer', name: string) => Promise<Person>;
   close: () => Promise<void>;
 }
@@ -44,9 +42,6 @@ function freePort(): Promise<number> {
     });
   });
 }
-
-/** Endpoints the app calls on every page, built by other parts of the server. */
-const OPTIONAL_ROUTES = ['/api/stream', '/api/notifications', '/api/notifications/unread-count'];
 
 export async function startServer(): Promise<E2eServer> {
   const database: TestDatabase = await createTestDatabase('pglite');
@@ -66,7 +61,6 @@ export async function startServer(): Promise<E2eServer> {
     app,
     ctx,
     smtp,
-    missingRoutes: OPTIONAL_ROUTES.filter((route) => !app.hasRoute({ method: 'GET', url: route })),
     createUser: async (role, name) => {
       const email = `${role}-${++counter}-${Date.now()}@example.test`;
       const user = await insertUser(database.db, { email, name, role, passwordHash });
