@@ -93,6 +93,8 @@ export async function postgresDatabase(adminUrl: string): Promise<BenchDatabase>
   await admin(adminUrl, async (client) => {
     await client.query(`drop database if exists ${name} with (force)`);
     await client.query(`create database ${name}`);
+    // The server is shared: a pathological plan at a million tickets must not hold its CPU for minutes.
+    await client.query(`alter database ${name} set statement_timeout = '30s'`);
   });
   const url = withDatabase(adminUrl, name);
   const dataDir = tempDir('pgdata');

@@ -21,6 +21,8 @@ export interface BenchOptions {
   only: string[] | undefined;
   /** Skip the live-stream scenario. */
   noStream: boolean;
+  /** Lines added to the report as they are, e.g. why scenarios were left out of a run. */
+  notes: string[];
 }
 
 const USAGE = `npm run bench -- [options]
@@ -37,6 +39,7 @@ const USAGE = `npm run bench -- [options]
   --only <keys>         only these scenarios, comma-separated: get,queue,search,summary,agents,open,reply
                         (baselines always run); with --cpu-prof, a profile of just those
   --no-stream           skip the live-stream scenario
+  --note <text>         a line for the report (repeatable), e.g. why a scenario was left out
 PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (a database is created per run and dropped).`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
@@ -70,6 +73,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       'cpu-prof': { type: 'string' },
       only: { type: 'string' },
       'no-stream': { type: 'boolean', default: false },
+      note: { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
     },
   });
@@ -93,5 +97,6 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     cpuProfDir: values['cpu-prof'],
     only: values.only?.split(',').map((key) => key.trim()),
     noStream: values['no-stream'],
+    notes: values.note ?? [],
   };
 }

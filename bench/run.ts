@@ -153,12 +153,15 @@ async function runScenarios(
   }));
 }
 
+/** Agent sessions the stream clients are spread over. */
+const streamSessions = (data: SeededData) => Math.min(20, data.plan.agents);
+
 async function runStream(options: BenchOptions, api: Api, server: Child, serverUrl: string, data: SeededData): Promise<StreamOutcome> {
   if (options.noStream || options.only) return { result: undefined, skipped: 'not selected' };
   const tokens = await login(api, data);
   if (!(await api.routeExists('/api/stream', tokens.manager))) return { result: undefined, skipped: '/api/stream is not built yet' };
   const sessions = await Promise.all(
-    Array.from({ length: Math.min(20, data.plan.agents) }, (_, i) => api.login(emailOf('agent', i + 1), BENCH_PASSWORD)),
+    Array.from({ length: streamSessions(data) }, (_, i) => api.login(emailOf('agent', i + 1), BENCH_PASSWORD)),
   );
   log(`live stream: connecting ${options.sseClients} clients`);
   const agent = tokens.agents[0] ?? tokens.manager;
@@ -188,6 +191,11 @@ function streamNotes(options: BenchOptions): string[] {
   return notes;
 }
 
+function databaseNotes(kind: DatabaseKind): string[] {
+  if (kind !== 'postgres') return [];
+  return ['The benchmark database has `statement_timeout = 30s`, so a pathological plan fails its request instead of holding the shared server for minutes.'];
+}
+
 async function benchDatabase(options: BenchOptions, kind: DatabaseKind): Promise<DatabaseRun> {
   const date = new Date();
   const loadBefore = currentLoad();
@@ -201,7 +209,7 @@ async function benchDatabase(options: BenchOptions, kind: DatabaseKind): Promise
     await client.close();
     log(`seeded ${data.plan.tickets} tickets, ${data.messages} messages, ${data.events} events in ${data.seconds.toFixed(1)} s`);
 
-    const maxStreams = String(Math.min(10_000, Math.ceil(options.sseClients / 20) + 10));
+    const maxStreams = String(Math.min(10_000, Math.ceil(options.sseClients / streamSessions(data)) + 10));
     const server = await startServer(options, { ...database.serverEnv, MAX_STREAMS_PER_USER: maxStreams }, `${kind} server`);
     children.push(server.child);
     const baseline = await startBaseline(database);
@@ -223,7 +231,7 @@ async function benchDatabase(options: BenchOptions, kind: DatabaseKind): Promise
       roundSeconds: options.roundSeconds,
       scenarios,
       stream,
-      notes: streamNotes(options),
+      notes: [...options.notes, ...streamNotes(options), ...databaseNotes(kind)],
       loadBefore,
       loadAfter: currentLoad(),
       date,
@@ -238,7 +246,8 @@ function failures(run: DatabaseRun): string[] {
   const failed = run.scenarios
     .filter(({ result }) => result && (result.errors > 0 || result.answered === 0))
     .map((outcome) => `${run.kind}: ${outcome.title}`);
-  if ((run.stream.result?.missed ?? 0) > 0) failed.push(`${run.kind}: live stream`);
+  const stream = run.stream.result;
+  if (stream && stream.missed + stream.refused > 0) failed.push(`${run.kind}: live stream`);
   return failed;
 }
 

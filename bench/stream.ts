@@ -15,8 +15,10 @@ export interface StreamResult {
   p50: number;
   p99: number;
   max: number;
-  /** Clients that never got an event, summed over rounds, plus clients that could not connect. */
+  /** Clients that never got an event, summed over rounds. */
   missed: number;
+  /** Clients the server refused or that could not connect. */
+  refused: number;
   connectSeconds: number;
   rssPerConnectionBytes: number | undefined;
 }
@@ -142,7 +144,7 @@ export async function measureStream(options: StreamOptions): Promise<StreamResul
   const p50s: number[] = [];
   const p99s: number[] = [];
   let max = 0;
-  let missed = options.clients - clients.length;
+  let missed = 0;
   try {
     for (const ticketId of options.ticketIds) {
       const { latencies, missed: lost } = await oneChange(options, ticketId, clients.length, (next) => (waiter = next));
@@ -161,6 +163,7 @@ export async function measureStream(options: StreamOptions): Promise<StreamResul
     p99: median(p99s),
     max,
     missed,
+    refused: options.clients - clients.length,
     connectSeconds,
     rssPerConnectionBytes: before !== undefined && after !== undefined && clients.length > 0 ? (after - before) / clients.length : undefined,
   };
