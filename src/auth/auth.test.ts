@@ -47,6 +47,8 @@ describeEachDatabase('auth', (kind) => {
     expect((await register({ email: 'x@example.test', name: 'X', password: 'short' })).statusCode).toBe(400);
     expect((await register({ email: 'not-an-email', name: 'X', password: 'long enough' })).statusCode).toBe(400);
     expect((await register({ email: 'y@example.test', name: '', password: 'long enough' })).statusCode).toBe(400);
+    // Valid JSON that PostgreSQL cannot store is still bad input, not a server fault.
+    expect((await register({ email: 'nul@example.test', name: 'a\u0000b', password: 'long enough' })).statusCode).toBe(400);
     // JSON bodies are not coerced: a number is not a name.
     expect((await register({ email: 'z@example.test', name: 123, password: 'long enough' })).statusCode).toBe(400);
   });

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorKind } from './errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
@@ -18,6 +18,19 @@ const FRAMEWORK_CODES: Record<string, { code: string; message?: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', message: 'The body is not valid JSON' },
 };
 
+/**
+ * SQLSTATEs of text PostgreSQL cannot store (a NUL character, in text or in jsonb): valid
+ * JSON, so no schema stops it, but still bad input rather than a server fault.
+ */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
+/** The SQLSTATE of a database error, which drizzle wraps as the `cause`. */
+function sqlState(error: unknown): string | undefined {
+  const cause: unknown = (error as { cause?: unknown }).cause ?? error;
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
 function send(reply: { code(n: number): { send(body: unknown): unknown } }, status: number, code: string, message: string) {
   return reply.code(status).send({ error: { code, message } });
 }
@@ -30,6 +43,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
       const where = error.validationContext ?? 'request';
       return send(reply, 400, 'invalid_input', `${where}${error.message.replace(/^\w+/, '')}`);
     }
+    if (UNSTORABLE_TEXT.has(sqlState(error) ?? '')) return send(reply, 400, 'invalid_input', 'The request holds characters that cannot be stored (such as NUL)');
     const status = error.statusCode ?? 500;
     if (status === 429) return send(reply, 429, 'rate_limited', 'Too many requests, try again later');
     if (status < 500) {
@@ -45,4 +59,14 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     send(reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`),
   );
+}
+
+/**
+ * For Fastify's `frameworkErrors` option: a URL that is not valid percent-encoding, or a
+ * path parameter longer than `maxParamLength`, is answered before any route or error
+ * handler runs, in Fastify's own shape; this answers it in ours.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The URL is not valid';
+  void send(reply, 400, 'invalid_url', message);
 }
