@@ -1,0 +1,435 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { expect } from 'vitest';
+import type { Permission, Role } from '../authz/permissions.js';
+import type { TestApp } from '../test/app.js';
+import type { TestUser } from '../test/factories.js';
+import type { SecurityDesk } from './desk.js';
+
+/**
+ * API.md's access rules as data: for each route, the answer a caller gets from the
+ * permissions their role holds right now. The sweep in access-control.test.ts asks every
+ * route as every role, under the default permission table and under generated ones, and
+ * compares with this model.
+ */
+
+export interface Scene {
+  t: TestApp;
+  desk: SecurityDesk;
+  /** The role's current permissions, as `GET /api/roles` reports them. */
+  permissions: Record<Role, ReadonlySet<Permission>>;
+}
+
+export interface AccessRequest {
+  url: string;
+  body?: unknown;
+  /** Text that must not appear in the answer (ids of what the caller may never see). */
+  hidden?: string[];
+}
+
+/** What a 200 list or read showed, checked against what the caller may see. */
+export type Shows = (body: unknown, scene: Scene, caller: TestUser, may: (permission: Permission) => boolean) => void;
+
+export interface AccessCase {
+  /** The OpenAPI operation, e.g. `GET /api/tickets/{id}`. */
+  operation: string;
+  /** Whose resource and what is asked. */
+  what: string;
+  /** Builds the request, creating its target first (as the manager) where one is needed. */
+  request: (scene: Scene, caller: TestUser, role: Role) => Promise<AccessRequest>;
+  /** The status API.md defines; `undefined` when the case does not apply to this role. */
+  expected: (may: (permission: Permission) => boolean, role: Role) => number | undefined;
+  shows?: Shows;
+  /** Checked once the case was asked by every role. */
+  afterwards?: (scene: Scene) => Promise<void>;
+}
+
+type Verb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export const methodOf = (accessCase: AccessCase): Verb => accessCase.operation.split(' ')[0] as Verb;
+
+async function asManager(scene: Scene, method: Verb, url: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await scene.t.request({ method, url, body, token: scene.desk.manager.accessToken });
+  expect(response.statusCode, `setup ${method} ${url}: ${response.body}`).toBeLessThan(300);
+  return response.json();
+}
+
+const unique = (): string => randomBytes(5).toString('hex');
+
+/** A fresh ticket of the other customer, so no case depends on what an earlier one changed. */
+async function othersTicket(scene: Scene, changes: Record<string, unknown> = {}): Promise<{ id: string; number: number; word: string }> {
+  const word = `kumquat${unique()}`;
+  const ticket = await asManager(scene, 'POST', '/api/tickets', {
+    subject: `Private ${word}`,
+    description: 'Only for the requester and the desk',
+    requesterId: scene.desk.otherCustomer.user.id,
+  });
+  const id = String(ticket.id);
+  await asManager(scene, 'POST', `/api/tickets/${id}/messages`, { body: `Internal ${word} note`, internal: true });
+  if (Object.keys(changes).length > 0) await asManager(scene, 'PATCH', `/api/tickets/${id}`, changes);
+  return { id, number: Number(ticket.number), word };
+}
+
+async function ownTicket(scene: Scene, caller: TestUser, changes: Record<string, unknown> = {}): Promise<string> {
+  const ticket = await asManager(scene, 'POST', '/api/tickets', { subject: 'Mine', description: 'My own', requesterId: caller.user.id });
+  const id = String(ticket.id);
+  if (Object.keys(changes).length > 0) await asManager(scene, 'PATCH', `/api/tickets/${id}`, changes);
+  return id;
+}
+
+const ticketsUrl = async (scene: Scene, suffix = '', changes: Record<string, unknown> = {}) =>
+  `/api/tickets/${(await othersTicket(scene, changes)).id}${suffix}`;
+
+const onlyIf = (allowed: boolean, yes: number, no = 403): number => (allowed ? yes : no);
+
+/** Another customer's ticket: invisible (404) without `tickets.read.all`, else the permission decides. */
+const onOthersTicket = (may: (p: Permission) => boolean, permission: Permission | undefined, yes: number): number =>
+  !may('tickets.read.all') ? 404 : permission === undefined || may(permission) ? yes : 403;
+
+const listed = (body: unknown): Record<string, unknown>[] => (body as { items: Record<string, unknown>[] }).items;
+
+/** A list of tickets shows the other customer's tickets only to holders of `tickets.read.all`. */
+const ticketListShows =
+  (marker: (scene: Scene) => string): Shows =>
+  (body, scene, _caller, may) => {
+    const others = listed(body).filter((ticket) => ticket.requesterId === scene.desk.otherCustomer.user.id);
+    if (!may('tickets.read.all')) expect(others, `another customer's tickets listed (${marker(scene)})`).toEqual([]);
+  };
+
+/** Internal notes and their events appear only for holders of `tickets.note`. */
+const notesShown: Shows = (body, _scene, _caller, may) => {
+  const internal = listed(body).filter((item) => item.internal === true);
+  if (may('tickets.note')) expect(internal.length).toBeGreaterThan(0);
+  else expect(internal).toEqual([]);
+};
+
+const MANAGE_USERS: Permission = 'users.manage';
+const ESCALATION: Permission = 'escalation.manage';
+const REPORTS: Permission = 'reports.read';
+
+const RULE = { name: 'Never fires', conditions: { minutesSinceCreated: 5_000_000 }, actions: { setPriority: 'high' } };
+const CALENDAR = { timezone: 'UTC', days: [{ day: 1, start: '09:00', end: '17:00' }], holidays: [] };
+
+async function failedMailId(scene: Scene): Promise<string> {
+  const result: unknown = await scene.t.database.db.execute(
+    sql`insert into mail_outbox (kind, to_address, subject, text_body, html_body, status, attempts, last_error)
+        values ('test', 'someone@example.test', 'Hello', 'Hello', '<p>Hello</p>', 'failed', 8, 'connection refused') returning id::text as id`,
+  );
+  return (result as { rows: { id: string }[] }).rows[0]?.id ?? '';
+}
+
+/** A notification addressed to the other customer (a staff reply on their ticket makes one). */
+async function othersNotificationId(scene: Scene): Promise<string> {
+  const { id } = await othersTicket(scene);
+  await asManager(scene, 'POST', `/api/tickets/${id}/messages`, { body: 'We are on it' });
+  const result: unknown = await scene.t.database.db.execute(
+    sql`select id::text as id from notifications where user_id = ${scene.desk.otherCustomer.user.id} order by id desc limit 1`,
+  );
+  const found = (result as { rows: { id: string }[] }).rows[0]?.id;
+  expect(found, 'a staff reply notifies the requester').toBeDefined();
+  return found ?? '';
+}
+
+export const ACCESS_CASES: readonly AccessCase[] = [
+  // Users, roles, audit, mail: managers' routes.
+  { operation: 'GET /api/users', what: 'list users', request: async () => ({ url: '/api/users' }), expected: (may) => onlyIf(may(MANAGE_USERS), 200) },
+  {
+    operation: 'POST /api/users',
+    what: 'create a staff user',
+    request: async () => ({ url: '/api/users', body: { email: `new-${unique()}@example.test`, name: 'New', role: 'agent', password: 'long enough pw' } }),
+    expected: (may) => onlyIf(may(MANAGE_USERS), 201),
+  },
+  {
+    operation: 'GET /api/users/assignable',
+    what: 'list assignable staff',
+    request: async () => ({ url: '/api/users/assignable' }),
+    expected: (may) => onlyIf(may('tickets.assign') || may('tickets.reassign'), 200),
+  },
+  {
+    operation: 'GET /api/users/{id}',
+    what: "read another user's account",
+    request: async (scene) => ({ url: `/api/users/${scene.desk.otherCustomer.user.id}` }),
+    expected: (may) => onlyIf(may(MANAGE_USERS), 200, 404),
+  },
+  { operation: 'GET /api/users/{id}', what: 'read own account', request: async (_scene, caller) => ({ url: `/api/users/${caller.user.id}` }), expected: () => 200 },
+  {
+    operation: 'PATCH /api/users/{id}',
+    what: "rename another user's account",
+    request: async (scene) => ({ url: `/api/users/${scene.desk.otherCustomer.user.id}`, body: { name: 'Otto Other' } }),
+    expected: (may) => onlyIf(may(MANAGE_USERS), 200),
+  },
+  {
+    operation: 'PATCH /api/users/{id}',
+    what: "set another staff member's role (unchanged)",
+    request: async (scene) => ({ url: `/api/users/${scene.desk.otherAgent.user.id}`, body: { role: 'agent' } }),
+    expected: (may) => onlyIf(may(MANAGE_USERS), 200),
+  },
+  { operation: 'GET /api/roles', what: 'read the permission table', request: async () => ({ url: '/api/roles' }), expected: (may) => onlyIf(may('roles.manage'), 200) },
+  {
+    operation: 'PUT /api/roles/{role}',
+    what: "set the customer role's permissions (unchanged)",
+    request: async (scene) => ({ url: '/api/roles/customer', body: { permissions: [...scene.permissions.customer] } }),
+    expected: (may) => onlyIf(may('roles.manage'), 200),
+  },
+  { operation: 'GET /api/audit-log', what: 'read the audit log', request: async () => ({ url: '/api/audit-log' }), expected: (may) => onlyIf(may(MANAGE_USERS), 200) },
+  { operation: 'GET /api/mail/failed', what: 'list failed mail', request: async () => ({ url: '/api/mail/failed' }), expected: (may) => onlyIf(may(MANAGE_USERS), 200) },
+  {
+    operation: 'POST /api/mail/{id}/retry',
+    what: 'retry a failed mail',
+    request: async (scene) => ({ url: `/api/mail/${await failedMailId(scene)}/retry` }),
+    expected: (may) => onlyIf(may(MANAGE_USERS), 204),
+  },
+
+  // Tickets of another customer.
+  {
+    operation: 'POST /api/tickets',
+    what: 'open a ticket',
+    request: async () => ({ url: '/api/tickets', body: { subject: 'Help', description: 'Please' } }),
+    expected: (may) => onlyIf(may('tickets.create'), 201),
+  },
+  {
+    operation: 'POST /api/tickets',
+    what: 'open a ticket with a priority',
+    request: async () => ({ url: '/api/tickets', body: { subject: 'Help', description: 'Please', priority: 'urgent' } }),
+    expected: (may) => onlyIf(may('tickets.create') && may('tickets.priority'), 201),
+  },
+  {
+    operation: 'POST /api/tickets',
+    what: 'open a ticket in the name of another customer',
+    request: async (scene) => ({ url: '/api/tickets', body: { subject: 'Help', description: 'Please', requesterId: scene.desk.otherCustomer.user.id } }),
+    // Opening for someone else is a staff matter (a role, not a permission), on top of tickets.create.
+    expected: (may, role) => onlyIf(may('tickets.create') && role !== 'customer', 201),
+  },
+  {
+    operation: 'GET /api/tickets',
+    what: 'list the queue',
+    request: async (scene) => {
+      await othersTicket(scene);
+      return { url: '/api/tickets?limit=100' };
+    },
+    expected: () => 200,
+    shows: ticketListShows(() => 'queue'),
+  },
+  {
+    operation: 'GET /api/tickets',
+    what: "search another customer's ticket by a word of its subject",
+    request: async (scene) => ({ url: `/api/tickets?q=${(await othersTicket(scene)).word}` }),
+    expected: () => 200,
+    shows: (body, scene, caller, may) => {
+      ticketListShows(() => 'search')(body, scene, caller, may);
+      if (may('tickets.read.all')) expect(listed(body)).toHaveLength(1);
+    },
+  },
+  {
+    operation: 'GET /api/tickets',
+    what: "search another customer's ticket by its number",
+    request: async (scene) => ({ url: `/api/tickets?q=${(await othersTicket(scene)).number}` }),
+    expected: () => 200,
+    shows: ticketListShows(() => 'number search'),
+  },
+  {
+    operation: 'GET /api/tickets',
+    what: "filter by another customer's id",
+    request: async (scene) => {
+      await othersTicket(scene);
+      return { url: `/api/tickets?requesterId=${scene.desk.otherCustomer.user.id}` };
+    },
+    expected: () => 200,
+    shows: (body, scene, caller, may) => {
+      ticketListShows(() => 'requester filter')(body, scene, caller, may);
+      if (may('tickets.read.all')) expect(listed(body).length).toBeGreaterThan(0);
+    },
+  },
+  {
+    operation: 'GET /api/tickets',
+    what: "search another customer's internal note",
+    request: async (scene) => ({ url: `/api/tickets?q=${(await othersTicket(scene)).word}%20note` }),
+    expected: () => 200,
+    // An internal note never produces a hit, whoever searches.
+    shows: (body) => expect(listed(body)).toEqual([]),
+  },
+  {
+    operation: 'GET /api/tickets/{id}',
+    what: "read another customer's ticket",
+    request: async (scene) => ({ url: await ticketsUrl(scene) }),
+    expected: (may) => onOthersTicket(may, undefined, 200),
+  },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: "set another customer's ticket's priority",
+    request: async (scene) => ({ url: await ticketsUrl(scene), body: { priority: 'high' } }),
+    expected: (may) => onOthersTicket(may, 'tickets.priority', 200),
+  },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: "change another customer's ticket's status",
+    request: async (scene) => ({ url: await ticketsUrl(scene), body: { status: 'in_progress' } }),
+    expected: (may) => onOthersTicket(may, 'tickets.status', 200),
+  },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: "close another customer's ticket",
+    request: async (scene) => ({ url: await ticketsUrl(scene), body: { status: 'closed' } }),
+    expected: (may) => onOthersTicket(may, 'tickets.status', 200),
+  },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: 'assign an unassigned ticket',
+    request: async (scene) => ({ url: await ticketsUrl(scene), body: { assigneeId: scene.desk.agent.user.id } }),
+    expected: (may) => onOthersTicket(may, 'tickets.assign', 200),
+  },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: 'reassign a ticket assigned to another agent',
+    request: async (scene) => ({ url: await ticketsUrl(scene, '', { assigneeId: scene.desk.otherAgent.user.id }), body: { assigneeId: scene.desk.agent.user.id } }),
+    // An assigner without tickets.reassign finds it taken: a conflict, not a missing right.
+    expected: (may) => (!may('tickets.read.all') ? 404 : may('tickets.reassign') ? 200 : may('tickets.assign') ? 409 : 403),
+  },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: 'clear the assignee of a ticket',
+    request: async (scene) => ({ url: await ticketsUrl(scene, '', { assigneeId: scene.desk.otherAgent.user.id }), body: { assigneeId: null } }),
+    expected: (may) => onOthersTicket(may, 'tickets.reassign', 200),
+  },
+  {
+    operation: 'POST /api/tickets/{id}/messages',
+    what: "reply on another customer's ticket",
+    request: async (scene) => ({ url: await ticketsUrl(scene, '/messages'), body: { body: 'Hello' } }),
+    expected: (may) => onOthersTicket(may, 'tickets.reply', 201),
+  },
+  {
+    operation: 'POST /api/tickets/{id}/messages',
+    what: "add an internal note on another customer's ticket",
+    request: async (scene) => ({ url: await ticketsUrl(scene, '/messages'), body: { body: 'Hush', internal: true } }),
+    expected: (may) => onOthersTicket(may, 'tickets.note', 201),
+  },
+  {
+    operation: 'GET /api/tickets/{id}/messages',
+    what: "read another customer's conversation",
+    request: async (scene) => ({ url: await ticketsUrl(scene, '/messages') }),
+    expected: (may) => onOthersTicket(may, undefined, 200),
+    shows: notesShown,
+  },
+  {
+    operation: 'GET /api/tickets/{id}/events',
+    what: "read another customer's ticket history",
+    request: async (scene) => ({ url: await ticketsUrl(scene, '/events') }),
+    expected: (may) => onOthersTicket(may, undefined, 200),
+    shows: notesShown,
+  },
+
+  // The caller's own ticket (only customers can be requesters).
+  {
+    operation: 'GET /api/tickets/{id}',
+    what: 'read own ticket',
+    request: async (scene, caller) => ({ url: `/api/tickets/${await ownTicket(scene, caller)}` }),
+    expected: (_may, role) => (role === 'customer' ? 200 : undefined),
+  },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: 'close own ticket',
+    request: async (scene, caller) => ({ url: `/api/tickets/${await ownTicket(scene, caller)}`, body: { status: 'closed' } }),
+    // API.md: a customer may always close their own ticket, whatever the table says.
+    expected: (_may, role) => (role === 'customer' ? 200 : undefined),
+  },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: 'reopen own resolved ticket',
+    request: async (scene, caller) => ({ url: `/api/tickets/${await ownTicket(scene, caller, { status: 'resolved' })}`, body: { status: 'open' } }),
+    expected: (_may, role) => (role === 'customer' ? 200 : undefined),
+  },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: 'move own ticket to in progress',
+    request: async (scene, caller) => ({ url: `/api/tickets/${await ownTicket(scene, caller)}`, body: { status: 'in_progress' } }),
+    expected: (may, role) => (role === 'customer' ? onlyIf(may('tickets.status'), 200) : undefined),
+  },
+  {
+    operation: 'POST /api/tickets/{id}/messages',
+    what: 'reply on own ticket',
+    request: async (scene, caller) => ({ url: `/api/tickets/${await ownTicket(scene, caller)}/messages`, body: { body: 'Any news?' } }),
+    expected: (may, role) => (role === 'customer' ? onlyIf(may('tickets.reply'), 201) : undefined),
+  },
+
+  // SLA, business hours and escalation rules.
+  { operation: 'GET /api/sla-policies', what: 'read SLA policies', request: async () => ({ url: '/api/sla-policies' }), expected: (may) => onlyIf(may(ESCALATION), 200) },
+  {
+    operation: 'PUT /api/sla-policies/{priority}',
+    what: 'set an SLA policy',
+    request: async () => ({ url: '/api/sla-policies/urgent', body: { firstResponseMinutes: 60, resolutionMinutes: 480 } }),
+    expected: (may) => onlyIf(may(ESCALATION), 200),
+  },
+  { operation: 'GET /api/business-hours', what: 'read business hours', request: async () => ({ url: '/api/business-hours' }), expected: (may) => onlyIf(may(ESCALATION), 200) },
+  {
+    operation: 'PUT /api/business-hours',
+    what: 'set business hours',
+    request: async () => ({ url: '/api/business-hours', body: CALENDAR }),
+    expected: (may) => onlyIf(may(ESCALATION), 200),
+  },
+  { operation: 'GET /api/escalation-rules', what: 'list escalation rules', request: async () => ({ url: '/api/escalation-rules' }), expected: (may) => onlyIf(may(ESCALATION), 200) },
+  {
+    operation: 'POST /api/escalation-rules',
+    what: 'create an escalation rule',
+    request: async () => ({ url: '/api/escalation-rules', body: RULE }),
+    expected: (may) => onlyIf(may(ESCALATION), 201),
+  },
+  { operation: 'POST /api/escalation-rules/run', what: 'run escalation rules', request: async () => ({ url: '/api/escalation-rules/run' }), expected: (may) => onlyIf(may(ESCALATION), 200) },
+  {
+    operation: 'PATCH /api/escalation-rules/{id}',
+    what: 'edit an escalation rule',
+    request: async (scene) => ({ url: `/api/escalation-rules/${String((await asManager(scene, 'POST', '/api/escalation-rules', RULE)).id)}`, body: { enabled: false } }),
+    expected: (may) => onlyIf(may(ESCALATION), 200),
+  },
+  {
+    operation: 'DELETE /api/escalation-rules/{id}',
+    what: 'delete an escalation rule',
+    request: async (scene) => ({ url: `/api/escalation-rules/${String((await asManager(scene, 'POST', '/api/escalation-rules', RULE)).id)}` }),
+    expected: (may) => onlyIf(may(ESCALATION), 204),
+  },
+
+  // Reports.
+  ...['/api/reports/summary', '/api/reports/agents', '/api/reports/daily', '/api/reports/resolution-distribution'].map(
+    (url): AccessCase => ({ operation: `GET ${url}`, what: 'read a report', request: async () => ({ url }), expected: (may) => onlyIf(may(REPORTS), 200) }),
+  ),
+  ...['/api/reports/summary', '/api/reports/agents'].map(
+    (url): AccessCase => ({ operation: `GET ${url}`, what: 'download a report as CSV', request: async () => ({ url: `${url}?format=csv` }), expected: (may) => onlyIf(may(REPORTS), 200) }),
+  ),
+
+  // Notifications are the recipient's alone.
+  {
+    operation: 'GET /api/notifications',
+    what: 'list notifications',
+    request: async (scene) => ({ url: '/api/notifications?limit=100', hidden: [`"id":"${await othersNotificationId(scene)}"`] }),
+    expected: () => 200,
+  },
+  { operation: 'GET /api/notifications/unread-count', what: 'count unread notifications', request: async () => ({ url: '/api/notifications/unread-count' }), expected: () => 200 },
+  { operation: 'POST /api/notifications/read-all', what: 'mark all notifications read', request: async () => ({ url: '/api/notifications/read-all' }), expected: () => 204 },
+  {
+    operation: 'POST /api/notifications/{id}/read',
+    what: "mark another user's notification read",
+    request: async (scene) => ({ url: `/api/notifications/${await othersNotificationId(scene)}/read` }),
+    expected: () => 404,
+  },
+  { operation: 'GET /api/notification-preferences', what: 'read own preferences', request: async () => ({ url: '/api/notification-preferences' }), expected: () => 200 },
+  {
+    operation: 'PUT /api/notification-preferences',
+    what: 'set own preferences',
+    request: async () => ({ url: '/api/notification-preferences', body: { items: [{ kind: 'ticket_closed', email: false, inApp: true }] } }),
+    expected: () => 200,
+  },
+
+  // The caller's own session.
+  { operation: 'GET /api/auth/me', what: 'read oneself', request: async () => ({ url: '/api/auth/me' }), expected: () => 200 },
+  {
+    operation: 'POST /api/auth/logout',
+    what: "log out another user's session",
+    request: async (scene) => ({ url: '/api/auth/logout', body: { refreshToken: scene.desk.otherCustomer.refreshToken } }),
+    // Answered like any logout of an unknown token: the other user's session lives on.
+    expected: () => 204,
+    afterwards: async (scene) => {
+      const me = await scene.t.request({ method: 'GET', url: '/api/auth/me', token: scene.desk.otherCustomer.accessToken });
+      expect(me.statusCode, "another user's logout ended this session").toBe(200);
+    },
+  },
+  { operation: 'GET /api/stream', what: 'open the live stream', request: async () => ({ url: '/api/stream' }), expected: () => 200 },
+];

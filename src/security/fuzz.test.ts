@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { frameworkErrors, installErrorHandlers } from '../http/error-handler.js';
+import { createTestApp, type TestApp } from '../test/app.js';
+import { describeEachDatabase, type DatabaseKind } from '../test/databases.js';
+import { requestFor, summarize, type GeneratedRequest } from './arbitraries.js';
+import { expectSaneAnswer } from './answers.js';
+import { changedTables, fingerprint } from './db-fingerprint.js';
+import { CALLERS, idPools, readPermissions, restorePermissions, seedDesk, tokenOf } from './desk.js';
+import { loadOperations, operationName, type Operation } from './openapi.js';
+import { inject, overSocket, type Answer } from './send.js';
+
+/**
+ * Property-based fuzzing of every route the OpenAPI document lists, as every kind of
+ * caller: no 5xx, errors in API.md's shape, and a refused request writes nothing.
+ *
+ * Each route has a fixed seed (from its name), so a run is repeatable and CI does not
+ * flicker; FUZZ_SEED=random (or a number) and FUZZ_RUNS=200 make a longer, fresh hunt.
+ * A failure prints its seed and the request.
+ */
+
+const runsPerCaller = (kind: DatabaseKind): number => Number(process.env.FUZZ_RUNS) || (kind === 'pglite' ? 6 : 3);
+
+function seedFor(name: string): number | undefined {
+  const chosen = process.env.FUZZ_SEED;
+  if (chosen === 'random') return undefined;
+  if (chosen && Number.isInteger(Number(chosen))) return Number(chosen);
+  let hash = 0;
+  for (const char of name) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
+  return hash;
+}
+
+// The route list comes from the server itself, so a new route is fuzzed without touching this file.
+const operations: Operation[] = await (async () => {
+  const t = await createTestApp('pglite');
+  try {
+    return await loadOperations(t);
+  } finally {
+    await t.close();
+  }
+})();
+
+
+describeEachDatabase('fuzzing every route', (kind) => {
+  let t: TestApp;
+  let baseUrl: string;
+  let defaultPermissions: { role: string; permission: string }[];
+
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+    baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    defaultPermissions = await readPermissions(t);
+  });
+  afterAll(() => t.close());
+  // A sweep may legitimately edit the permission table or deactivate users: each route starts fresh.
+  beforeEach(() => restorePermissions(t, defaultPermissions));
+
+  it('finds routes to fuzz', () => {
+    expect(operations.length).toBeGreaterThan(20);
+    expect(operations.map(operationName)).toContain('POST /api/tickets');
+  });
+
+  // KNOWN BUG: Fastify answers a URL that is not valid percent-encoding, or a path parameter
+  // over 100 characters, itself ({ error, code, message, statusCode }) before any handler of
+  // ours runs. Fix: `frameworkErrors` (src/http/error-handler.ts) in the Fastify options of
+  // src/app.ts. Then drop `.fails` here and `malformedUrls: false` in the sweep below.
+  it.fails('KNOWN BUG: answers malformed URLs and over-long path ids in the error shape', async () => {
+    const token = (await seedDesk(t)).manager.accessToken;
+    for (const operation of operations.filter((candidate) => candidate.pathParams.length > 0)) {
+      for (const segment of ['%', '%zz', '%E0%A4%A', 'a'.repeat(101)]) {
+        const url = operation.path.replace(/\{\w+\}/g, segment);
+        const answer = await inject(t, { method: operation.method, url, headers: {}, payload: undefined }, token);
+        expectSaneAnswer(answer, `${operation.method} ${url.slice(0, 80)}`);
+      }
+    }
+  });
+
+  for (const operation of operations) {
+    it(`survives anything sent to ${operationName(operation)}`, { timeout: 180_000 }, async () => {
+      const desk = await seedDesk(t);
+      const pools = await idPools(t);
+      let baseline = await fingerprint(t.database.db);
+      const send = (request: GeneratedRequest, token: string | undefined): Promise<Answer> =>
+        operation.stream ? overSocket(baseUrl, request, token) : inject(t, request, token);
+
+      for (const caller of CALLERS) {
+        await fc.assert(
+          fc.asyncProperty(requestFor(operation, pools, { malformedUrls: false }), async (request) => {
+            const context = `${caller} ${summarize(request)}`;
+            const answer = await send(request, tokenOf(desk, caller));
+            expectSaneAnswer(answer, context);
+            const after = await fingerprint(t.database.db);
+            if (answer.status >= 400) expect(changedTables(baseline, after), `${context} → ${answer.status} wrote to`).toEqual([]);
+            baseline = after;
+          }),
+          { numRuns: runsPerCaller(kind), endOnFailure: true, seed: seedFor(`${caller} ${operationName(operation)}`) },
+        );
+      }
+    });
+  }
+});
+
+describe('the proposed fix for malformed URLs', () => {
+  it('answers them in the error shape once Fastify is given frameworkErrors', async () => {
+    const app = Fastify({ frameworkErrors });
+    installErrorHandlers(app);
+    app.get('/items/:id', () => ({ ok: true }));
+    for (const url of ['/items/%zz', `/items/${'a'.repeat(101)}`]) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json(), url).toEqual({ error: { code: 'invalid_url', message: expect.any(String) } });
+    }
+    await app.close();
+  });
+});
