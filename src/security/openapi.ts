@@ -125,11 +125,3 @@ export async function loadOperations(t: TestApp): Promise<Operation[]> {
   expect(response.statusCode).toBe(200);
   return operationsOf(response.json<OpenApiDocument>());
 }
-
-/** A concrete URL for an operation: each `{name}` replaced by the encoded value. */
-export function fillPath(path: string, values: Record<string, string>, encode = true): string {
-  return path.replace(/\{(\w+)\}/g, (_match, name: string) => {
-    const value = values[name] ?? '';
-    return encode ? encodeURIComponent(value) : value;
-  });
-}
