@@ -44,6 +44,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     connectionTimeout: 30_000,
     trustProxy: true,
     frameworkErrors,
+    // In-flight requests are served to the end during shutdown, not answered 503.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidation(app);
