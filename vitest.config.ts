@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'web/e2e/**/*.test.ts'],
     globalSetup: ['src/test/global-setup.ts', 'web/e2e/global-setup.ts'],
     pool: 'forks',
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 60_000,
   },
 });
