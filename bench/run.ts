@@ -157,7 +157,7 @@ async function runScenarios(
 const streamSessions = (data: SeededData) => Math.min(20, data.plan.agents);
 
 async function runStream(options: BenchOptions, api: Api, server: Child, serverUrl: string, data: SeededData): Promise<StreamOutcome> {
-  if (options.noStream || options.only) return { result: undefined, skipped: 'not selected' };
+  if (options.noStream || (options.only && !options.only.includes('stream'))) return { result: undefined, skipped: 'not selected' };
   const tokens = await login(api, data);
   if (!(await api.routeExists('/api/stream', tokens.manager))) return { result: undefined, skipped: '/api/stream is not built yet' };
   const sessions = await Promise.all(
