@@ -26,7 +26,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `npm run bench -- [options]
-  --smoke               seconds-long run on small data; exits 1 if any scenario has errors
+  --smoke               a short run on small data (about two minutes); exits 1 on any error
   --tickets <n>         tickets to seed (default 10000; smoke 200)
   --sse <n>             connected stream clients (default 2000; smoke 50)
   --db <which>          embedded | postgres | both (default: both when a PostgreSQL URL is set)

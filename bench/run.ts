@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the real server under load beside bare baselines, on the embedded
- * database and on PostgreSQL; writes docs/benchmarks.md. `--smoke` is the seconds-long
- * version CI runs, failing on any error. See bench/options.ts for the flags.
+ * database and on PostgreSQL; writes docs/benchmarks.md. `--smoke` is the short version
+ * CI runs, failing on any error. See bench/options.ts for the flags.
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,7 @@ import { measureStream } from './stream.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-/** How the server is started: from source through tsx, as `npm run dev` users and the tests do. */
+/** How the server is started: from source through tsx, no build step (the same code `npm start` compiles). */
 function serverArgs(options: BenchOptions): string[] {
   const profile = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfDir)}`] : [];
   return [...profile, '--import', 'tsx', 'src/main.ts'];
@@ -28,7 +28,7 @@ function serverEnv(port: number, extra: Record<string, string>): Record<string, 
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
-    // Seeding logs many users in; the limit guards real logins, not this.
+    // The bench logs the same users in every pass; the limit guards real logins, not this.
     AUTH_RATE_LIMIT_MAX: '1000000',
     DATABASE_URL: '',
     ...extra,

@@ -99,7 +99,7 @@ function percentile(sorted: number[], p: number): number {
 async function connectAll(options: StreamOptions, waiting: () => Waiter | undefined): Promise<StreamClient[]> {
   const url = new URL('/api/stream', options.baseUrl);
   const clients: StreamClient[] = [];
-  // In waves: each connection authenticates against the database, as a real reconnect storm would not all at once.
+  // In waves of 200: each connection is authenticated against the database, and a desk's clients do not all connect in the same millisecond.
   const wave = 200;
   for (let first = 0; first < options.clients; first += wave) {
     const batch = Array.from({ length: Math.min(wave, options.clients - first) }, (_, i) => {
