@@ -4,7 +4,7 @@ import type { Actor } from '../authz/actor.js';
 import type { Db } from '../db/database.js';
 import { unauthenticated } from '../http/errors.js';
 import { loadActor } from './actor.repository.js';
-import { verifyAccessToken } from './tokens.js';
+import { accessTokenVerifier } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,13 +39,14 @@ interface Options {
 
 export const authentication = fp<Options>(
   async (app: FastifyInstance, { db, jwtSecret, now }) => {
+    const verifyAccessToken = accessTokenVerifier(jwtSecret);
     app.decorateRequest('actor', null);
     app.addHook('onRequest', async (request) => {
       const url = request.routeOptions.url;
       if (!url?.startsWith('/api/') || request.routeOptions.config.public) return;
       const token = bearerToken(request);
       if (!token) throw unauthenticated();
-      const claims = await verifyAccessToken(jwtSecret, token, now());
+      const claims = verifyAccessToken(token, now());
       const actor = await loadActor(db, claims.userId, claims.sessionId);
       if (!actor) throw unauthenticated('The session has ended or the account is inactive');
       request.actor = actor;
