@@ -4,7 +4,7 @@ import { authorize } from '../authz/authorize.js';
 import type { TicketPatch } from '../authz/ticket.policy.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, isCursorInstant, isCursorUuid } from '../http/cursor.js';
 import { invalid, notFound } from '../http/errors.js';
 import { checkSlaBreaches } from '../sla/sla.service.js';
 import { appendTicketEvent } from '../tickets/ticket-events.repository.js';
@@ -54,13 +54,10 @@ interface RuleCursor {
   id: string;
 }
 
-const isRuleCursor = (value: unknown): value is RuleCursor =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as { c?: unknown }).c === 'string' &&
-  !Number.isNaN(Date.parse((value as { c: string }).c)) &&
-  typeof (value as { id?: unknown }).id === 'string' &&
-  /^[0-9a-f-]{36}$/i.test((value as { id: string }).id);
+const isRuleCursor = (value: unknown): value is RuleCursor => {
+  const v = value as { c?: unknown; id?: unknown } | null;
+  return isCursorInstant(v?.c) && isCursorUuid(v?.id);
+};
 
 export async function listEscalationRules(
   ctx: AppContext,

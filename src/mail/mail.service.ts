@@ -1,7 +1,7 @@
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
 import type { AppContext } from '../context.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, isCursorInstant } from '../http/cursor.js';
 import { notFound } from '../http/errors.js';
 import { listFailedMails, retryFailedMail, type FailedMailCursor, type MailRow } from './outbox.repository.js';
 
@@ -28,7 +28,7 @@ const presentFailedMail = (row: MailRow): FailedMailDto => ({
 const isFailedMailCursor = (value: unknown): value is FailedMailCursor => {
   if (typeof value !== 'object' || value === null) return false;
   const { createdAt, id } = value as Record<string, unknown>;
-  return typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt)) && Number.isSafeInteger(id);
+  return isCursorInstant(createdAt) && Number.isSafeInteger(id);
 };
 
 export async function readFailedMails(ctx: AppContext, actor: Actor, query: { limit?: number; cursor?: string }) {

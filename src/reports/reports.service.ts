@@ -33,13 +33,19 @@ interface Bound {
   wholeDay: boolean;
 }
 
+// PostgreSQL's timestamptz reaches further back, but a year before 1970 or after 9999 is a
+// typo, and year 0 (which JavaScript accepts) is not a PostgreSQL date at all.
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(10000, 0, 1);
+
 function parseBound(name: string, text: string): Bound {
-  if (isCalendarDate(text)) return { at: new Date(`${text}T00:00:00Z`), wholeDay: true };
-  const at = new Date(text);
-  if (!TIMESTAMP.test(text) || Number.isNaN(at.getTime())) {
-    throw invalid('invalid_range', `${name} must be a date (YYYY-MM-DD) or an ISO 8601 timestamp with a zone`);
+  const wholeDay = isCalendarDate(text);
+  const at = new Date(wholeDay ? `${text}T00:00:00Z` : text);
+  const time = at.getTime();
+  if ((!wholeDay && !TIMESTAMP.test(text)) || Number.isNaN(time) || time < EARLIEST || time >= LATEST) {
+    throw invalid('invalid_range', `${name} must be a date (YYYY-MM-DD) or an ISO 8601 timestamp with a zone, between 1970 and 9999`);
   }
-  return { at, wholeDay: false };
+  return { at, wholeDay };
 }
 
 /**

@@ -7,7 +7,7 @@ import {
 } from '../authz/ticket.policy.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, isCursorInt4 } from '../http/cursor.js';
 import { conflict, invalid, notFound, preconditionFailed } from '../http/errors.js';
 import { syncSlaClock } from '../sla/sla-tracking.js';
 import { findUserById } from '../users/users.repository.js';
@@ -103,8 +103,7 @@ interface ListCursor {
 const isListCursor = (value: unknown): value is ListCursor =>
   typeof value === 'object' &&
   value !== null &&
-  Number.isSafeInteger((value as { n?: unknown }).n) &&
-  (value as { n: number }).n > 0;
+  isCursorInt4((value as { n?: unknown }).n);
 
 function assigneeFilter(actor: Actor, assigneeId: string | undefined): string | null | undefined {
   if (assigneeId === 'me') return actor.id;

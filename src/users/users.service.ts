@@ -7,7 +7,7 @@ import type { Role } from '../authz/permissions.js';
 import type { AppContext } from '../context.js';
 import { renderMail } from '../mail/mail-templates.js';
 import { enqueueMail } from '../mail/outbox.repository.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, isCursorInstant, isCursorUuid } from '../http/cursor.js';
 import { conflict, forbidden, notFound } from '../http/errors.js';
 import { presentUser, type UserDto } from './users.presenter.js';
 import {
@@ -23,12 +23,7 @@ const userNotFound = () => notFound('user_not_found', 'No such user');
 
 const isUserCursor = (value: unknown): value is { createdAt: string; id: string } => {
   const v = value as { createdAt?: unknown; id?: unknown } | null;
-  return (
-    typeof v?.createdAt === 'string' &&
-    !Number.isNaN(Date.parse(v.createdAt)) &&
-    typeof v.id === 'string' &&
-    /^[0-9a-f-]{36}$/i.test(v.id)
-  );
+  return isCursorInstant(v?.createdAt) && isCursorUuid(v?.id);
 };
 
 export async function listUsersFor(
