@@ -42,7 +42,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     bodyLimit: 1024 * 1024,
     requestTimeout: 30_000,
     connectionTimeout: 30_000,
-    trustProxy: true,
+    trustProxy: ctx.config.trustProxy,
     frameworkErrors,
     // In-flight requests are served to the end during shutdown, not answered 503.
     return503OnClosing: false,

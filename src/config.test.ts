@@ -17,7 +17,16 @@ describe('configuration', () => {
       mailFrom: 'Helpline <no-reply@localhost>',
       publicUrl: 'http://127.0.0.1:3000',
       escalationIntervalMs: 60_000,
+      trustProxy: false,
     });
+  });
+
+  it.each([
+    ['true', true],
+    ['no', false],
+    ['10.0.0.0/8, 127.0.0.1', '10.0.0.0/8,127.0.0.1'],
+  ])('reads TRUST_PROXY=%s', (raw, expected) => {
+    expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: raw }).trustProxy).toEqual(expected);
   });
 
   it('keeps a generated JWT secret in DATA_DIR across starts', () => {
@@ -37,6 +46,8 @@ describe('configuration', () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ BOOTSTRAP_MANAGER_EMAIL: 'boss@example.test' }, 'BOOTSTRAP_MANAGER_PASSWORD'],
+    [{ TRUST_PROXY: 'proxy.example.test' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '1' }, 'TRUST_PROXY'],
   ])('rejects %o naming %s', (env, variable) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(variable);

@@ -27,6 +27,12 @@ export interface Config {
   /** Open SSE connections one user may hold at once. */
   maxStreamsPerUser: number;
   logLevel: string;
+  /**
+   * Which hops' X-Forwarded-For to believe for the client address (Fastify's `trustProxy`):
+   * off by default, because a client could otherwise name any address and slip every
+   * per-address limit.
+   */
+  trustProxy: boolean | string;
 }
 
 export class ConfigError extends Error {}
@@ -103,6 +109,17 @@ function smtp(env: Env): SmtpConfig | undefined {
   };
 }
 
+function trustProxy(env: Env): Config['trustProxy'] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '') return false;
+  if (['true', 'false', 'yes', 'no'].includes(raw.toLowerCase())) return boolean(env, 'TRUST_PROXY', false);
+  const addresses = raw.split(',').map((part) => part.trim());
+  if (addresses.some((part) => !/^(?=.*[.:])[0-9a-f:.]+(\/\d{1,3})?$/i.test(part))) {
+    throw new ConfigError(`TRUST_PROXY must be true, false or a comma-separated list of proxy addresses/CIDRs, got "${raw}"`);
+  }
+  return addresses.join(',');
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -128,5 +145,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     maxStreamsPerUser: integer(env, 'MAX_STREAMS_PER_USER', 10, 1, 10_000),
     logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: trustProxy(env),
   };
 }

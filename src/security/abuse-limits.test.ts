@@ -42,12 +42,7 @@ describeEachDatabase('abuse limits', (kind) => {
     expectErrorShape({ status: 429, contentType: String(limited.headers['content-type']), body: limited.body }, 'forgot per address');
   });
 
-  // KNOWN BUG (src/auth/rate-limits.ts): @fastify/rate-limit runs only the first limiter of a
-  // request (it marks the request), so the per-email limiter never runs: many addresses may
-  // guess one account's password without limit. Proposed fix: build both limiters with
-  // `app.createRateLimit()` and check both in one preHandler (429 + Retry-After from the
-  // one exceeded). Delete `.fails` once fixed.
-  it.fails('KNOWN BUG: rate limits login and password-forgot per email across addresses', async () => {
+  it('rate limits login and password-forgot per email across addresses, with Retry-After', async () => {
     const app = await start({ authRateLimit: { max: 2, windowMs: 60_000 } });
     const send = (url: string, body: unknown, ip: string) => app.app.inject({ method: 'POST', url, remoteAddress: ip, ...json(body) });
     const login = [];
@@ -55,6 +50,10 @@ describeEachDatabase('abuse limits', (kind) => {
     const forgot = [];
     for (let i = 0; i < 3; i++) forgot.push((await send('/api/auth/password/forgot', { email: 'victim@example.test' }, `203.0.113.${i}`)).statusCode);
     expect({ login, forgot }).toEqual({ login: [401, 401, 429], forgot: [202, 202, 429] });
+    const limited = await send('/api/auth/login', { email: 'Victim@Example.test', password: 'another guess' }, '192.0.2.99');
+    expect(limited.statusCode, 'the email is compared normalised').toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expectErrorShape({ status: 429, contentType: String(limited.headers['content-type']), body: limited.body }, 'login per email');
   });
 
   it('rate limits login per address across many emails', async () => {
@@ -67,10 +66,7 @@ describeEachDatabase('abuse limits', (kind) => {
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
-  // KNOWN BUG (src/app.ts: `trustProxy: true`): the client's own X-Forwarded-For header is
-  // taken as its address, so rotating it escapes every per-address limit. Proposed fix: a
-  // TRUST_PROXY setting in src/config.ts, off by default. Delete `.fails` once fixed.
-  it.fails('KNOWN BUG: keeps per-address limits when the client rotates X-Forwarded-For', async () => {
+  it('keeps per-address limits when the client rotates X-Forwarded-For', async () => {
     const app = await start({ authRateLimit: { max: 2, windowMs: 60_000 } });
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -78,6 +74,15 @@ describeEachDatabase('abuse limits', (kind) => {
       statuses.push(response.statusCode);
     }
     expect(statuses).toEqual([201, 201, 429]);
+  });
+
+  it('behind a configured proxy, limits follow the forwarded client address', async () => {
+    const app = await start({ authRateLimit: { max: 1, windowMs: 60_000 }, trustProxy: '127.0.0.1' });
+    const register = (i: number, forwardedFor: string) =>
+      post(app, '/api/auth/register', { email: `proxied${i}@example.test`, name: 'P', password: 'long enough' }, { 'x-forwarded-for': forwardedFor });
+    expect((await register(0, '192.0.2.1')).statusCode).toBe(201);
+    expect((await register(1, '192.0.2.2')).statusCode, 'another client behind the proxy').toBe(201);
+    expect((await register(2, '192.0.2.1')).statusCode, 'the first client again').toBe(429);
   });
 
   it('caps the live streams one user may hold, in the error shape, and frees a slot when one closes', async () => {
