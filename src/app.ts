@@ -9,7 +9,7 @@ import { authentication } from './auth/authenticate.js';
 import { authRoutes } from './auth/auth.routes.js';
 import type { AppContext } from './context.js';
 import { escalationRoutes } from './escalation/escalation.routes.js';
-import { frameworkErrors, installErrorHandlers } from './http/error-handler.js';
+import { clientErrors, frameworkErrors, installErrorHandlers } from './http/error-handler.js';
 import { installValidation } from './http/validation.js';
 import { healthRoutes } from './http/health.routes.js';
 import { mailRoutes } from './mail/mail.routes.js';
@@ -44,6 +44,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     connectionTimeout: 30_000,
     trustProxy: ctx.config.trustProxy,
     frameworkErrors,
+    clientErrorHandler: clientErrors,
     // In-flight requests are served to the end during shutdown, not answered 503.
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();

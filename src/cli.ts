@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { ROLES, type Role } from './authz/permissions.js';
 import { hashPassword } from './auth/passwords.js';
+import { isEmailAddress } from './users/email-address.js';
 import { insertUser } from './users/users.repository.js';
 import { recordAudit } from './audit/audit.repository.js';
 import { DomainError } from './http/errors.js';
@@ -21,7 +22,7 @@ async function createUser(args: string[]): Promise<void> {
     options: { role: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
   });
   const { role, email, name } = values;
-  if (!role || !isRole(role) || !email || !/^[^@\s]+@[^@\s]+$/.test(email) || !name) throw new UsageError();
+  if (!role || !isRole(role) || !email || !isEmailAddress(email) || !name) throw new UsageError();
   if (values.password !== undefined && values.password.length < 8) throw new Error('--password must be at least 8 characters');
   const password = values.password ?? randomBytes(12).toString('base64url');
   const config = loadConfig();

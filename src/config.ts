@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { isEmailAddress } from './users/email-address.js';
 
 export interface SmtpConfig {
   host: string;
@@ -91,7 +92,7 @@ function bootstrapManager(env: Env): Config['bootstrapManager'] {
   const email = env.BOOTSTRAP_MANAGER_EMAIL;
   const password = env.BOOTSTRAP_MANAGER_PASSWORD;
   if (!email && !password) return undefined;
-  if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new ConfigError('BOOTSTRAP_MANAGER_EMAIL must be an email address');
+  if (!email || !isEmailAddress(email)) throw new ConfigError('BOOTSTRAP_MANAGER_EMAIL must be an email address');
   if (!password || password.length < 8) throw new ConfigError('BOOTSTRAP_MANAGER_PASSWORD must be at least 8 characters');
   return { email, password };
 }

@@ -46,6 +46,9 @@ describeEachDatabase('auth', (kind) => {
     expect(duplicate.json().error.code).toBe('email_taken');
     expect((await register({ email: 'x@example.test', name: 'X', password: 'short' })).statusCode).toBe(400);
     expect((await register({ email: 'not-an-email', name: 'X', password: 'long enough' })).statusCode).toBe(400);
+    for (const email of ['me@example.test,attacker@example.test', 'Me <me@example.test>', '"me"@example.test', 'me;x@example.test']) {
+      expect((await register({ email, name: 'X', password: 'long enough' })).statusCode, email).toBe(400);
+    }
     expect((await register({ email: 'y@example.test', name: '', password: 'long enough' })).statusCode).toBe(400);
     // Valid JSON that PostgreSQL cannot store is still bad input, not a server fault.
     expect((await register({ email: 'nul@example.test', name: 'a\u0000b', password: 'long enough' })).statusCode).toBe(400);

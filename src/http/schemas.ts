@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { EMAIL_ADDRESS_PATTERN } from '../users/email-address.js';
 
 export const ErrorResponse = Type.Object(
   {
@@ -34,6 +35,6 @@ export const listOf = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) }, { additionalProperties: false });
 
 // Deliberately loose: `manager@localhost` (the first manager) and intranet domains are valid here.
-export const Email = Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$', minLength: 3, maxLength: 254 });
+export const Email = Type.String({ pattern: EMAIL_ADDRESS_PATTERN, minLength: 3, maxLength: 254 });
 export const Password = Type.String({ minLength: 8, maxLength: 200 });
 export const PersonName = Type.String({ minLength: 1, maxLength: 100 });
