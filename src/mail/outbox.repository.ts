@@ -6,7 +6,7 @@ import { mailOutbox } from './mail.schema.js';
 
 export type MailRow = typeof mailOutbox.$inferSelect;
 
-/** The channel a worker LISTENs on; notified in the transaction that queues a mail. */
+/** The channel a worker LISTENs on; an insert's trigger (migration 0008) notifies it on commit. */
 export const MAIL_OUTBOX_CHANNEL = 'mail_outbox';
 
 export interface OutgoingMail {
@@ -57,10 +57,10 @@ export async function enqueueMail(db: Db, message: OutgoingMail, ctx: EnqueueCon
     })
     .returning();
   if (!row) throw new Error('Inserting into mail_outbox returned no row');
-  await notifyWorkers(db);
   return row;
 }
 
+/** An insert wakes the workers by itself; a mail put back in the queue needs this. */
 async function notifyWorkers(db: Db): Promise<void> {
   await db.execute(sql`select pg_notify(${MAIL_OUTBOX_CHANNEL}, '')`);
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { isPermission, type Permission, type Role } from '../authz/permissions.js';
-import { queryRows, type Db } from '../db/database.js';
+import { cachedSetting, readCachedSetting } from '../db/cached-settings.js';
+import { queryRows, type Database, type Db } from '../db/database.js';
 import { ticketMessages, tickets } from '../tickets/tickets.schema.js';
 import { users } from '../users/users.schema.js';
 import type { NotificationKind } from './notification-kinds.js';
@@ -106,6 +107,11 @@ export async function readPublicUrl(db: Db): Promise<string | undefined> {
   const [row] = await db.select({ publicUrl: notificationSettings.publicUrl }).from(notificationSettings);
   return row?.publicUrl;
 }
+
+const publicUrl = cachedSetting(readPublicUrl);
+
+/** The recorded public URL, from this process's copy. */
+export const cachedPublicUrl = (database: Database): Promise<string | undefined> => readCachedSetting(database, publicUrl);
 
 export async function recordPublicUrl(db: Db, publicUrl: string, now: Date): Promise<void> {
   await db

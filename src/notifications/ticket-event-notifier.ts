@@ -52,13 +52,31 @@ function detailOf(event: TicketEvent): string | undefined {
   return undefined;
 }
 
-async function factsLoader(tx: Db, appended: AppendedTicketEvent, ticket: TicketFacts) {
+/**
+ * What the writer already holds, so the notifier need not read it again inside the
+ * transaction; whatever is left out is read there.
+ */
+export interface KnownFacts {
+  /** The ticket as the event leaves it. */
+  ticket?: TicketFacts;
+  actorName?: string | null;
+  /** The text of the public message the event records. */
+  messageBody?: string;
+  publicUrl?: () => Promise<string | undefined>;
+}
+
+async function actorNameOf(tx: Db, actorId: string | null, known: KnownFacts): Promise<string | null> {
+  if (known.actorName !== undefined) return known.actorName;
+  return actorId === null ? null : ((await findUserName(tx, actorId)) ?? null);
+}
+
+async function factsLoader(tx: Db, appended: AppendedTicketEvent, ticket: TicketFacts, known: KnownFacts) {
   const { event, actorId } = appended;
   const publicMessage = event.type === 'ticket.message' && !event.data.internal ? event.data.messageId : undefined;
   const [actorName, message, publicUrl] = [
-    actorId === null ? null : ((await findUserName(tx, actorId)) ?? null),
-    publicMessage === undefined ? undefined : await findPublicMessageBody(tx, publicMessage),
-    await readPublicUrl(tx),
+    await actorNameOf(tx, actorId, known),
+    publicMessage === undefined ? undefined : (known.messageBody ?? (await findPublicMessageBody(tx, publicMessage))),
+    await (known.publicUrl ?? (() => readPublicUrl(tx)))(),
   ];
   return {
     publicUrl,
@@ -79,8 +97,8 @@ async function factsLoader(tx: Db, appended: AppendedTicketEvent, ticket: Ticket
  * told about their own action, nobody who may not see the ticket is told anything, and
  * an internal note produces nothing at all (see `plannedNotifications`).
  */
-export async function notifyTicketEvent(tx: Db, appended: AppendedTicketEvent): Promise<void> {
-  const ticket = await findTicketFacts(tx, appended.ticketId);
+export async function notifyTicketEvent(tx: Db, appended: AppendedTicketEvent, known: KnownFacts = {}): Promise<void> {
+  const ticket = known.ticket ?? (await findTicketFacts(tx, appended.ticketId));
   if (!ticket) return;
   const deliveries: Delivery[] = [];
   for (const planned of plannedNotifications(appended.event, ticket)) {
@@ -89,7 +107,7 @@ export async function notifyTicketEvent(tx: Db, appended: AppendedTicketEvent): 
   }
   if (deliveries.length === 0) return;
 
-  const { publicUrl, factsFor } = await factsLoader(tx, appended, ticket);
+  const { publicUrl, factsFor } = await factsLoader(tx, appended, ticket, known);
   const rows: NewNotification[] = [];
   for (const { planned, recipients } of deliveries) {
     for (const recipient of recipients) {

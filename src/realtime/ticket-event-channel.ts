@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
-import type { Db } from '../db/database.js';
-
-/** Woken (on commit) by every transaction that appends a ticket event; the payload is the event id. */
+/**
+ * Woken (on commit) by every transaction that appends a ticket event, through a trigger
+ * (migration 0008). Only a wake-up, with an empty payload: the stream reads what is new
+ * from the table, its source of truth.
+ */
 export const TICKET_EVENTS_CHANNEL = 'ticket_events';
 
 /**
@@ -9,11 +10,3 @@ export const TICKET_EVENTS_CHANNEL = 'ticket_events';
  * or active flag changes, or a role's permissions change: streams re-check their access.
  */
 export const STREAM_ACCESS_CHANNEL = 'stream_access';
-
-/**
- * Wakes every server's live stream when the transaction commits (NOTIFY is transactional).
- * Only a wake-up: the stream reads what is new from the table, its source of truth.
- */
-export async function announceTicketEvent(tx: Db, eventId: number): Promise<void> {
-  await tx.execute(sql`select pg_notify(${TICKET_EVENTS_CHANNEL}, ${String(eventId)})`);
-}

@@ -26,11 +26,6 @@ export async function listPolicies(db: Db): Promise<SlaPolicy[]> {
   return rows.sort((a, b) => TICKET_PRIORITIES.indexOf(a.priority) - TICKET_PRIORITIES.indexOf(b.priority));
 }
 
-export async function findPolicy(db: Db, priority: TicketPriority): Promise<SlaPolicy | undefined> {
-  const [row] = await db.select(policyColumns).from(slaPolicies).where(eq(slaPolicies.priority, priority));
-  return row;
-}
-
 export async function savePolicy(db: Db, policy: SlaPolicy, now: Date): Promise<SlaPolicy> {
   const values = { ...policy, updatedAt: now };
   const [row] = await db

@@ -2,8 +2,10 @@ import { recordAudit } from '../audit/audit.repository.js';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
 import type { AppContext } from '../context.js';
+import { dropCachedSettings } from '../db/cached-settings.js';
 import { invalid } from '../http/errors.js';
 import type { TicketPriority } from '../tickets/ticket-status.js';
+import { cachedWriteSettings } from '../tickets/write-settings.js';
 import { calendarProblem, canonicalTimeZone, type BusinessCalendar } from './business-time.js';
 import type { SlaTargets } from './sla-clock.js';
 import { recordSlaBreaches } from './sla-tracking.js';
@@ -25,11 +27,13 @@ export async function updateSlaPolicy(
 ): Promise<SlaPolicy> {
   authorize(actor, 'escalation.manage');
   const now = ctx.now();
-  return ctx.database.db.transaction(async (tx) => {
+  const saved = await ctx.database.db.transaction(async (tx) => {
     const policy = await savePolicy(tx, { priority, ...targets }, now);
     await recordAudit(tx, { actorId: actor.id, action: 'sla_policy.updated', targetType: 'sla_policy', targetId: priority, details: { ...targets } }, now);
     return policy;
   });
+  dropCachedSettings(ctx.database);
+  return saved;
 }
 
 export async function getBusinessHours(ctx: AppContext, actor: Actor): Promise<BusinessCalendar | null> {
@@ -63,8 +67,10 @@ export async function setBusinessHours(
     await saveCalendar(tx, next, now);
     await recordAudit(tx, { actorId: actor.id, action: 'business_hours.updated', targetType: 'business_hours', targetId: 'calendar', details: { calendar: next } }, now);
   });
+  dropCachedSettings(ctx.database);
   return next;
 }
 
 /** The scheduled SLA check: a `ticket.sla_breached` event for every target newly missed. */
-export const checkSlaBreaches = (ctx: AppContext, now: Date): Promise<number> => recordSlaBreaches(ctx.database.db, now);
+export const checkSlaBreaches = async (ctx: AppContext, now: Date): Promise<number> =>
+  recordSlaBreaches(ctx.database.db, now, await cachedWriteSettings(ctx.database));

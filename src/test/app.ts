@@ -24,9 +24,13 @@ export interface TestRequest {
   headers?: Record<string, string>;
 }
 
-/** A fresh database and app for one test; close it in afterEach. */
-export async function createTestApp(kind: DatabaseKind, config: Partial<Config> = {}): Promise<TestApp> {
-  const database = await createTestDatabase(kind);
+/** A fresh database and app for one test; close it in afterEach. `database` stands in for the fresh one (e.g. with a query log). */
+export async function createTestApp(
+  kind: DatabaseKind,
+  config: Partial<Config> = {},
+  options: { database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase(kind));
   const clock = new TestClock();
   const ctx: AppContext = { config: testConfig(config), database, now: clock.now };
   const app = await buildApp(ctx);

@@ -3,6 +3,7 @@ import { authorizeMessage, visibleEvents, visibleMessages, visibleTickets } from
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { conflict } from '../http/errors.js';
+import type { KnownFacts } from '../notifications/ticket-event-notifier.js';
 import { syncSlaClock } from '../sla/sla-tracking.js';
 import type { TicketEvent } from './ticket-events.js';
 import { appendTicketEvent, listTicketEvents, type TicketEventRow } from './ticket-events.repository.js';
@@ -10,6 +11,7 @@ import { insertMessage, listMessages, type MessageView } from './ticket-messages
 import { timestampsOnEntering } from './ticket-status.js';
 import { lockTicket, updateTicketIf, type TicketChanges, type TicketRow } from './tickets.repository.js';
 import { requireVisibleTicket, ticketNotFound } from './tickets.service.js';
+import { cachedWriteSettings, type WriteSettings } from './write-settings.js';
 
 export interface PostMessageInput {
   body: string;
@@ -20,18 +22,20 @@ export interface PostMessageInput {
  * What a public message does to its ticket: the first staff reply is the first response;
  * a customer answering a ticket that waits on them hands it back to the desk.
  */
-async function applyPublicMessage(tx: Db, actor: Actor, ticket: TicketRow, now: Date): Promise<void> {
+async function applyPublicMessage(tx: Db, actor: Actor, ticket: TicketRow, now: Date, settings: WriteSettings): Promise<void> {
   const changes: TicketChanges = {};
   if (isStaff(actor) && ticket.firstResponseAt === null) changes.firstResponseAt = now;
   const reopens = !isStaff(actor) && ticket.status === 'waiting_on_customer';
   if (reopens) Object.assign(changes, { status: 'open', ...timestampsOnEntering('open', now) });
-  await updateTicketIf(tx, ticket.id, changes, now);
+  // The row is locked, so the update always lands; the fallback only satisfies the type.
+  const updated = (await updateTicketIf(tx, ticket.id, changes, now)) ?? ticket;
   const events: TicketEvent[] = reopens
     ? [{ type: 'ticket.status_changed', data: { from: ticket.status, to: 'open', reason: 'customer_reply' } }]
     : [];
-  for (const event of events) await appendTicketEvent(tx, { ticketId: ticket.id, actorId: actor.id, at: now, event });
+  const known: KnownFacts = { ticket: updated, actorName: actor.name, publicUrl: settings.publicUrl };
+  for (const event of events) await appendTicketEvent(tx, { ticketId: ticket.id, actorId: actor.id, at: now, event }, known);
   // A reopen ends a wait (moving the resolution due date); a first reply may come too late.
-  await syncSlaClock(tx, ticket.id, events, now);
+  await syncSlaClock(tx, updated, events, now, settings);
 }
 
 /**
@@ -42,6 +46,7 @@ async function applyPublicMessage(tx: Db, actor: Actor, ticket: TicketRow, now: 
 export async function postMessage(ctx: AppContext, actor: Actor, ticketId: string, input: PostMessageInput): Promise<MessageView> {
   const internal = input.internal ?? false;
   const now = ctx.now();
+  const settings = await cachedWriteSettings(ctx.database);
   return ctx.database.db.transaction(async (tx) => {
     // Locked: the status and first-response decisions below read the row, then write it.
     const ticket = await lockTicket(tx, ticketId, visibleTickets(actor));
@@ -51,13 +56,17 @@ export async function postMessage(ctx: AppContext, actor: Actor, ticketId: strin
       throw conflict('ticket_closed', 'A closed ticket takes no more replies; open a new ticket');
     }
     const message = await insertMessage(tx, { ticketId, authorId: actor.id, body: input.body, internal, createdAt: now });
-    await appendTicketEvent(tx, {
-      ticketId,
-      actorId: actor.id,
-      at: now,
-      event: { type: 'ticket.message', data: { messageId: message.id, internal, authorId: actor.id, authorRole: actor.role } },
-    });
-    if (!internal) await applyPublicMessage(tx, actor, ticket, now);
+    await appendTicketEvent(
+      tx,
+      {
+        ticketId,
+        actorId: actor.id,
+        at: now,
+        event: { type: 'ticket.message', data: { messageId: message.id, internal, authorId: actor.id, authorRole: actor.role } },
+      },
+      { ticket, actorName: actor.name, messageBody: message.body, publicUrl: settings.publicUrl },
+    );
+    if (!internal) await applyPublicMessage(tx, actor, ticket, now, settings);
     return { ...message, authorName: actor.name, authorRole: actor.role };
   });
 }

@@ -51,6 +51,8 @@ export interface NewTicket {
   priority: TicketPriority;
   requesterId: string;
   createdAt: Date;
+  firstResponseDueAt: Date | null;
+  resolutionDueAt: Date | null;
 }
 
 export async function insertTicket(tx: Db, ticket: NewTicket): Promise<TicketRow> {
@@ -108,8 +110,8 @@ function expectationConditions(expect: TicketExpectation): (SQL | undefined)[] {
 /**
  * Applies changes only if the expectation still holds when the row is written (a
  * compare-and-set in one UPDATE, so two writers can never both act on the same old
- * value). Returns false when it did not hold and nothing was written. Bumps the version
- * (the ETag) and updatedAt.
+ * value). Returns the row as written, or undefined when the expectation did not hold and
+ * nothing was written. Bumps the version (the ETag) and updatedAt.
  */
 export async function updateTicketIf(
   tx: Db,
@@ -117,13 +119,13 @@ export async function updateTicketIf(
   changes: TicketChanges,
   now: Date,
   expect: TicketExpectation = {},
-): Promise<boolean> {
-  const rows = await tx
+): Promise<TicketRow | undefined> {
+  const [row] = await tx
     .update(tickets)
     .set({ ...changes, updatedAt: now, version: sql`${tickets.version} + 1` })
     .where(and(eq(tickets.id, id), ...expectationConditions(expect)))
-    .returning({ id: tickets.id });
-  return rows.length === 1;
+    .returning(ticketColumns);
+  return row;
 }
 
 export interface TicketListFilter {

@@ -9,8 +9,9 @@ import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInt4 } from '../http/cursor.js';
 import { conflict, invalid, notFound, preconditionFailed } from '../http/errors.js';
-import { syncSlaClock } from '../sla/sla-tracking.js';
+import { dueDatesFor, syncSlaClock } from '../sla/sla-tracking.js';
 import { findUserById } from '../users/users.repository.js';
+import type { KnownFacts } from '../notifications/ticket-event-notifier.js';
 import type { TicketEvent } from './ticket-events.js';
 import { appendTicketEvent } from './ticket-events.repository.js';
 import { assertTransition, timestampsOnEntering, type TicketPriority, type TicketStatus } from './ticket-status.js';
@@ -25,6 +26,7 @@ import {
   type TicketRow,
   type TicketView,
 } from './tickets.repository.js';
+import { cachedWriteSettings, writeSettingsIn, type WriteSettings } from './write-settings.js';
 
 export const ticketNotFound = () => notFound('ticket_not_found', 'No such ticket');
 
@@ -48,34 +50,43 @@ export interface CreateTicketInput {
   requesterId?: string | undefined;
 }
 
-/** Staff open tickets for customers only: an active customer account must exist. */
-async function assertCustomer(db: Db, userId: string): Promise<void> {
+/** Staff open tickets for customers only: an active customer account must exist. Returns their name. */
+async function assertCustomer(db: Db, userId: string): Promise<string> {
   const user = await findUserById(db, userId);
   if (user?.role !== 'customer' || !user.active) {
     throw invalid('invalid_requester', 'The requester must be an active customer');
   }
+  return user.name;
 }
 
+/**
+ * Opens a ticket with its due dates already set, so nothing is re-read or updated after the
+ * insert: a ticket created this instant has no waits and cannot have missed a target yet.
+ */
 export async function createTicket(ctx: AppContext, actor: Actor, input: CreateTicketInput): Promise<TicketView> {
   authorizeCreateTicket(actor, input);
   const requesterId = input.requesterId ?? actor.id;
+  const priority = input.priority ?? 'normal';
   const now = ctx.now();
+  const settings = await cachedWriteSettings(ctx.database);
+  const due = dueDatesFor(await settings.sla(), priority, now);
   return ctx.database.db.transaction(async (tx) => {
-    if (requesterId !== actor.id) await assertCustomer(tx, requesterId);
+    const requesterName = requesterId === actor.id ? actor.name : await assertCustomer(tx, requesterId);
     const ticket = await insertTicket(tx, {
       subject: input.subject,
       description: input.description,
-      priority: input.priority ?? 'normal',
+      priority,
       requesterId,
       createdAt: now,
+      ...due,
     });
     const created: TicketEvent = {
       type: 'ticket.created',
       data: { status: ticket.status, priority: ticket.priority, requesterId, openedBy: actor.id },
     };
-    await appendTicketEvent(tx, { ticketId: ticket.id, actorId: actor.id, at: now, event: created });
-    await syncSlaClock(tx, ticket.id, [created], now);
-    return viewOf(tx, ticket.id);
+    const known: KnownFacts = { ticket, actorName: actor.name, publicUrl: settings.publicUrl };
+    await appendTicketEvent(tx, { ticketId: ticket.id, actorId: actor.id, at: now, event: created }, known);
+    return { ...ticket, requesterName, assigneeName: null };
   });
 }
 
@@ -166,11 +177,18 @@ function planPatch(current: TicketRow, patch: TicketPatch, now: Date, byRule: { 
   return plan;
 }
 
+interface Writer {
+  id: string | null;
+  name: string | null;
+}
+
 /** Writes a plan if its expectation still holds: the row, its history, its SLA clock. False when it did not hold. */
-async function writePlan(tx: Db, id: string, plan: PatchPlan, actorId: string | null, now: Date): Promise<boolean> {
-  if (!(await updateTicketIf(tx, id, plan.changes, now, plan.expect))) return false;
-  for (const event of plan.events) await appendTicketEvent(tx, { ticketId: id, actorId, at: now, event });
-  await syncSlaClock(tx, id, plan.events, now);
+async function writePlan(tx: Db, id: string, plan: PatchPlan, writer: Writer, now: Date, settings: WriteSettings): Promise<boolean> {
+  const ticket = await updateTicketIf(tx, id, plan.changes, now, plan.expect);
+  if (!ticket) return false;
+  const known: KnownFacts = { ticket, actorName: writer.name, publicUrl: settings.publicUrl };
+  for (const event of plan.events) await appendTicketEvent(tx, { ticketId: id, actorId: writer.id, at: now, event }, known);
+  await syncSlaClock(tx, ticket, plan.events, now, settings);
   return true;
 }
 
@@ -203,6 +221,7 @@ async function tryUpdate(
   patch: TicketPatch,
   versions: readonly number[] | undefined,
   now: Date,
+  settings: WriteSettings,
 ): Promise<TicketView | null> {
   const current = await requireVisibleTicket(tx, actor, id);
   authorizeTicketPatch(actor, current, patch);
@@ -211,7 +230,7 @@ async function tryUpdate(
   const plan = planPatch(current, patch, now);
   if (plan.events.length === 0) return viewOf(tx, id);
   if (versions) plan.expect.versions = versions;
-  if (!(await writePlan(tx, id, plan, actor.id, now))) {
+  if (!(await writePlan(tx, id, plan, actor, now, settings))) {
     await explainLostUpdate(tx, id, plan);
     return null;
   }
@@ -233,7 +252,10 @@ export async function applyRuleChange(
 ): Promise<TicketEvent[]> {
   const plan = planPatch(current, patch, now, { ruleId });
   if (plan.events.length === 0) return [];
-  if (!(await writePlan(tx, current.id, plan, null, now))) throw new Error('a locked ticket changed under an escalation rule');
+  const system: Writer = { id: null, name: null };
+  if (!(await writePlan(tx, current.id, plan, system, now, writeSettingsIn(tx)))) {
+    throw new Error('a locked ticket changed under an escalation rule');
+  }
   return plan.events;
 }
 
@@ -252,9 +274,10 @@ export async function updateTicket(
   patch: TicketPatch,
   versions?: readonly number[],
 ): Promise<TicketView> {
+  const settings = await cachedWriteSettings(ctx.database);
   for (let attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
     const now = ctx.now();
-    const updated = await ctx.database.db.transaction((tx) => tryUpdate(tx, actor, id, patch, versions, now));
+    const updated = await ctx.database.db.transaction((tx) => tryUpdate(tx, actor, id, patch, versions, now, settings));
     if (updated) return updated;
   }
   throw conflict('concurrent_update', 'The ticket keeps changing under this request; try again');

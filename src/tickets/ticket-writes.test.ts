@@ -1,0 +1,89 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { eq } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type pg from 'pg';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import * as schema from '../db/schema.js';
+import { mailOutbox } from '../mail/mail.schema.js';
+import { notifications } from '../notifications/notifications.schema.js';
+import { createTestApp, type TestApp } from '../test/app.js';
+import { createTestDatabase, describeEachDatabase, type DatabaseKind, type TestDatabase } from '../test/databases.js';
+import { ticketEvents } from './tickets.schema.js';
+import { createDesk, openTicket, postMessage, type Desk } from './tickets.test-support.js';
+
+/**
+ * How many statements a write sends, so the count cannot creep back up: each is a round
+ * trip to the database, and they were most of a write's time (bench/FINDINGS.md §4).
+ * Counted as drizzle sends them, BEGIN and COMMIT left out (PGlite runs those itself).
+ */
+const CEILING = {
+  // auth, insert ticket (with its due dates), insert event, recipients, queue the receipt
+  create: 5,
+  // auth, lock ticket, insert message, insert event, recipients, queue the mail, in-app row, update ticket
+  reply: 8,
+};
+
+/** The test database, with every statement the app sends through it written to `log`. */
+function withQueryLog(kind: DatabaseKind, database: TestDatabase, log: string[]): TestDatabase {
+  const logger = { logQuery: (query: string) => log.push(query) };
+  const client = (database.db as unknown as { $client: PGlite | pg.Pool }).$client;
+  const db = kind === 'pglite' ? drizzlePglite(client as PGlite, { schema, logger }) : drizzlePg(client as pg.Pool, { schema, logger });
+  return { ...database, db };
+}
+
+const withoutTransactionBounds = (log: readonly string[]) => log.filter((query) => !/^(begin|commit)\b/i.test(query.trim()));
+
+describeEachDatabase('round trips per write', (kind) => {
+  let t: TestApp;
+  let desk: Desk;
+  const log: string[] = [];
+
+  beforeEach(async () => {
+    log.length = 0;
+    t = await createTestApp(kind, {}, { database: withQueryLog(kind, await createTestDatabase(kind), log) });
+    desk = await createDesk(t);
+    // The first write of a process reads the near-static settings into its cache.
+    await openTicket(t, desk.customer);
+  });
+  afterEach(() => t.close());
+
+  it('opens a ticket, with its history, receipt and due dates, in a handful of statements', async () => {
+    log.length = 0;
+    const ticket = await openTicket(t, desk.customer);
+    const statements = withoutTransactionBounds(log);
+    expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(CEILING.create);
+
+    const created = new Date(ticket.createdAt).getTime();
+    expect(ticket).toMatchObject({ requester: { id: desk.customer.user.id, name: 'Cora Customer' }, assignee: null });
+    // The default normal policy: first response in 240 minutes, resolution in 1440.
+    expect(ticket).toMatchObject({
+      firstResponseDueAt: new Date(created + 240 * 60_000).toISOString(),
+      resolutionDueAt: new Date(created + 1440 * 60_000).toISOString(),
+    });
+    const events = await t.database.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id));
+    expect(events.map((event) => event.type)).toEqual(['ticket.created']);
+    const receipts = await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, desk.customer.user.email));
+    expect(receipts.some((mail) => mail.kind === 'ticket_received' && mail.subject.includes(`#${ticket.number}`))).toBe(true);
+  });
+
+  it('posts a first reply, with its history, mail, in-app notification and first response, in a handful of statements', async () => {
+    const ticket = await openTicket(t, desk.customer);
+    log.length = 0;
+    const response = await postMessage(t, desk.agent, ticket.id, { body: 'On it.' });
+    expect(response.statusCode, response.body).toBe(201);
+    const statements = withoutTransactionBounds(log);
+    expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(CEILING.reply);
+
+    const events = await t.database.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id));
+    expect(events.map((event) => event.type)).toEqual(['ticket.created', 'ticket.message']);
+    const inApp = await t.database.db.select().from(notifications).where(eq(notifications.ticketId, ticket.id));
+    expect(inApp.map((row) => [row.userId, row.type])).toEqual([[desk.customer.user.id, 'staff_reply']]);
+    const mails = await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.kind, 'staff_reply'));
+    expect(mails.map((mail) => mail.toAddress)).toEqual([desk.customer.user.email]);
+    expect(mails[0]?.textBody).toContain('On it.');
+    expect(mails[0]?.textBody).toContain('Ada Agent');
+    const view = await t.request({ method: 'GET', url: `/api/tickets/${ticket.id}`, token: desk.agent.accessToken });
+    expect(view.json<{ firstResponseAt: string | null }>().firstResponseAt).toBe(t.clock.now().toISOString());
+  });
+});
