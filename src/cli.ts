@@ -2,7 +2,7 @@ import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/database.js';
+import { migratedEmbeddedTemplate, openDatabase } from './db/database.js';
 import { ROLES, type Role } from './authz/permissions.js';
 import { hashPassword } from './auth/passwords.js';
 import { isEmailAddress } from './users/email-address.js';
@@ -11,6 +11,7 @@ import { recordAudit } from './audit/audit.repository.js';
 import { DomainError } from './http/errors.js';
 
 const USAGE = `Usage: npm run cli -- user:create --role <customer|agent|manager> --email <email> --name <name> [--password <password>]
+       npm run cli -- db:template   (prepares the embedded database's template; npm run build does it)
 Without --password a strong password is generated and printed once.
 With the embedded database, stop the server first: it holds the data directory.`;
 
@@ -49,6 +50,10 @@ async function run(argv: string[]): Promise<number> {
   try {
     if (command === 'user:create') {
       await createUser(rest);
+      return 0;
+    }
+    if (command === 'db:template') {
+      console.log(`Embedded database template: ${await migratedEmbeddedTemplate()}`);
       return 0;
     }
     throw new UsageError();

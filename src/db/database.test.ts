@@ -18,6 +18,7 @@ describe('migrations', () => {
   it('apply once on PGlite on disk; data survives a restart and nothing is applied twice', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'helpline-db-'));
     const first = await openDatabase({ databaseUrl: undefined, dataDir });
+    expect(await appliedMigrations(first), 'a fresh data directory starts as a copy of the migrated template').toBe(journal.entries.length);
     await first.migrate();
     await first.db.execute(sql`insert into users (email, name, role, password_hash) values ('kept@example.test', 'Kept', 'customer', 'x')`);
     expect(await appliedMigrations(first)).toBe(journal.entries.length);

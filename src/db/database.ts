@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -9,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { embeddedTemplate, isFreshDataDir } from './embedded-template.js';
 import * as schema from './schema.js';
 
 /** A database or an open transaction: repositories accept either. */
@@ -39,6 +41,8 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   return (result as { rows: T[] }).rows;
 }
 
+const migrateEmbedded = (client: PGlite) => migratePglite(drizzlePglite(client), { migrationsFolder });
+
 export async function openPglite(client: PGlite): Promise<Database> {
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
@@ -49,7 +53,7 @@ export async function openPglite(client: PGlite): Promise<Database> {
       await client.query('select 1');
     },
     listen: (channel, handler) => client.listen(channel, handler),
-    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    migrate: () => migrateEmbedded(client),
     close: () => client.close(),
   };
 }
@@ -161,7 +165,15 @@ export async function openDatabase(options: { databaseUrl: string | undefined; d
   if (options.databaseUrl) return openPostgres(options.databaseUrl);
   const dir = path.join(options.dataDir, 'pgdata');
   mkdirSync(dir, { recursive: true });
-  return openPglite(new PGlite(dir));
+  if (!isFreshDataDir(dir)) return openPglite(new PGlite(dir));
+  // A read-only install cannot keep a template: it starts the slow way instead.
+  const template = await migratedEmbeddedTemplate().then((file) => readFile(file), () => undefined);
+  return openPglite(new PGlite(dir, template ? { loadDataDir: new Blob([template]) } : {}));
+}
+
+/** The path of a migrated embedded cluster's tarball, made once per migration set (see embedded-template.ts). */
+export function migratedEmbeddedTemplate(): Promise<string> {
+  return embeddedTemplate(migrationsFolder, migrateEmbedded);
 }
 
 /** Applies pending migrations. */
