@@ -196,6 +196,50 @@ describeEachDatabase('reports', (kind) => {
       // The clock stands at 6 March: 30 whole days, today included.
       expect([daily.items[0]?.date, daily.items.at(-1)?.date]).toEqual(['2024-02-06', '2024-03-06']);
     });
+    it('counts the backlog at a past end from the status each ticket had then', async () => {
+      // At 12:15 on 5 March T2 (resolved now), T4 (escalated now) and T5 (open now) were open.
+      const before = await callJson<{ backlog: number }>(t, f.mia, 'GET', '/api/reports/summary?from=2024-03-05T00:00:00Z&to=2024-03-05T12:15:00Z');
+      expect(before.backlog).toBe(3);
+      // At 12:45 T5 stood resolved; it was reopened at 13:00.
+      const during = await callJson<{ backlog: number }>(t, f.mia, 'GET', '/api/reports/summary?from=2024-03-05T00:00:00Z&to=2024-03-05T12:45:00Z');
+      expect(during.backlog).toBe(2);
+      // At 11:30 on 4 March: T1 and T2, both resolved since; T6 was resolved at 10:00.
+      const early = await callJson<{ backlog: number }>(t, f.mia, 'GET', '/api/reports/summary?from=2024-03-01&to=2024-03-04T11:30:00Z');
+      expect(early.backlog).toBe(2);
+    });
+  });
+
+  it('credits a resolution to the assignee when it was resolved, and drops one a reopen undid', async () => {
+    const cora = await createUser(t, { role: 'customer', name: 'Cora Customer' });
+    const ada = await createUser(t, { role: 'agent', name: 'Ada Agent' });
+    const ben = await createUser(t, { role: 'agent', name: 'Ben Agent' });
+    const mia = await createUser(t, { role: 'manager', name: 'Mia Manager' });
+
+    // Resolved by Ada's assignment, handed to Ben afterwards.
+    const handedOn = await openTicketAt(t, cora, '2024-03-04T09:00:00Z');
+    await patchAt(t, mia, '2024-03-04T09:00:00Z', handedOn.id, { assigneeId: ada.user.id });
+    await patchAt(t, ada, '2024-03-04T10:00:00Z', handedOn.id, { status: 'resolved' });
+    await patchAt(t, mia, '2024-03-04T11:00:00Z', handedOn.id, { assigneeId: ben.user.id });
+    // Resolved and reassigned in one PATCH: the history has the resolution first.
+    const atOnce = await openTicketAt(t, cora, '2024-03-04T09:00:00Z');
+    await patchAt(t, mia, '2024-03-04T09:00:00Z', atOnce.id, { assigneeId: ada.user.id });
+    await patchAt(t, mia, '2024-03-04T12:00:00Z', atOnce.id, { status: 'resolved', assigneeId: ben.user.id });
+    // Resolved by Ben, reopened after the range, then resolved again by Ada.
+    const reopened = await openTicketAt(t, cora, '2024-03-04T09:00:00Z');
+    await patchAt(t, mia, '2024-03-04T09:00:00Z', reopened.id, { assigneeId: ben.user.id });
+    await patchAt(t, ben, '2024-03-04T13:00:00Z', reopened.id, { status: 'resolved' });
+    await patchAt(t, cora, '2024-03-06T09:00:00Z', reopened.id, { status: 'open' });
+    await patchAt(t, mia, '2024-03-06T10:00:00Z', reopened.id, { assigneeId: ada.user.id });
+    await patchAt(t, ada, '2024-03-07T10:00:00Z', reopened.id, { status: 'resolved' });
+
+    const resolvedBy = async (range: string) => {
+      const agents = await callJson<{ items: { name: string; resolved: number }[] }>(t, mia, 'GET', `/api/reports/agents?${range}`);
+      return Object.fromEntries(agents.items.map((agent) => [agent.name, agent.resolved]));
+    };
+    const summary = await callJson<{ resolved: number; backlog: number }>(t, mia, 'GET', '/api/reports/summary?from=2024-03-04&to=2024-03-04');
+    expect(summary).toMatchObject({ resolved: 2, backlog: 0 });
+    expect(await resolvedBy('from=2024-03-04&to=2024-03-04')).toEqual({ 'Ada Agent': 2, 'Ben Agent': 0, 'Mia Manager': 0 });
+    expect(await resolvedBy('from=2024-03-07&to=2024-03-07')).toEqual({ 'Ada Agent': 1, 'Ben Agent': 0, 'Mia Manager': 0 });
   });
 
   it('answers an empty range with zeros and nulls', async () => {

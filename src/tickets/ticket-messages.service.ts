@@ -24,7 +24,7 @@ export interface PostMessageInput {
  */
 async function applyPublicMessage(tx: Db, actor: Actor, ticket: TicketRow, now: Date, settings: WriteSettings): Promise<void> {
   const changes: TicketChanges = {};
-  if (isStaff(actor) && ticket.firstResponseAt === null) changes.firstResponseAt = now;
+  if (isStaff(actor) && ticket.firstResponseAt === null) Object.assign(changes, { firstResponseAt: now, firstResponderId: actor.id });
   const reopens = !isStaff(actor) && ticket.status === 'waiting_on_customer';
   if (reopens) Object.assign(changes, { status: 'open', ...timestampsOnEntering('open', now) });
   // The row is locked, so the update always lands; the fallback only satisfies the type.

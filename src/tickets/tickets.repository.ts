@@ -5,8 +5,11 @@ import { users } from '../users/users.schema.js';
 import type { TicketPriority, TicketStatus } from './ticket-status.js';
 import { ticketMessages, tickets } from './tickets.schema.js';
 
-/** A ticket row without its search document, which nobody reads back. */
-export type TicketRow = Omit<typeof tickets.$inferSelect, 'search'>;
+/** A ticket row without its search document and the SLA check's and reports' bookkeeping, which nobody reads back. */
+export type TicketRow = Omit<
+  typeof tickets.$inferSelect,
+  'search' | 'resolutionAssigneeId' | 'firstResponseBreached' | 'resolutionBreached'
+>;
 
 /** A ticket with the names the API shows beside requester and assignee ids. */
 export interface TicketView extends TicketRow {
@@ -27,6 +30,7 @@ const ticketColumns = {
   createdAt: tickets.createdAt,
   updatedAt: tickets.updatedAt,
   firstResponseAt: tickets.firstResponseAt,
+  firstResponderId: tickets.firstResponderId,
   resolvedAt: tickets.resolvedAt,
   closedAt: tickets.closedAt,
   firstResponseDueAt: tickets.firstResponseDueAt,
@@ -85,7 +89,7 @@ export async function lockTicket(tx: Db, id: string, visibility: SQL | undefined
 }
 
 export type TicketChanges = Partial<
-  Pick<TicketRow, 'status' | 'priority' | 'assigneeId' | 'resolvedAt' | 'closedAt' | 'firstResponseAt'>
+  Pick<TicketRow, 'status' | 'priority' | 'assigneeId' | 'resolvedAt' | 'closedAt' | 'firstResponseAt' | 'firstResponderId'>
 >;
 
 /** The values a change was decided on; the write lands only while they still hold. */

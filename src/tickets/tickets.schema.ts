@@ -37,10 +37,20 @@ export const tickets = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     firstResponseAt: ts('first_response_at'),
+    /** Who wrote the first response; set with firstResponseAt. */
+    firstResponderId: uuid('first_responder_id').references(() => users.id),
     resolvedAt: ts('resolved_at'),
+    /**
+     * Whom the final resolution is credited to: the assignee when resolvedAt was set. Kept by
+     * a trigger (migration 0009), so every writer of resolvedAt keeps it in step.
+     */
+    resolutionAssigneeId: uuid('resolution_assignee_id').references(() => users.id),
     closedAt: ts('closed_at'),
     firstResponseDueAt: ts('first_response_due_at'),
     resolutionDueAt: ts('resolution_due_at'),
+    /** A breach of the target is in sla_breaches: the SLA check's indexes leave such tickets out. */
+    firstResponseBreached: boolean('first_response_breached').notNull().default(false),
+    resolutionBreached: boolean('resolution_breached').notNull().default(false),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(sql`to_tsvector('english', subject || ' ' || description)`),
