@@ -1,17 +1,35 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Actor } from '../authz/actor.js';
-import { isPermission, type Role } from '../authz/permissions.js';
-import { queryRows, type Db } from '../db/database.js';
+import { isPermission } from '../authz/permissions.js';
+import type { Db } from '../db/database.js';
+import { preparedPerDb } from '../db/prepared.js';
+import { rolePermissions, users } from '../users/users.schema.js';
+import { sessions } from './auth.schema.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface ActorRow {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  permissions: string[];
-}
+// Every authenticated request runs this, so it is built and parsed once, not per request.
+const actorQuery = preparedPerDb((db) =>
+  db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      permissions: sql<string[]>`coalesce((select array_agg(${rolePermissions.permission}) from ${rolePermissions} where ${rolePermissions.role} = ${users.role}), '{}')`,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.id, sql.placeholder('sessionId')),
+        eq(users.id, sql.placeholder('userId')),
+        isNull(sessions.revokedAt),
+        eq(users.active, true),
+      ),
+    )
+    .prepare('load_actor'),
+);
 
 /**
  * The caller as the database knows them now: one round trip that also proves the
@@ -19,14 +37,7 @@ interface ActorRow {
  */
 export async function loadActor(db: Db, userId: string, sessionId: string): Promise<Actor | null> {
   if (!UUID.test(userId) || !UUID.test(sessionId)) return null;
-  const rows = await queryRows<ActorRow>(
-    db,
-    sql`select u.id, u.email, u.name, u.role,
-          coalesce((select array_agg(rp.permission) from role_permissions rp where rp.role = u.role), '{}') as permissions
-        from sessions s join users u on u.id = s.user_id
-        where s.id = ${sessionId} and u.id = ${userId} and s.revoked_at is null and u.active`,
-  );
-  const row = rows[0];
+  const [row] = await actorQuery(db).execute({ userId, sessionId });
   if (!row) return null;
   return {
     id: row.id,

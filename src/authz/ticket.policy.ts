@@ -11,7 +11,13 @@ import { authorize, can } from './authorize.js';
  * "no restriction". A ticket outside the filter is answered as not found, never forbidden.
  */
 export function visibleTickets(actor: Actor): SQL | undefined {
-  return can(actor, 'tickets.read.all') ? undefined : eq(tickets.requesterId, actor.id);
+  const requesterId = visibleRequester(actor);
+  return requesterId === undefined ? undefined : eq(tickets.requesterId, requesterId);
+}
+
+/** `visibleTickets` as a value, for prepared queries: the one requester whose tickets the actor may see, or undefined for all. */
+export function visibleRequester(actor: Actor): string | undefined {
+  return can(actor, 'tickets.read.all') ? undefined : actor.id;
 }
 
 /** Someone a ticket may be shown to: the caller of a request, a stream's or a notification's recipient. */

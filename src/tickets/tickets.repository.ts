@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/database.js';
+import { preparedPerDb } from '../db/prepared.js';
 import { users } from '../users/users.schema.js';
 import type { TicketPriority, TicketStatus } from './ticket-status.js';
 import { ticketMessages, tickets } from './tickets.schema.js';
@@ -68,8 +69,22 @@ export async function insertTicket(tx: Db, ticket: NewTicket): Promise<TicketRow
   return row;
 }
 
-export async function findTicketView(db: Db, id: string, visibility: SQL | undefined): Promise<TicketView | undefined> {
-  const [row] = await selectTicketViews(db).where(and(eq(tickets.id, id), visibility));
+// Reading one ticket is the commonest request: both shapes are built and parsed once.
+const ticketViewQuery = preparedPerDb((db) =>
+  selectTicketViews(db).where(eq(tickets.id, sql.placeholder('id'))).prepare('ticket_view'),
+);
+const requesterTicketViewQuery = preparedPerDb((db) =>
+  selectTicketViews(db)
+    .where(and(eq(tickets.id, sql.placeholder('id')), eq(tickets.requesterId, sql.placeholder('requesterId'))))
+    .prepare('ticket_view_of_requester'),
+);
+
+/** A ticket with its people's names; with `requesterId` (from `visibleRequester`), only if it is theirs. */
+export async function findTicketView(db: Db, id: string, requesterId: string | undefined): Promise<TicketView | undefined> {
+  const [row] =
+    requesterId === undefined
+      ? await ticketViewQuery(db).execute({ id })
+      : await requesterTicketViewQuery(db).execute({ id, requesterId });
   return row;
 }
 

@@ -2,6 +2,7 @@ import type { Actor } from '../authz/actor.js';
 import {
   authorizeCreateTicket,
   authorizeTicketPatch,
+  visibleRequester,
   visibleTickets,
   type TicketPatch,
 } from '../authz/ticket.policy.js';
@@ -91,7 +92,7 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
 }
 
 export async function getTicket(ctx: AppContext, actor: Actor, id: string): Promise<TicketView> {
-  const view = await findTicketView(ctx.database.db, id, visibleTickets(actor));
+  const view = await findTicketView(ctx.database.db, id, visibleRequester(actor));
   if (!view) throw ticketNotFound();
   return view;
 }
