@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import type { TestUser } from '../test/factories.js';
+import { SEARCH_WINDOW } from './tickets.repository.js';
 import { createDesk, getJson, openTicket, patchTicket, postMessage, type Desk, type TicketJson } from './tickets.test-support.js';
 
 interface Page {
@@ -68,6 +70,40 @@ describeEachDatabase('ticket queue and search', (kind) => {
     expect(await subjects(desk.agent, '?q=')).toHaveLength(3);
   });
 
+  const allPages = async (user: TestUser, query: string) => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await getJson<Page>(t, user, `/api/tickets${query}${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.items.map((ticket) => ticket.subject));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return seen;
+  };
+
+  it('finds hits older than the newest tickets a search reads one by one, newest first, page by page, with the same rules', async () => {
+    await openTicket(t, desk.customer, { subject: 'Walrus sighting' });
+    const byMessage = await openTicket(t, desk.customer, { subject: 'Old message' });
+    expect((await postMessage(t, desk.customer, byMessage.id, { body: 'The walrus is back.' })).statusCode).toBe(201);
+    const byNote = await openTicket(t, desk.customer, { subject: 'Only a note' });
+    expect((await postMessage(t, desk.agent, byNote.id, { body: 'walrus', internal: true })).statusCode).toBe(201);
+    await openTicket(t, desk.otherCustomer, { subject: 'Their walrus' });
+    // Enough newer tickets that the hits above lie outside the window, for staff and for the customer alike.
+    await t.database.db.execute(sql`insert into tickets (subject, description, requester_id)
+      select 'Filler ' || n, 'Nothing to find here.', ${desk.customer.user.id} from generate_series(1, ${SEARCH_WINDOW}) n`);
+    await openTicket(t, desk.customer, { subject: 'Walrus today' });
+
+    const everyHit = ['Walrus today', 'Their walrus', 'Old message', 'Walrus sighting'];
+    expect(await allPages(desk.agent, '?q=walrus&limit=2')).toEqual(everyHit);
+    expect(await allPages(desk.agent, '?q=walrus&limit=25')).toEqual(everyHit);
+    expect(await allPages(desk.agent, `?q=walrus&limit=1&requesterId=${desk.otherCustomer.user.id}`)).toEqual(['Their walrus']);
+    expect(await allPages(desk.agent, '?q=walrus&status=closed')).toEqual([]);
+    expect(await allPages(desk.customer, '?q=walrus&limit=2')).toEqual(['Walrus today', 'Old message', 'Walrus sighting']);
+    expect(await allPages(desk.otherCustomer, '?q=walrus&limit=2')).toEqual(['Their walrus']);
+    const fillers = Array.from({ length: SEARCH_WINDOW }, (_, i) => `Filler ${SEARCH_WINDOW - i}`);
+    expect(await allPages(desk.agent, '?q=filler&limit=100')).toEqual(fillers);
+  });
+
   it('pages with an opaque cursor until nextCursor is null', async () => {
     for (let i = 1; i <= 7; i++) await openTicket(t, desk.customer, { subject: `T${i}` });
     const first = await getJson<Page>(t, desk.agent, '/api/tickets?limit=3');
@@ -88,13 +124,6 @@ describeEachDatabase('ticket queue and search', (kind) => {
       await openTicket(t, desk.customer, { subject: `mine ${i}` });
       await openTicket(t, desk.otherCustomer, { subject: `theirs ${i}` });
     }
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: Page = await getJson<Page>(t, desk.customer, `/api/tickets?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-      seen.push(...page.items.map((ticket) => ticket.subject));
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(seen).toEqual(['mine 3', 'mine 2', 'mine 1', 'mine 0']);
+    expect(await allPages(desk.customer, '?limit=2')).toEqual(['mine 3', 'mine 2', 'mine 1', 'mine 0']);
   });
 });

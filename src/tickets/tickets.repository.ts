@@ -161,15 +161,61 @@ export interface TicketListFilter {
 }
 
 /**
- * Full text over subject and description, and over public messages only: an internal
- * note never produces a hit, whoever searches. The subquery runs once on the partial
- * GIN index of public messages.
+ * How many of the newest tickets that pass a search's other filters are tested row by row
+ * before the search turns to the full-text indexes.
  */
-function matchesSearch(text: string): SQL {
+export const SEARCH_WINDOW = 2000;
+
+/**
+ * The numbers of the tickets a search finds, at most `limit` of them, newest first. Full
+ * text over subject and description, and over public messages only: an internal note
+ * never produces a hit, whoever searches.
+ *
+ * One OR of the ticket and message tests would defeat both GIN indexes, and PostgreSQL
+ * would test ticket after ticket, newest first: minutes at a million tickets for a common
+ * word, seconds for a rare one. Instead the newest SEARCH_WINDOW tickets that pass the
+ * filters are tested one by one, newest first, stopping at a page: a common word costs a
+ * few dozen tickets. The lateral LIMIT 1 keeps each ticket's message test an index probe;
+ * as an EXISTS the planner may swap it for a hash of every matching message, which it
+ * does when it underestimates a phrase ("invoice duplicate": a second at 1M). Only when
+ * the window holds less than a page and older tickets may pass the filters do the GIN
+ * indexes give every hit, which is cheap because a word that rare in the window is rare;
+ * the union drops the window's hits found twice. Each step is MATERIALIZED so the
+ * planner cannot push the final LIMIT into the index branches (that brings the
+ * newest-first walk back), and `older.needed` is a constant to it, so a skipped branch
+ * never starts its index scan.
+ */
+function searchHits(text: string, filters: SQL | undefined, limit: number): SQL {
+  const filtered = filters ?? sql`true`;
   const query = sql`websearch_to_tsquery('english', ${text})`;
-  return sql`(${tickets.search} @@ ${query} or ${tickets.id} in (
-    select ${ticketMessages.ticketId} from ${ticketMessages}
-    where not ${ticketMessages.internal} and ${ticketMessages.search} @@ ${query}))`;
+  return sql`with q as materialized (select ${query} as query),
+    newest_hits as materialized (
+      select newest.number from (
+        select ${tickets.id} as id, ${tickets.number} as number, ${tickets.search} as search from ${tickets}
+        where ${filtered} order by ${tickets.number} desc limit ${SEARCH_WINDOW}
+      ) newest
+      left join lateral (
+        select true as found from ${ticketMessages}
+        where ${ticketMessages.ticketId} = newest.id and not ${ticketMessages.internal} and ${ticketMessages.search} @@ ${query}
+        limit 1
+      ) message on true
+      where newest.search @@ ${query} or message.found
+      order by newest.number desc limit ${limit}),
+    older as materialized (
+      select (select count(*) from newest_hits) < ${limit}
+        and (select count(*) from (select from ${tickets} where ${filtered} limit ${SEARCH_WINDOW}) passing) = ${SEARCH_WINDOW} as needed),
+    ticket_hits as materialized (
+      select ${tickets.number} as number from ${tickets}, q
+      where (select needed from older) and ${tickets.search} @@ q.query and ${filtered}),
+    message_tickets as materialized (
+      select distinct ${ticketMessages.ticketId} as ticket_id from ${ticketMessages}, q
+      where (select needed from older) and not ${ticketMessages.internal} and ${ticketMessages.search} @@ q.query),
+    message_hits as materialized (
+      select ${tickets.number} as number from message_tickets join ${tickets} on ${tickets.id} = message_tickets.ticket_id
+      where ${filtered})
+    select number from (
+      select number from newest_hits union select number from ticket_hits union select number from message_hits
+    ) hits order by number desc limit ${limit}`;
 }
 
 function assigneeCondition(assigneeId: string | null | undefined): SQL | undefined {
@@ -179,17 +225,16 @@ function assigneeCondition(assigneeId: string | null | undefined): SQL | undefin
 
 /** Newest first by number; a number never changes, so pages neither skip nor repeat while tickets are added. */
 export async function listTicketViews(db: Db, filter: TicketListFilter): Promise<TicketView[]> {
-  const conditions = [
+  const filters = and(
     filter.visibility,
     filter.statuses ? inArray(tickets.status, [...filter.statuses]) : undefined,
     filter.priority ? eq(tickets.priority, filter.priority) : undefined,
     assigneeCondition(filter.assigneeId),
     filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
-    filter.search ? matchesSearch(filter.search) : undefined,
     filter.beforeNumber === undefined ? undefined : lt(tickets.number, filter.beforeNumber),
-  ];
-  return selectTicketViews(db)
-    .where(and(...conditions))
-    .orderBy(desc(tickets.number))
-    .limit(filter.limit);
+  );
+  const selected = filter.search
+    ? sql`${tickets.number} = any(array(${searchHits(filter.search, filters, filter.limit)}))`
+    : filters;
+  return selectTicketViews(db).where(selected).orderBy(desc(tickets.number)).limit(filter.limit);
 }
