@@ -111,7 +111,7 @@ export async function recordSlaBreaches(db: Db, now: Date, settings: WriteSettin
       return { locked: ids.length, breaches: breaches.length };
     });
     recorded += batch.breaches;
-    // A short batch was the last one; a full one that recorded nothing would only repeat itself.
-    if (batch.locked < BREACH_BATCH || batch.breaches === 0) return recorded;
+    // Each locked ticket's miss is now marked recorded, so the next batch reads others; a short batch was the last.
+    if (batch.locked < BREACH_BATCH) return recorded;
   }
 }

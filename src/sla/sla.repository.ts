@@ -91,21 +91,25 @@ function missed(now: SQL) {
   };
 }
 
-const unrecorded = (target: SlaTarget) =>
-  sql`not exists (select 1 from ${slaBreaches} b where b.ticket_id = t.id and b.target = ${target})`;
-
 /**
- * Open tickets with a missed target not yet recorded, locked for this transaction.
- * Tickets another transaction is changing are skipped: that change records its own
- * breaches (see `syncSlaClock`), and nobody waits on anybody.
+ * Open tickets with a missed target not yet recorded, locked for this transaction. The
+ * check reads only running clocks past due, where `missed` comes down to "due before now":
+ * an unanswered ticket's first response, and the resolution of a ticket not waiting on the
+ * customer. Everything else is recorded by the change that revealed it (see `syncSlaClock`):
+ * a late reply or resolution stops its clock late, and a wait holds the resolution clock
+ * after the change that began it recorded a due time already past. Their partial
+ * indexes drop a ticket once its breach is recorded (see `insertBreaches`), so a run reads
+ * only new misses. Tickets another transaction is changing are skipped: that change
+ * records its own breaches, and nobody waits on anybody.
  */
 export async function lockOverdueTickets(tx: Db, at: Date, limit: number): Promise<string[]> {
-  const is = missed(instant(at));
+  const now = instant(at);
   const rows = await queryRows<{ id: string }>(
     tx,
     sql`select t.id from ${tickets} t
         where t.resolved_at is null and t.closed_at is null
-          and ((${is.firstResponse} and ${unrecorded('first_response')}) or (${is.resolution} and ${unrecorded('resolution')}))
+          and ((t.first_response_at is null and not t.first_response_breached and t.first_response_due_at < ${now})
+            or (t.status <> 'waiting_on_customer' and not t.resolution_breached and t.resolution_due_at < ${now}))
         order by t.id
         limit ${limit}
         for no key update skip locked`,
@@ -114,8 +118,10 @@ export async function lockOverdueTickets(tx: Db, at: Date, limit: number): Promi
 }
 
 /**
- * Records the missed targets of these tickets, once each (the primary key decides);
- * returns only the rows this call inserted. The caller holds the tickets' row locks.
+ * Records the missed targets of these tickets, once each (the primary key decides), and
+ * marks each missed target recorded on its ticket, also one recorded before (so a marker
+ * missing from older data heals itself); returns only the rows this call inserted. The
+ * caller holds the tickets' row locks.
  */
 export async function insertBreaches(tx: Db, ticketIds: readonly string[], at: Date): Promise<Breach[]> {
   if (ticketIds.length === 0) return [];
@@ -127,14 +133,22 @@ export async function insertBreaches(tx: Db, ticketIds: readonly string[], at: D
   );
   const rows = await queryRows<{ ticket_id: string; target: SlaTarget; due_at: string | Date }>(
     tx,
-    sql`insert into ${slaBreaches} (ticket_id, target, due_at, breached_at)
-        select ticket_id, target, due_at, ${now} from (
+    sql`with missed as (
           select t.id as ticket_id, 'first_response' as target, t.first_response_due_at as due_at
           from ${tickets} t where t.id in (${ids}) and ${is.firstResponse}
           union all
           select t.id, 'resolution', t.resolution_due_at
           from ${tickets} t where t.id in (${ids}) and ${is.resolution}
-        ) missed
+        ), marked as (
+          update ${tickets} t
+          set first_response_breached = t.first_response_breached or m.first_response,
+              resolution_breached = t.resolution_breached or m.resolution
+          from (select ticket_id, bool_or(target = 'first_response') as first_response, bool_or(target = 'resolution') as resolution
+                from missed group by ticket_id) m
+          where t.id = m.ticket_id
+        )
+        insert into ${slaBreaches} (ticket_id, target, due_at, breached_at)
+        select ticket_id, target, due_at, ${now} from missed
         order by ticket_id, target
         on conflict do nothing
         returning ticket_id, target, due_at`,
