@@ -23,8 +23,8 @@ import { queryRows, type Db } from '../db/database.js';
  * - SLA met: among those measured tickets that had a due date, the share answered
  *   (resolved) by it; null when none was measured.
  * - backlog: tickets created before `to` whose status at `to` was not resolved or closed.
- *   A ticket whose status has not changed since `to` has it now; for one that has, it is
- *   the status its first change since `to` left (every status change records its `from`).
+ *   Counted as the backlog now, less the tickets created and reopened since `to`, plus
+ *   those resolved or closed since: the same, as every status change records its `from`.
  * - escalated: tickets an escalation rule acted on, or that were moved to `escalated`,
  *   in the range.
  * - assigned (agent table): tickets assigned to the agent in the range, from the history.
@@ -70,23 +70,24 @@ function facts(range: ReportRange): SQL {
     )`;
 }
 
+const SETTLED = sql`('resolved', 'closed')`;
+
 /**
- * Tickets not resolved or closed at `to` (see the definition above). Only tickets whose
- * status changed since `to` are looked up in the history, so a report ending now reads
- * none, and the rest are counted from tickets_backlog_idx.
+ * Tickets not resolved or closed at `to` (see the definition above), as the backlog now
+ * less the tickets created and reopened since `to`, plus those resolved or closed since
+ * (every status change records the status it left). Each count is one index-only scan:
+ * tickets_backlog_idx, tickets_created_idx, ticket_events_reopened_idx and
+ * ticket_events_settled_idx; the last three are empty for a report ending now.
  */
 function backlog(to: SQL): SQL {
+  const changesSince = (from: SQL, into: SQL) => sql`(select count(*) from ticket_events e
+    where e.type = 'ticket.status_changed' and e.data->>'from' ${from} ${SETTLED} and e.data->>'to' ${into} ${SETTLED}
+      and e.created_at >= ${to})`;
   return sql`(
-    with changed as (
-      select distinct on (e.ticket_id) e.ticket_id, e.data->>'from' as status from ticket_events e
-      where e.type = 'ticket.status_changed' and e.created_at >= ${to}
-      order by e.ticket_id, e.id
-    )
-    select (select count(*) from tickets t
-            where t.created_at < ${to} and t.status not in ('resolved', 'closed')
-              and not exists (select 1 from changed c where c.ticket_id = t.id))
-         + (select count(*) from changed c join tickets t on t.id = c.ticket_id
-            where t.created_at < ${to} and c.status not in ('resolved', 'closed'))
+    (select count(*) from tickets t where t.status not in ${SETTLED})
+    - (select count(*) from tickets t where t.created_at >= ${to})
+    - ${changesSince(sql`in`, sql`not in`)}
+    + ${changesSince(sql`not in`, sql`in`)}
   )`;
 }
 
@@ -132,9 +133,10 @@ interface SummaryRecord {
 export async function summaryReport(db: Db, range: ReportRange): Promise<SummaryRow> {
   const from = at(range.from);
   const to = at(range.to);
+  // The count comes with the statistics, so each fact is read once.
   const stats = (measured: string) => sql`
-    select ${minutes(sql`mean`)} as avg, ${minutes(sql`p[1]`)} as median, ${minutes(sql`p[2]`)} as p90, met
-    from (select avg(minutes) as mean, ${percentiles} as p, ${metShare} as met from ${sql.identifier(measured)}) s`;
+    select n, ${minutes(sql`mean`)} as avg, ${minutes(sql`p[1]`)} as median, ${minutes(sql`p[2]`)} as p90, met
+    from (select count(*) as n, avg(minutes) as mean, ${percentiles} as p, ${metShare} as met from ${sql.identifier(measured)}) s`;
   const [row] = await queryRows<SummaryRecord>(
     db,
     sql`with ${facts(range)},
@@ -142,7 +144,7 @@ export async function summaryReport(db: Db, range: ReportRange): Promise<Summary
       resolution_stats as (${stats('resolutions')})
       select
         (select count(*) from created)::int as created,
-        (select count(*) from resolutions)::int as resolved,
+        r.n::int as resolved,
         ${backlog(to)}::int as backlog,
         (select count(distinct e.ticket_id) from ticket_events e
           where (e.type = 'ticket.escalated' or (e.type = 'ticket.status_changed' and e.data->>'to' = 'escalated'))
