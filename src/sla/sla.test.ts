@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
@@ -239,6 +240,27 @@ describeEachDatabase('SLA', (kind) => {
         const targets = (await breachEvents(ticket.id)).map((event) => event.data.target).sort();
         expect(targets).toEqual(['first_response', 'resolution']);
       }
+    });
+
+    it('records a new miss behind a full batch of misses recorded before their tickets were marked', async () => {
+      const fresh = await openTicketAt(t, manager, '2024-03-04T10:00:00Z', { priority: 'urgent' });
+      // Older data: 250 overdue tickets whose breaches are recorded but not marked on the
+      // ticket, with ids that sort before the fresh one, so the first batch is all of them.
+      await t.database.db.execute(sql`
+        with copies as (
+          insert into tickets (id, subject, description, priority, requester_id, created_at, updated_at, first_response_due_at, resolution_due_at)
+          select ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, subject, description, priority, requester_id,
+                 created_at, updated_at, first_response_due_at, resolution_due_at
+          from tickets, generate_series(1, 250) g
+          returning id, first_response_due_at, resolution_due_at
+        )
+        insert into sla_breaches (ticket_id, target, due_at, breached_at)
+        select id, 'first_response', first_response_due_at, first_response_due_at from copies
+        union all
+        select id, 'resolution', resolution_due_at, resolution_due_at from copies`);
+      setClock(t, '2024-03-04T15:00:00Z');
+      await runRules(t, manager);
+      expect((await breachEvents(fresh.id)).map((event) => event.data.target).sort()).toEqual(['first_response', 'resolution']);
     });
 
     it('records a late reply at once, without waiting for the scheduled check', async () => {
