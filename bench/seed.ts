@@ -198,13 +198,14 @@ const TICKETS_SQL = `
     from finished
   )
   insert into tickets (subject, description, status, priority, requester_id, assignee_id, created_at, updated_at,
-    first_response_at, resolved_at, closed_at, first_response_due_at, resolution_due_at)
+    first_response_at, first_responder_id, resolved_at, closed_at, first_response_due_at, resolution_due_at)
   select
     ${pick(SUBJECTS, 'r_subject')},
     ${pick(OPENINGS, 'r_open')} || ' ' || ${pick(MIDDLES, 'r_middle')} || ' Order ORD-' || lpad(((g::bigint * 7919) % 1000003)::text, 7, '0') || '. ' || ${pick(CLOSINGS, 'r_closing')},
     status, priority, customer.id, case when assigned then agent.id end,
     created_at, greatest(created_at, first_response_at, resolved_at, closed_at),
-    first_response_at, resolved_at, closed_at,
+    -- A ticket answered is an assigned one, and its assignee wrote the first staff message.
+    first_response_at, case when responded then agent.id end, resolved_at, closed_at,
     created_at + first_response_minutes * interval '1 minute',
     created_at + resolution_minutes * interval '1 minute'
   from closed
@@ -304,7 +305,14 @@ const BREACHES_SQL = `
 async function seedBreaches(client: SqlClient, now: Date): Promise<void> {
   // Only where the SLA tables exist (they came with the SLA feature).
   const [row] = await client.query<{ present: boolean }>(`select to_regclass('sla_breaches') is not null as present`);
-  if (row?.present) await client.query(BREACHES_SQL, [now]);
+  if (!row?.present) return;
+  await client.query(BREACHES_SQL, [now]);
+  // The check skips tickets whose breach is marked recorded (migration 0009).
+  await client.query(`
+    update tickets t set
+      first_response_breached = exists (select 1 from sla_breaches b where b.ticket_id = t.id and b.target = 'first_response'),
+      resolution_breached = exists (select 1 from sla_breaches b where b.ticket_id = t.id and b.target = 'resolution')
+    where t.id in (select ticket_id from sla_breaches)`);
 }
 
 async function count(client: SqlClient, table: string): Promise<number> {
