@@ -46,7 +46,7 @@ export const authentication = fp<Options>(
       if (!url?.startsWith('/api/') || request.routeOptions.config.public) return;
       const token = bearerToken(request);
       if (!token) throw unauthenticated();
-      const claims = verifyAccessToken(token, now());
+      const claims = await verifyAccessToken(token, now());
       const actor = await loadActor(db, claims.userId, claims.sessionId);
       if (!actor) throw unauthenticated('The session has ended or the account is inactive');
       request.actor = actor;
