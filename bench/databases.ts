@@ -87,15 +87,21 @@ async function admin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-/** A fresh database on the given server, named after this process, dropped at the end. */
-export async function postgresDatabase(adminUrl: string): Promise<BenchDatabase> {
-  const name = `helpline_bench_${process.pid}`;
-  await admin(adminUrl, async (client) => {
-    await client.query(`drop database if exists ${name} with (force)`);
-    await client.query(`create database ${name}`);
-    // The server is shared: a pathological plan at a million tickets must not hold its CPU for minutes.
-    await client.query(`alter database ${name} set statement_timeout = '30s'`);
-  });
+/**
+ * A fresh database on the given server, named after this process, dropped at the end; or,
+ * with `existing`, a database seeded earlier, which is measured and left in place.
+ */
+export async function postgresDatabase(adminUrl: string, existing?: string): Promise<BenchDatabase> {
+  const name = existing ?? `helpline_bench_${process.pid}`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unusual database name "${name}"`);
+  if (!existing) {
+    await admin(adminUrl, async (client) => {
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.query(`create database ${name}`);
+    });
+  }
+  // The server is shared: a pathological plan at a million tickets must not hold its CPU for minutes.
+  await admin(adminUrl, (client) => client.query(`alter database ${name} set statement_timeout = '30s'`));
   const url = withDatabase(adminUrl, name);
   const dataDir = tempDir('pgdata');
   return {
@@ -116,7 +122,7 @@ export async function postgresDatabase(adminUrl: string): Promise<BenchDatabase>
     },
     dispose: async () => {
       rmSync(dataDir, { recursive: true, force: true });
-      await admin(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
+      if (!existing) await admin(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
     },
   };
 }

@@ -21,6 +21,8 @@ export interface BenchOptions {
   only: string[] | undefined;
   /** Skip the live-stream scenario. */
   noStream: boolean;
+  /** A PostgreSQL database seeded earlier by bench/seed-db.ts, measured instead of seeding one. */
+  existing: string | undefined;
   /** Lines added to the report as they are, e.g. why scenarios were left out of a run. */
   notes: string[];
 }
@@ -40,6 +42,8 @@ const USAGE = `npm run bench -- [options]
                         (baselines always run); with --cpu-prof, a profile of just those
   --no-stream           skip the live-stream scenario
   --note <text>         a line for the report (repeatable), e.g. why a scenario was left out
+  --existing <name>     PostgreSQL only: measure database <name>, seeded earlier with
+                        \`npx tsx bench/seed-db.ts <url> <tickets>\`, instead of seeding one (it is kept)
 PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (a database is created per run and dropped).`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
@@ -74,6 +78,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       only: { type: 'string' },
       'no-stream': { type: 'boolean', default: false },
       note: { type: 'string', multiple: true },
+      existing: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -97,6 +102,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     cpuProfDir: values['cpu-prof'],
     only: values.only?.split(',').map((key) => key.trim()),
     noStream: values['no-stream'],
+    existing: values.existing,
     notes: values.note ?? [],
   };
 }

@@ -12,7 +12,7 @@ import { parseOptions, type BenchOptions, type DatabaseKind } from './options.js
 import { freePort, openFilesLimit, repoRoot, startChild, type Child } from './processes.js';
 import { currentLoad, machine, renderSection, writeDocument, type DatabaseRun, type ScenarioOutcome, type StreamOutcome } from './report.js';
 import { httpScenarios, type HttpScenario, type Tokens } from './scenarios.js';
-import { BENCH_PASSWORD, emailOf, planFor, seed, type SeededData } from './seed.js';
+import { BENCH_PASSWORD, emailOf, planFor, seed, seededEarlier, type SeededData } from './seed.js';
 import { measureStream } from './stream.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -200,12 +200,12 @@ async function benchDatabase(options: BenchOptions, kind: DatabaseKind): Promise
   const date = new Date();
   const loadBefore = currentLoad();
   const freshStartupMs = kind === 'embedded' ? await freshStartups(options, options.smoke ? 1 : 3) : [];
-  const database = kind === 'embedded' ? embeddedDatabase() : await postgresDatabase(options.postgresUrl ?? '');
+  const database = kind === 'embedded' ? embeddedDatabase() : await postgresDatabase(options.postgresUrl ?? '', options.existing);
   const children: Child[] = [];
   try {
     const client = await database.open();
     const description = await database.describe(client);
-    const data = await seed(client, planFor(options.tickets));
+    const data = kind === 'postgres' && options.existing ? await seededEarlier(client) : await seed(client, planFor(options.tickets));
     await client.close();
     log(`seeded ${data.plan.tickets} tickets, ${data.messages} messages, ${data.events} events in ${data.seconds.toFixed(1)} s`);
 
