@@ -256,7 +256,7 @@ async function main(): Promise<void> {
   const machineLine = machine();
   const runs: DatabaseRun[] = [];
   for (const kind of options.databases) {
-    log(`\n=== ${kind}: ${options.tickets} tickets ===`);
+    log(`\n=== ${kind}: ${kind === 'postgres' && options.existing ? `database ${options.existing}` : `${options.tickets} tickets`} ===`);
     const run = await benchDatabase(options, kind);
     runs.push(run);
     console.log(`\n${renderSection(run, machineLine)}\n`);
