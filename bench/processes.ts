@@ -141,3 +141,34 @@ export function openFilesLimit(): number | undefined {
     return undefined;
   }
 }
+
+/** Busy and total jiffies of the whole machine so far, from /proc/stat (Linux only). */
+function machineJiffies(): { busy: number; total: number } | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const values = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = values.reduce((sum, value) => sum + value, 0);
+    // idle and iowait are the 4th and 5th values.
+    return { busy: total - (values[3] ?? 0) - (values[4] ?? 0), total };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until the machine is nearly idle (at most `maxMs`): requests a scenario left behind
+ * (a report query runs on in the database after its client gave up) must not be measured
+ * as part of the next scenario or baseline.
+ */
+export async function waitForQuiet(maxMs = 30_000, busyShare = 0.25): Promise<void> {
+  const deadline = performance.now() + maxMs;
+  let before = machineJiffies();
+  while (before && performance.now() < deadline) {
+    await sleep(250);
+    const after = machineJiffies();
+    if (!after) return;
+    const total = after.total - before.total;
+    if (total > 0 && (after.busy - before.busy) / total <= busyShare) return;
+    before = after;
+  }
+}

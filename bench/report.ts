@@ -158,7 +158,7 @@ export function renderSection(run: DatabaseRun, machineLine: string): string {
     `- Database: ${run.database}`,
     `- Data: ${thousands(data.plan.tickets)} tickets, ${thousands(data.messages)} messages, ${thousands(data.events)} history events, ${thousands(data.plan.customers)} customers, ${thousands(data.plan.agents)} agents; ${data.seconds > 0 ? `seeded in ${data.seconds.toFixed(1)} s` : 'seeded earlier by bench/seed-db.ts (--existing), so it also holds what earlier runs wrote'}`,
     `- Server start-up on the seeded database: ${(run.seededStartupMs / 1000).toFixed(2)} s to /health`,
-    `- Load: autocannon, ${run.connections} connections unless noted, ${run.warmupSeconds} s warm-up, ${run.rounds} round${run.rounds === 1 ? '' : 's'} of ${run.roundSeconds} s, median quoted; latencies in ms. Server CPU ms/req: CPU time (user + system) of the answering process over the round divided by the requests it answered, which other load on the machine barely moves (the database's own CPU is not in it)`,
+    `- Load: autocannon, ${run.connections} connections unless noted, ${run.warmupSeconds} s warm-up, ${run.rounds} round${run.rounds === 1 ? '' : 's'} of ${run.roundSeconds} s, median quoted; after each round the bench waits (up to 30 s) for the machine to go quiet, so work a scenario left behind is not counted in the next; latencies in ms. Server CPU ms/req: CPU time (user + system) of the answering process over the round divided by the requests it answered, which other load on the machine barely moves (the database's own CPU is not in it)`,
     '',
     '| scenario | req/s | p50 | p99 | errors | ratio to baseline | server CPU ms/req |',
     '| --- | ---: | ---: | ---: | ---: | --- | ---: |',

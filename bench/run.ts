@@ -9,7 +9,7 @@ import { Api } from './api.js';
 import { embeddedDatabase, postgresDatabase, tempDir, type BenchDatabase } from './databases.js';
 import { runRound, summarize, type RoundResult } from './load.js';
 import { parseOptions, type BenchOptions, type DatabaseKind } from './options.js';
-import { freePort, openFilesLimit, repoRoot, startChild, type Child } from './processes.js';
+import { freePort, openFilesLimit, repoRoot, startChild, waitForQuiet, type Child } from './processes.js';
 import { currentLoad, machine, renderSection, writeDocument, type DatabaseRun, type ScenarioOutcome, type StreamOutcome } from './report.js';
 import { httpScenarios, type HttpScenario, type Tokens } from './scenarios.js';
 import { BENCH_PASSWORD, emailOf, planFor, seed, seededEarlier, type SeededData } from './seed.js';
@@ -137,6 +137,7 @@ async function runScenarios(
       log(`${warmup ? 'warm-up' : `round ${pass}/${options.rounds}`}: ${entry.scenario.title} (${seconds} s)`);
       const pid = entry.scenario.process === 'server' ? server.pid : baseline.pid;
       const result = await runRound(entry.scenario.build(tokens), seconds, pid);
+      await waitForQuiet();
       if (!warmup) entry.rounds.push(result);
       if (result.errors > 0) {
         log(`  ${result.errors} errors; status codes ${JSON.stringify(result.statusCodes)}; the server said:`);
