@@ -29,7 +29,7 @@ export type AccessTokenVerifier = (token: string, now: Date) => Promise<AccessCl
  * or mistyped claims) is the same 401.
  */
 export function accessTokenVerifier(secret: Uint8Array): AccessTokenVerifier {
-  const key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  const key = crypto.subtle.importKey('raw', Uint8Array.from(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
   return async (token, now) => {
     try {
       const { payload } = await jwtVerify(token, await key, {
