@@ -1,10 +1,10 @@
-import { createServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import type { AppContext } from '../../src/context.js';
 import { startMailWorker, type MailWorker } from '../../src/mail/mail-worker.js';
 import { testConfig } from '../../src/test/config.js';
+import { freePort } from '../../src/test/free-port.js';
 import { createTestDatabase, type TestDatabase } from '../../src/test/databases.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../../src/test/smtp.js';
 import { insertUser } from '../../src/users/users.repository.js';
@@ -30,18 +30,6 @@ export interface E2eServer {
 }
 
 let counter = 0;
-
-/** A port free right now, so links in mail can name the server before it listens. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startServer(): Promise<E2eServer> {
   const database: TestDatabase = await createTestDatabase('pglite');

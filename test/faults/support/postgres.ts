@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../../../src/test/free-port.js';
 
 const run = promisify(execFile);
 
@@ -28,18 +28,6 @@ function binaries(): string | undefined {
 /** Why the cluster cannot be made here, or undefined when it can. */
 export function clusterUnavailable(): string | undefined {
   return binaries() ? undefined : 'PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql';
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` user. */
