@@ -3,7 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import type { TestUser } from '../test/factories.js';
-import { SEARCH_WINDOW } from './tickets.repository.js';
+import { COMMON_WORD_WINDOW, RARE_HITS, SEARCH_WINDOW } from './tickets.repository.js';
 import { createDesk, getJson, openTicket, patchTicket, postMessage, type Desk, type TicketJson } from './tickets.test-support.js';
 
 interface Page {
@@ -81,27 +81,49 @@ describeEachDatabase('ticket queue and search', (kind) => {
     return seen;
   };
 
-  it('finds hits older than the newest tickets a search reads one by one, newest first, page by page, with the same rules', async () => {
+  it('finds the same hits, page by page, with the same rules, however common the word is and however old its hits', async () => {
     await openTicket(t, desk.customer, { subject: 'Walrus sighting' });
     const byMessage = await openTicket(t, desk.customer, { subject: 'Old message' });
     expect((await postMessage(t, desk.customer, byMessage.id, { body: 'The walrus is back.' })).statusCode).toBe(201);
     const byNote = await openTicket(t, desk.customer, { subject: 'Only a note' });
     expect((await postMessage(t, desk.agent, byNote.id, { body: 'walrus', internal: true })).statusCode).toBe(201);
-    await openTicket(t, desk.otherCustomer, { subject: 'Their walrus' });
-    // Enough newer tickets that the hits above lie outside the window, for staff and for the customer alike.
-    await t.database.db.execute(sql`insert into tickets (subject, description, requester_id)
-      select 'Filler ' || n, 'Nothing to find here.', ${desk.customer.user.id} from generate_series(1, ${SEARCH_WINDOW}) n`);
-    await openTicket(t, desk.customer, { subject: 'Walrus today' });
+    const theirs = await openTicket(t, desk.otherCustomer, { subject: 'Their walrus' });
+    await openTicket(t, desk.customer, { subject: 'Walrus again' });
+    const addFillers = (count: number) =>
+      t.database.db.execute(sql`insert into tickets (subject, description, requester_id)
+        select 'Filler ' || n, 'Nothing to find here.', ${desk.customer.user.id} from generate_series(1, ${count}) n`);
 
-    const everyHit = ['Walrus today', 'Their walrus', 'Old message', 'Walrus sighting'];
-    expect(await allPages(desk.agent, '?q=walrus&limit=2')).toEqual(everyHit);
-    expect(await allPages(desk.agent, '?q=walrus&limit=25')).toEqual(everyHit);
-    expect(await allPages(desk.agent, `?q=walrus&limit=1&requesterId=${desk.otherCustomer.user.id}`)).toEqual(['Their walrus']);
-    expect(await allPages(desk.agent, '?q=walrus&status=closed')).toEqual([]);
-    expect(await allPages(desk.customer, '?q=walrus&limit=2')).toEqual(['Walrus today', 'Old message', 'Walrus sighting']);
-    expect(await allPages(desk.otherCustomer, '?q=walrus&limit=2')).toEqual(['Their walrus']);
-    const fillers = Array.from({ length: SEARCH_WINDOW }, (_, i) => `Filler ${SEARCH_WINDOW - i}`);
-    expect(await allPages(desk.agent, '?q=filler&limit=100')).toEqual(fillers);
+    const expectEveryRule = async () => {
+      const everyHit = ['Walrus again', 'Their walrus', 'Old message', 'Walrus sighting'];
+      expect(await allPages(desk.agent, '?q=walrus&limit=2')).toEqual(everyHit);
+      expect(await allPages(desk.agent, '?q=walrus&limit=25')).toEqual(everyHit);
+      expect(await allPages(desk.agent, `?q=walrus&limit=1&requesterId=${desk.otherCustomer.user.id}`)).toEqual(['Their walrus']);
+      expect(await allPages(desk.agent, '?q=walrus&status=closed')).toEqual([]);
+      expect(await allPages(desk.customer, '?q=walrus&limit=2')).toEqual(['Walrus again', 'Old message', 'Walrus sighting']);
+      expect(await allPages(desk.otherCustomer, '?q=walrus&limit=2')).toEqual(['Their walrus']);
+    };
+    // Few tickets: the walk over the newest reads them all.
+    await expectEveryRule();
+
+    // The hits lie beyond the first walk and the word is rare: every hit comes from the indexes.
+    await addFillers(SEARCH_WINDOW);
+    await expectEveryRule();
+
+    // More public messages say it than a rare word has hits: the walk goes on past the first window.
+    await t.database.db.execute(sql`insert into ticket_messages (ticket_id, author_id, body)
+      select ${theirs.id}, ${desk.otherCustomer.user.id}, 'Another walrus, number ' || n from generate_series(1, ${RARE_HITS}) n`);
+    await expectEveryRule();
+
+    // Common, but in none of the tickets a common word's walk reads: every hit comes from the indexes.
+    await addFillers(COMMON_WORD_WINDOW - SEARCH_WINDOW);
+    await expectEveryRule();
+
+    // A word in the newest tickets is found by reading them, newest first.
+    const fillers = await getJson<Page>(t, desk.agent, '/api/tickets?q=filler&limit=3');
+    const newestFiller = COMMON_WORD_WINDOW - SEARCH_WINDOW;
+    expect(fillers.items.map((ticket) => ticket.subject)).toEqual([`Filler ${newestFiller}`, `Filler ${newestFiller - 1}`, `Filler ${newestFiller - 2}`]);
+    const next = await getJson<Page>(t, desk.agent, `/api/tickets?q=filler&limit=2&cursor=${fillers.nextCursor ?? ''}`);
+    expect(next.items.map((ticket) => ticket.subject)).toEqual([`Filler ${newestFiller - 3}`, `Filler ${newestFiller - 4}`]);
   });
 
   it('pages with an opaque cursor until nextCursor is null', async () => {

@@ -161,60 +161,100 @@ export interface TicketListFilter {
 }
 
 /**
- * How many of the newest tickets that pass a search's other filters are tested row by row
- * before the search turns to the full-text indexes.
+ * How many of the newest tickets that pass a search's other filters are tested row by row,
+ * newest first, before the search asks how common the word is.
  */
 export const SEARCH_WINDOW = 2000;
+
+/**
+ * A search with at most this many hits among the tickets that pass its filters, and among
+ * public messages, is rare: every hit is read from the full-text indexes, at a cost in
+ * proportion to the hits.
+ */
+export const RARE_HITS = 5000;
+
+/** How many of the newest tickets that pass the filters are tested row by row for a common word. */
+export const COMMON_WORD_WINDOW = 20_000;
 
 /**
  * The numbers of the tickets a search finds, at most `limit` of them, newest first. Full
  * text over subject and description, and over public messages only: an internal note
  * never produces a hit, whoever searches.
  *
- * One OR of the ticket and message tests would defeat both GIN indexes, and PostgreSQL
- * would test ticket after ticket, newest first: minutes at a million tickets for a common
- * word, seconds for a rare one. Instead the newest SEARCH_WINDOW tickets that pass the
- * filters are tested one by one, newest first, stopping at a page: a common word costs a
- * few dozen tickets. The lateral LIMIT 1 keeps each ticket's message test an index probe;
- * as an EXISTS the planner may swap it for a hash of every matching message, which it
- * does when it underestimates a phrase ("invoice duplicate": a second at 1M). Only when
- * the window holds less than a page and older tickets may pass the filters do the GIN
- * indexes give every hit, which is cheap because a word that rare in the window is rare;
- * the union drops the window's hits found twice. Each step is MATERIALIZED so the
- * planner cannot push the final LIMIT into the index branches (that brings the
- * newest-first walk back), and `older.needed` is a constant to it, so a skipped branch
- * never starts its index scan.
+ * Neither way to find them is cheap for every word. Testing the newest tickets one by one
+ * stops at a page, so it costs in proportion to how rare the word is: seconds for a word
+ * found once in a million tickets (one OR of the ticket and message tests would defeat
+ * both indexes and force that walk). The GIN indexes yield every hit, so they cost in
+ * proportion to how common the word is: seconds for a word in a quarter of them. So:
+ * 1. The newest SEARCH_WINDOW tickets that pass the filters are tested, stopping at a page:
+ *    a word in recent tickets costs a few dozen. The lateral LIMIT 1 keeps each ticket's
+ *    message test an index probe (as an EXISTS the planner may swap it for a hash of every
+ *    matching message).
+ * 2. Short of a page, with older tickets left, each side is asked for at most
+ *    RARE_HITS + 1 hits, cheap either way. When both have no more than RARE_HITS, those
+ *    are every hit.
+ * 3. Otherwise the word is common but not recent, and the walk goes on to the newest
+ *    COMMON_WORD_WINDOW tickets.
+ * 4. Only a common word rare in all of those falls back to every hit from the indexes.
+ *
+ * The probes carry the search text as a constant, so the planner sees how common the word
+ * is. Each step is MATERIALIZED so the final LIMIT is not pushed into the index branches,
+ * and each gate is a one-time filter, so a step not needed never starts its scan.
  */
 function searchHits(text: string, filters: SQL | undefined, limit: number): SQL {
   const filtered = filters ?? sql`true`;
   const query = sql`websearch_to_tsquery('english', ${text})`;
-  return sql`with q as materialized (select ${query} as query),
-    newest_hits as materialized (
+  const publicMessageMatches = (search: SQL) => sql`not ${ticketMessages.internal} and ${ticketMessages.search} @@ ${search}`;
+  const walk = (gate: SQL, skip: number, take: number) => sql`
       select newest.number from (
         select ${tickets.id} as id, ${tickets.number} as number, ${tickets.search} as search from ${tickets}
-        where ${filtered} order by ${tickets.number} desc limit ${SEARCH_WINDOW}
+        where ${gate} and ${filtered} order by ${tickets.number} desc offset ${skip} limit ${take}
       ) newest
       left join lateral (
         select true as found from ${ticketMessages}
-        where ${ticketMessages.ticketId} = newest.id and not ${ticketMessages.internal} and ${ticketMessages.search} @@ ${query}
+        where ${ticketMessages.ticketId} = newest.id and ${publicMessageMatches(query)}
         limit 1
       ) message on true
       where newest.search @@ ${query} or message.found
-      order by newest.number desc limit ${limit}),
-    older as materialized (
-      select (select count(*) from newest_hits) < ${limit}
-        and (select count(*) from (select from ${tickets} where ${filtered} limit ${SEARCH_WINDOW}) passing) = ${SEARCH_WINDOW} as needed),
+      order by newest.number desc limit ${limit}`;
+  const moreThan = (count: number) =>
+    sql`(select count(*) from (select from ${tickets} where ${filtered} offset ${count} limit 1) beyond) > 0`;
+  return sql`with q as materialized (select ${query} as query),
+    newest_hits as materialized (${walk(sql`true`, 0, SEARCH_WINDOW)}),
+    short as materialized (
+      select (select count(*) from newest_hits) < ${limit} and ${moreThan(SEARCH_WINDOW)} as yes),
+    ticket_probe as materialized (
+      select ${tickets.number} as number from ${tickets}
+      where (select yes from short) and ${tickets.search} @@ ${query} and ${filtered} limit ${RARE_HITS + 1}),
+    message_probe as materialized (
+      select ${ticketMessages.ticketId} as ticket_id from ${ticketMessages}
+      where (select yes from short) and ${publicMessageMatches(query)} limit ${RARE_HITS + 1}),
+    rare as materialized (
+      select (select yes from short)
+        and (select count(*) from ticket_probe) <= ${RARE_HITS} and (select count(*) from message_probe) <= ${RARE_HITS} as yes),
+    rare_hits as materialized (
+      select number from ticket_probe where (select yes from rare)
+      union
+      select ${tickets.number} from message_probe join ${tickets} on ${tickets.id} = message_probe.ticket_id
+      where (select yes from rare) and ${filtered}),
+    further_hits as materialized (
+      ${walk(sql`(select yes from short) and not (select yes from rare)`, SEARCH_WINDOW, COMMON_WORD_WINDOW - SEARCH_WINDOW)}),
+    exhausted as materialized (
+      select (select yes from short) and not (select yes from rare)
+        and (select count(*) from further_hits) + (select count(*) from newest_hits) < ${limit}
+        and ${moreThan(COMMON_WORD_WINDOW)} as yes),
     ticket_hits as materialized (
       select ${tickets.number} as number from ${tickets}, q
-      where (select needed from older) and ${tickets.search} @@ q.query and ${filtered}),
+      where (select yes from exhausted) and ${tickets.search} @@ q.query and ${filtered}),
     message_tickets as materialized (
       select distinct ${ticketMessages.ticketId} as ticket_id from ${ticketMessages}, q
-      where (select needed from older) and not ${ticketMessages.internal} and ${ticketMessages.search} @@ q.query),
+      where (select yes from exhausted) and ${publicMessageMatches(sql`q.query`)}),
     message_hits as materialized (
       select ${tickets.number} as number from message_tickets join ${tickets} on ${tickets.id} = message_tickets.ticket_id
       where ${filtered})
     select number from (
-      select number from newest_hits union select number from ticket_hits union select number from message_hits
+      select number from newest_hits union select number from rare_hits union select number from further_hits
+      union select number from ticket_hits union select number from message_hits
     ) hits order by number desc limit ${limit}`;
 }
 
