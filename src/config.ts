@@ -15,6 +15,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** Connections each process keeps to a PostgreSQL server (not used by the embedded database). */
+  databasePoolSize: number;
   dataDir: string;
   jwtSecret: Uint8Array;
   bootstrapManager: { email: string; password: string } | undefined;
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     host,
     databaseUrl,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     dataDir,
     jwtSecret: jwtSecret(env, dataDir, production),
     bootstrapManager: bootstrapManager(env),

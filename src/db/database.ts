@@ -163,8 +163,8 @@ async function migratePostgres(connectionString: string): Promise<void> {
 }
 
 /** Embedded PostgreSQL on disk, or a PostgreSQL server when a URL is given. */
-export async function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+export async function openDatabase(options: { databaseUrl: string | undefined; databasePoolSize?: number; dataDir: string }): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.databasePoolSize);
   const dir = path.join(options.dataDir, 'pgdata');
   mkdirSync(dir, { recursive: true });
   if (!isFreshDataDir(dir)) return openPglite(new PGlite(dir));

@@ -25,12 +25,36 @@ const FRAMEWORK_CODES: Record<string, { code: string; message?: string }> = {
  */
 const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
 
-/** The SQLSTATE of a database error, which drizzle wraps as the `cause`. */
+/** The error itself or, for a query drizzle wraps, its `cause`. */
+const rootCause = (error: unknown): unknown => (error as { cause?: unknown }).cause ?? error;
+
+/** The SQLSTATE of a database error. */
 function sqlState(error: unknown): string | undefined {
-  const cause: unknown = (error as { cause?: unknown }).cause ?? error;
-  const code = (cause as { code?: unknown } | null)?.code;
+  const code = (rootCause(error) as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
+
+/**
+ * The database cannot be reached or is out of connections: connection exceptions (class
+ * 08), too many connections (53300), a server shutting down or starting up (57P01–57P03),
+ * a statement cancelled by statement_timeout (57014), a socket that failed, a pooled client
+ * whose connection broke, and the pool giving up waiting for a free connection. None is the request's fault or a bug: the
+ * database is away or saturated, so the answer is 503 with Retry-After, which clients and
+ * load balancers know to retry, not a 500.
+ */
+const UNAVAILABLE_STATES = /^(08...|53300|57P0[123]|57014)$/;
+const UNAVAILABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'EAI_AGAIN']);
+const UNAVAILABLE_CLIENT = /^(timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error)/;
+
+function databaseUnavailable(error: unknown): boolean {
+  const cause = rootCause(error);
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return UNAVAILABLE_STATES.test(code) || UNAVAILABLE_SOCKET.has(code);
+  return cause instanceof Error && UNAVAILABLE_CLIENT.test(cause.message);
+}
+
+/** Seconds a client is asked to wait before retrying when the database is away. */
+const RETRY_AFTER_SECONDS = 2;
 
 function send(reply: { code(n: number): { send(body: unknown): unknown } }, status: number, code: string, message: string) {
   return reply.code(status).send({ error: { code, message } });
@@ -45,6 +69,11 @@ export function installErrorHandlers(app: FastifyInstance): void {
       return send(reply, 400, 'invalid_input', `${where}${error.message.replace(/^\w+/, '')}`);
     }
     if (UNSTORABLE_TEXT.has(sqlState(error) ?? '')) return send(reply, 400, 'invalid_input', 'The request holds characters that cannot be stored (such as NUL)');
+    if (databaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return send(reply, 503, 'service_unavailable', 'The service is briefly unavailable, try again shortly');
+    }
     const status = error.statusCode ?? 500;
     if (status === 429) return send(reply, 429, 'rate_limited', 'Too many requests, try again later');
     if (status < 500) {

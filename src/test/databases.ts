@@ -32,7 +32,8 @@ function withDatabaseName(url: string, name: string): string {
   return parsed.toString();
 }
 
-export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+/** A fresh migrated database; `poolSize` applies to PostgreSQL. */
+export async function createTestDatabase(kind: DatabaseKind, poolSize?: number): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const database = await openPglite(new PGlite({ loadDataDir: await migratedPgliteImage() }));
     return { ...database, url: undefined };
@@ -46,7 +47,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   await adminClient.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   await adminClient.end();
   const url = withDatabaseName(admin, name);
-  const database = await openPostgres(url);
+  const database = await openPostgres(url, poolSize);
   return {
     ...database,
     url,
