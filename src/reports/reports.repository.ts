@@ -38,7 +38,8 @@ export interface ReportRange {
 
 const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 
-const minutesSince = (start: SQL, end: SQL) => sql`extract(epoch from (${end} - ${start})) / 60`;
+/** In float8: extract() answers numeric, whose sort and average cost three times as much over a year of tickets. */
+const minutesSince = (start: SQL, end: SQL) => sql`date_part('epoch', ${end} - ${start}) / 60`;
 const metBy = (when: SQL, due: SQL) => sql`case when ${due} is null then null else ${when} <= ${due} end`;
 
 /** The CTEs every report reads: tickets created, first responses, final resolutions and assignments in the range. */
