@@ -20,7 +20,7 @@ export interface TestUser {
 /** A user with a live session, built straight in the database (no HTTP, no rate limits). */
 export async function createUser(
   t: TestApp,
-  options: { role?: Role; email?: string; name?: string; password?: string; active?: boolean } = {},
+  options: { role?: Role; email?: string; name?: string; password?: string } = {},
 ): Promise<TestUser> {
   const role = options.role ?? 'customer';
   const password = options.password ?? DEFAULT_PASSWORD;
