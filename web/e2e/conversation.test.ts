@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, it } from 'vitest';
+import { customerWithTicket } from './api.js';
 import { describeInBrowser, launchBrowser, openPage, type WatchedPage } from './browser.js';
 import { expectClean, openTicket, register, reply, signIn } from './flows.js';
 import { startServer, type E2eServer } from './server.js';
@@ -61,6 +62,27 @@ describeInBrowser(
       await expect(customer.page.locator('.history').textContent()).resolves.not.toContain('internal note');
 
       expectClean(customer.problems);
+      expectClean(staff.problems);
+    });
+
+    it('shows the SLA clocks as the server judges them: running, paused while waiting on the customer, gone once met', async () => {
+      const agent = await server.createUser('agent', 'Ada Agent');
+      const { ticketId } = await customerWithTicket(server.url, 'Cora Customer', 'Invoice is wrong');
+      const staff = await open();
+      await signIn(staff.page, agent);
+      await staff.page.goto(`/tickets/${ticketId}`);
+      const chips = staff.page.locator('.sla-badges .chip');
+      await chips.filter({ hasText: /^First response due / }).waitFor();
+      await chips.filter({ hasText: /^Resolution due / }).waitFor();
+
+      await staff.page.getByLabel('Status').selectOption('waiting_on_customer');
+      await staff.page.getByRole('button', { name: 'Set status' }).click();
+      await chips.filter({ hasText: 'Resolution paused: waiting on the customer' }).waitFor();
+      await expect(chips.filter({ hasText: /^First response due / }).count()).resolves.toBe(1);
+
+      await reply(staff.page, 'We are looking into the invoice.');
+      await chips.filter({ hasText: /^First response/ }).waitFor({ state: 'detached' });
+      await expect(chips.allTextContents()).resolves.toEqual(['Resolution paused: waiting on the customer']);
       expectClean(staff.problems);
     });
 

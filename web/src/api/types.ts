@@ -9,6 +9,8 @@ export type TicketStatus = (typeof STATUSES)[number];
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
+export type SlaState = 'ok' | 'at_risk' | 'breached' | 'met' | 'paused';
+
 export const PERMISSIONS = [
   'tickets.create',
   'tickets.read.all',
@@ -71,6 +73,8 @@ export interface Ticket {
   closedAt: string | null;
   firstResponseDueAt: string | null;
   resolutionDueAt: string | null;
+  /** How the ticket stands against its targets when the server answered; null: no target. */
+  sla: { firstResponse: SlaState | null; resolution: SlaState | null };
   requester: PersonRef;
   assignee: PersonRef | null;
 }

@@ -1,53 +1,55 @@
-import type { Ticket } from '../api/types';
+import type { SlaState, Ticket } from '../api/types';
 import { relative } from '../ui/feedback';
 import { useNow } from '../ui/useNow';
 
-export type SlaState = 'ok' | 'at_risk' | 'breached';
+type TargetKind = 'firstResponse' | 'resolution';
 
 export interface SlaTarget {
-  kind: 'first_response' | 'resolution';
+  kind: TargetKind;
   dueAt: string;
   state: SlaState;
 }
 
-/** A target is at risk in its last hour. */
-const AT_RISK_MS = 60 * 60_000;
+const DUE_FIELD = { firstResponse: 'firstResponseDueAt', resolution: 'resolutionDueAt' } as const;
+const LABELS = { firstResponse: 'First response', resolution: 'Resolution' } as const;
+/** Most urgent first: what needs someone now, then what runs out soonest. */
+const URGENCY: Record<SlaState, number> = { breached: 0, at_risk: 1, ok: 2, paused: 3, met: 4 };
 
-function stateOf(dueAt: string, now: number): SlaState {
-  const left = new Date(dueAt).getTime() - now;
-  if (left <= 0) return 'breached';
-  return left <= AT_RISK_MS ? 'at_risk' : 'ok';
+/**
+ * The targets to show, as the server judged them (it pauses the resolution clock while
+ * the ticket waits on the customer, and knows the at-risk rule). A clock still running
+ * when the page was loaded turns breached here once its due time passes, without a reload.
+ */
+export function slaTargets(ticket: Ticket, now: number): SlaTarget[] {
+  return (['firstResponse', 'resolution'] as const).flatMap((kind) => {
+    const judged = ticket.sla[kind];
+    const dueAt = ticket[DUE_FIELD[kind]];
+    if (!judged || judged === 'met' || !dueAt) return [];
+    const running = judged === 'ok' || judged === 'at_risk';
+    const state = running && new Date(dueAt).getTime() <= now ? 'breached' : judged;
+    return [{ kind, dueAt, state }];
+  });
 }
 
-/** The SLA targets still running on a ticket, from the due times the server computed. */
-export function openTargets(ticket: Ticket, now: number): SlaTarget[] {
-  if (ticket.status === 'resolved' || ticket.status === 'closed') return [];
-  const targets: SlaTarget[] = [];
-  if (!ticket.firstResponseAt && ticket.firstResponseDueAt) {
-    targets.push({ kind: 'first_response', dueAt: ticket.firstResponseDueAt, state: stateOf(ticket.firstResponseDueAt, now) });
-  }
-  if (!ticket.resolvedAt && ticket.resolutionDueAt) {
-    targets.push({ kind: 'resolution', dueAt: ticket.resolutionDueAt, state: stateOf(ticket.resolutionDueAt, now) });
-  }
-  return targets;
+function chipText(target: SlaTarget, now: number): string {
+  const label = LABELS[target.kind];
+  if (target.state === 'paused') return `${label} paused: waiting on the customer`;
+  const when = relative(new Date(target.dueAt), now);
+  return target.state === 'breached' ? `${label} breached ${when}` : `${label} due ${when}`;
 }
-
-const LABELS = { first_response: 'First response', resolution: 'Resolution' } as const;
 
 function SlaChip({ target, now }: { target: SlaTarget; now: number }) {
-  const when = relative(new Date(target.dueAt), now);
-  const text = target.state === 'breached' ? `${LABELS[target.kind]} breached ${when}` : `${LABELS[target.kind]} due ${when}`;
   return (
     <span className={`chip sla-${target.state}`} title={new Date(target.dueAt).toLocaleString()}>
-      {text}
+      {chipText(target, now)}
     </span>
   );
 }
 
-/** All running targets (ticket page) or only the most urgent one (queue rows). */
+/** All targets (ticket page) or only the most urgent one (queue rows). */
 export function SlaBadges({ ticket, mostUrgentOnly = false }: { ticket: Ticket; mostUrgentOnly?: boolean }) {
   const now = useNow();
-  const targets = openTargets(ticket, now).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  const targets = slaTargets(ticket, now).sort((a, b) => URGENCY[a.state] - URGENCY[b.state] || a.dueAt.localeCompare(b.dueAt));
   const shown = mostUrgentOnly ? targets.slice(0, 1) : targets;
   if (!shown.length) return null;
   return (
