@@ -1,44 +1,21 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
 import { customerWithTicket } from './api.js';
-import { describeInBrowser, launchBrowser, openPage, type WatchedPage } from './browser.js';
+import { describeInBrowser } from './browser.js';
 import { expectClean, openTicket, register, reply, signIn } from './flows.js';
-import { startServer, type E2eServer } from './server.js';
+import { browserFixture } from './fixture.js';
 
 describeInBrowser(
   'conversation in the browser',
   () => {
-    let browser: Browser;
-    let server: E2eServer;
-    const pages: WatchedPage[] = [];
-
-    beforeAll(async () => {
-      browser = await launchBrowser();
-    });
-    afterAll(async () => {
-      await browser.close();
-    });
-    beforeEach(async () => {
-      server = await startServer();
-    });
-    afterEach(async () => {
-      await Promise.all(pages.splice(0).map((watched) => watched.context.close()));
-      await server.close();
-    });
-
-    const open = async () => {
-      const watched = await openPage(browser, server.url);
-      pages.push(watched);
-      return watched;
-    };
+    const fixture = browserFixture();
 
     it("keeps an agent's internal note off the customer's page", async () => {
-      const agent = await server.createUser('agent', 'Ada Agent');
-      const customer = await open();
+      const agent = await fixture.server.createUser('agent', 'Ada Agent');
+      const customer = await fixture.open();
       await register(customer.page, { name: 'Cora Customer', email: 'cora@example.test', password: 'cora-password' });
       const ticketId = await openTicket(customer.page, 'Printer on fire', 'It started smoking after the update.');
 
-      const staff = await open();
+      const staff = await fixture.open();
       await signIn(staff.page, agent);
       await staff.page.goto(`/tickets/${ticketId}`);
       await reply(staff.page, 'NOTE: customer seems to run firmware 1.2', { internal: true });
@@ -66,9 +43,9 @@ describeInBrowser(
     });
 
     it('shows the SLA clocks as the server judges them: running, paused while waiting on the customer, gone once met', async () => {
-      const agent = await server.createUser('agent', 'Ada Agent');
-      const { ticketId } = await customerWithTicket(server.url, 'Cora Customer', 'Invoice is wrong');
-      const staff = await open();
+      const agent = await fixture.server.createUser('agent', 'Ada Agent');
+      const { ticketId } = await customerWithTicket(fixture.server.url, 'Cora Customer', 'Invoice is wrong');
+      const staff = await fixture.open();
       await signIn(staff.page, agent);
       await staff.page.goto(`/tickets/${ticketId}`);
       const chips = staff.page.locator('.sla-badges .chip');
@@ -88,13 +65,13 @@ describeInBrowser(
 
     it('shows HTML and script in subjects, bodies and names as text', async () => {
       const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>';
-      const customer = await open();
+      const customer = await fixture.open();
       await register(customer.page, { name: `Eve ${hostile}`, email: 'eve@example.test', password: 'eve-password' });
       const ticketId = await openTicket(customer.page, `Subject ${hostile}`, `Body ${hostile}`);
       await reply(customer.page, `Reply ${hostile}`);
 
-      const agent = await server.createUser('agent', 'Ada Agent');
-      const staff = await open();
+      const agent = await fixture.server.createUser('agent', 'Ada Agent');
+      const staff = await fixture.open();
       await signIn(staff.page, agent);
       await staff.page.goto('/queue?tab=all');
       await staff.page.getByRole('link', { name: `Subject ${hostile}` }).waitFor();

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, it } from 'vitest';
-import { describeInBrowser, launchBrowser, openPage, screenshot, type WatchedPage } from './browser.js';
+import type { Page } from 'playwright-core';
+import { expect, inject, it } from 'vitest';
+import { describeInBrowser, screenshot } from './browser.js';
 import { expectClean, openTicket, register, reply, signIn } from './flows.js';
-import { startServer, type E2eServer } from './server.js';
+import { browserFixture } from './fixture.js';
 
 /** Marks the document; if the page reloads or navigates for real, the mark is gone. */
 const markDocument = (page: Page) => page.evaluate(() => ((globalThis as { __sameDocument?: boolean }).__sameDocument = true));
@@ -11,40 +11,18 @@ const sameDocument = (page: Page) => page.evaluate(() => (globalThis as { __same
 describeInBrowser(
   'live updates in the browser',
   () => {
-    let browser: Browser;
-    let server: E2eServer;
-    const pages: WatchedPage[] = [];
-
-    beforeAll(async () => {
-      browser = await launchBrowser();
-    });
-    afterAll(async () => {
-      await browser.close();
-    });
-    beforeEach(async () => {
-      server = await startServer();
-    });
-    afterEach(async () => {
-      await Promise.all(pages.splice(0).map((watched) => watched.context.close()));
-      await server.close();
-    });
-
-    const open = async () => {
-      const watched = await openPage(browser, server.url);
-      pages.push(watched);
-      return watched;
-    };
+    const fixture = browserFixture();
 
     it('brings a new ticket to the waiting agent and the reply back to the customer, live, and mails it', async () => {
-      const agent = await server.createUser('agent', 'Ada Agent');
-      const staff = await open();
+      const agent = await fixture.server.createUser('agent', 'Ada Agent');
+      const staff = await fixture.open();
       await signIn(staff.page, agent);
       await staff.page.getByRole('heading', { name: 'Queue' }).waitFor();
       await staff.page.getByText('No tickets here').waitFor();
       await staff.page.locator('.live-indicator.live-live').waitFor();
       await markDocument(staff.page);
 
-      const customer = await open();
+      const customer = await fixture.open();
       const email = 'cora@example.test';
       await register(customer.page, { name: 'Cora Customer', email, password: 'cora-password' });
       const ticketId = await openTicket(customer.page, 'Cannot log in', 'The login page says my password is wrong.');
@@ -71,10 +49,10 @@ describeInBrowser(
 
       // …and by mail, with a link to the ticket page.
       await expect
-        .poll(() => server.smtp.messages.find((mail) => mail.to.includes(email) && mail.text.includes('Try resetting your password')), { timeout: 15_000 })
+        .poll(() => fixture.server.smtp.messages.find((mail) => mail.to.includes(email) && mail.text.includes('Try resetting your password')), { timeout: 15_000 })
         .toBeTruthy();
-      const mail = server.smtp.messages.find((m) => m.to.includes(email) && m.text.includes('Try resetting your password'));
-      expect(mail?.text).toContain(`${server.url}/tickets/${ticketId}`);
+      const mail = fixture.server.smtp.messages.find((m) => m.to.includes(email) && m.text.includes('Try resetting your password'));
+      expect(mail?.text).toContain(`${fixture.server.url}/tickets/${ticketId}`);
 
       // The link in the mail opens the ticket (a deep link served by the app).
       await customer.page.goto(`/tickets/${ticketId}`);

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, inject, it } from 'vitest';
 import { call, customerWithTicket, tokenOf } from './api.js';
-import { describeInBrowser, launchBrowser, openPage, screenshot, type WatchedPage } from './browser.js';
+import { describeInBrowser, screenshot, type WatchedPage } from './browser.js';
 import { expectClean, signIn } from './flows.js';
-import { startServer, type E2eServer } from './server.js';
+import { browserFixture } from './fixture.js';
 
 /** Clicks a CSV button and returns the file's text. */
 async function downloadCsv(page: Page, button: string): Promise<{ name: string; text: string }> {
@@ -19,44 +19,27 @@ const chartTotal = async (page: Page, title: string): Promise<number> =>
 describeInBrowser(
   'manager console in the browser',
   () => {
-    let browser: Browser;
-    let server: E2eServer;
-    const pages: WatchedPage[] = [];
-
-    beforeAll(async () => {
-      browser = await launchBrowser();
-    });
-    afterAll(async () => {
-      await browser.close();
-    });
-    beforeEach(async () => {
-      server = await startServer();
-    });
-    afterEach(async () => {
-      await Promise.all(pages.splice(0).map((watched) => watched.context.close()));
-      await server.close();
-    });
+    const fixture = browserFixture();
 
     it('sets a priority, writes and runs an escalation rule, and reads the reports with CSV', async () => {
-      const manager = await server.createUser('manager', 'Mia Manager');
-      const agent = await server.createUser('agent', 'Ada Agent');
-      const agentToken = await tokenOf(server.url, agent.email, agent.password);
+      const manager = await fixture.server.createUser('manager', 'Mia Manager');
+      const agent = await fixture.server.createUser('agent', 'Ada Agent');
+      const agentToken = await tokenOf(fixture.server.url, agent.email, agent.password);
 
       // A morning at the desk: four tickets, two answered and resolved by the agent.
       const tickets = [];
       for (const subject of ['Invoice is wrong', 'VPN drops every hour', 'New laptop request', 'Password expired']) {
-        tickets.push(await customerWithTicket(server.url, `Customer of ${subject}`, subject));
+        tickets.push(await customerWithTicket(fixture.server.url, `Customer of ${subject}`, subject));
       }
       for (const { ticketId } of tickets.slice(2)) {
-        expect((await call(server.url, 'PATCH', `/api/tickets/${ticketId}`, { token: agentToken, body: { assigneeId: agent.id } })).status).toBe(200);
-        expect((await call(server.url, 'POST', `/api/tickets/${ticketId}/messages`, { token: agentToken, body: { body: 'On it.' } })).status).toBe(201);
-        expect((await call(server.url, 'PATCH', `/api/tickets/${ticketId}`, { token: agentToken, body: { status: 'resolved' } })).status).toBe(200);
+        expect((await call(fixture.server.url, 'PATCH', `/api/tickets/${ticketId}`, { token: agentToken, body: { assigneeId: agent.id } })).status).toBe(200);
+        expect((await call(fixture.server.url, 'POST', `/api/tickets/${ticketId}/messages`, { token: agentToken, body: { body: 'On it.' } })).status).toBe(201);
+        expect((await call(fixture.server.url, 'PATCH', `/api/tickets/${ticketId}`, { token: agentToken, body: { status: 'resolved' } })).status).toBe(200);
       }
       const [invoice, vpn] = tickets;
       if (!invoice || !vpn) throw new Error('tickets were not created');
 
-      const watched: WatchedPage = await openPage(browser, server.url);
-      pages.push(watched);
+      const watched: WatchedPage = await fixture.open();
       const { page } = watched;
       await signIn(page, manager);
 
@@ -65,7 +48,7 @@ describeInBrowser(
       await page.getByLabel('Priority').selectOption('high');
       await page.getByRole('button', { name: 'Set priority' }).click();
       await page.locator('.ticket-head .chip.priority-high').waitFor();
-      expect((await call(server.url, 'GET', `/api/tickets/${invoice.ticketId}`, { token: agentToken })).body.priority).toBe('high');
+      expect((await call(fixture.server.url, 'GET', `/api/tickets/${invoice.ticketId}`, { token: agentToken })).body.priority).toBe('high');
 
       // An escalation rule written with the form, then run now.
       await page.getByRole('link', { name: 'Escalation' }).click();
@@ -80,7 +63,7 @@ describeInBrowser(
       await page.getByRole('button', { name: 'Run now' }).click();
       await page.locator('.toast', { hasText: 'The rules acted on 2 tickets' }).waitFor();
       for (const { ticketId } of [invoice, vpn]) {
-        expect((await call(server.url, 'GET', `/api/tickets/${ticketId}`, { token: agentToken })).body.priority).toBe('urgent');
+        expect((await call(fixture.server.url, 'GET', `/api/tickets/${ticketId}`, { token: agentToken })).body.priority).toBe('urgent');
       }
       // The rule's action is in the ticket's history.
       await page.goto(`/tickets/${vpn.ticketId}`);

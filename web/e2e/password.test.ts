@@ -1,34 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, it } from 'vitest';
-import { describeInBrowser, launchBrowser, openPage, type WatchedPage } from './browser.js';
+import { expect, inject, it } from 'vitest';
+import { describeInBrowser } from './browser.js';
 import { expectClean, signIn } from './flows.js';
-import { startServer, type E2eServer } from './server.js';
+import { browserFixture } from './fixture.js';
 
 describeInBrowser(
   'password reset in the browser',
   () => {
-    let browser: Browser;
-    let server: E2eServer;
-    const pages: WatchedPage[] = [];
-
-    beforeAll(async () => {
-      browser = await launchBrowser();
-    });
-    afterAll(async () => {
-      await browser.close();
-    });
-    beforeEach(async () => {
-      server = await startServer();
-    });
-    afterEach(async () => {
-      await Promise.all(pages.splice(0).map((watched) => watched.context.close()));
-      await server.close();
-    });
+    const fixture = browserFixture();
 
     it('resets a forgotten password from the link in the mail, once', async () => {
-      const person = await server.createUser('customer', 'Fay Forgetful');
-      const watched = await openPage(browser, server.url);
-      pages.push(watched);
+      const person = await fixture.server.createUser('customer', 'Fay Forgetful');
+      const watched = await fixture.open();
       const { page } = watched;
       // The old password after the reset, and the spent link, are refused: that is the point.
       watched.allow(/^401 POST \/api\/auth\/login$/);
@@ -40,9 +22,9 @@ describeInBrowser(
       await page.getByRole('button', { name: 'Send reset link' }).click();
       await page.getByText('If an account exists').waitFor();
 
-      const [mail] = await server.smtp.waitForMessages(1, 15_000);
+      const [mail] = await fixture.server.smtp.waitForMessages(1, 15_000);
       const link = /(http:\/\/\S+\/reset-password\?token=[\w%-]+)/.exec(mail?.text ?? '')?.[1];
-      expect(link, 'the mail carries a reset link to this server').toMatch(new RegExp(`^${server.url}/reset-password\\?token=`));
+      expect(link, 'the mail carries a reset link to this server').toMatch(new RegExp(`^${fixture.server.url}/reset-password\\?token=`));
 
       await page.goto(link ?? '');
       await page.getByLabel('New password', { exact: true }).fill('a brand new password');

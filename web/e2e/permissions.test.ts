@@ -1,51 +1,28 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
 import { call, customerWithTicket, tokenOf } from './api.js';
-import { describeInBrowser, launchBrowser, openPage, type WatchedPage } from './browser.js';
+import { describeInBrowser } from './browser.js';
 import { expectClean, signIn } from './flows.js';
-import { startServer, type E2eServer } from './server.js';
+import { browserFixture } from './fixture.js';
 
 describeInBrowser(
   'permissions in the browser',
   () => {
-    let browser: Browser;
-    let server: E2eServer;
-    const pages: WatchedPage[] = [];
-
-    beforeAll(async () => {
-      browser = await launchBrowser();
-    });
-    afterAll(async () => {
-      await browser.close();
-    });
-    beforeEach(async () => {
-      server = await startServer();
-    });
-    afterEach(async () => {
-      await Promise.all(pages.splice(0).map((watched) => watched.context.close()));
-      await server.close();
-    });
-
-    const open = async () => {
-      const watched = await openPage(browser, server.url);
-      pages.push(watched);
-      return watched;
-    };
+    const fixture = browserFixture();
 
     it('stops offering an action once the manager takes its permission from agents, and the API refuses it', async () => {
-      const manager = await server.createUser('manager', 'Mia Manager');
-      const agent = await server.createUser('agent', 'Ada Agent');
-      const { ticketId } = await customerWithTicket(server.url, 'Cora Customer', 'Laptop will not boot');
+      const manager = await fixture.server.createUser('manager', 'Mia Manager');
+      const agent = await fixture.server.createUser('agent', 'Ada Agent');
+      const { ticketId } = await customerWithTicket(fixture.server.url, 'Cora Customer', 'Laptop will not boot');
 
       // The agent has the ticket open, with the status control offered.
-      const staff = await open();
+      const staff = await fixture.open();
       await signIn(staff.page, agent);
       await staff.page.goto(`/tickets/${ticketId}`);
       const statusControl = staff.page.getByRole('button', { name: 'Set status' });
       await statusControl.waitFor();
 
       // The manager unticks tickets.status for agents in the matrix.
-      const boss = await open();
+      const boss = await fixture.open();
       await signIn(boss.page, manager);
       await boss.page.getByRole('link', { name: 'Roles' }).click();
       const box = boss.page.getByRole('checkbox', { name: 'agent: tickets.status' });
@@ -56,8 +33,8 @@ describeInBrowser(
       await expect(boss.page.getByRole('checkbox', { name: 'agent: tickets.status' }).isChecked()).resolves.toBe(false);
 
       // The API refuses the agent at once, whatever token they hold.
-      const agentToken = await tokenOf(server.url, agent.email, agent.password);
-      const refused = await call(server.url, 'PATCH', `/api/tickets/${ticketId}`, { token: agentToken, body: { status: 'in_progress' } });
+      const agentToken = await tokenOf(fixture.server.url, agent.email, agent.password);
+      const refused = await call(fixture.server.url, 'PATCH', `/api/tickets/${ticketId}`, { token: agentToken, body: { status: 'in_progress' } });
       expect(refused.status).toBe(403);
 
       // The page still shows the old control; using it shows the refusal and the control goes away.
@@ -72,7 +49,7 @@ describeInBrowser(
       await staff.page.getByRole('heading', { level: 1, name: 'Laptop will not boot' }).waitFor();
       await staff.page.getByRole('button', { name: 'Send reply' }).waitFor();
       await expect(statusControl.count()).resolves.toBe(0);
-      const ticket = await call(server.url, 'GET', `/api/tickets/${ticketId}`, { token: agentToken });
+      const ticket = await call(fixture.server.url, 'GET', `/api/tickets/${ticketId}`, { token: agentToken });
       expect(ticket.body.status).toBe('open');
 
       // The manager keeps it, and the audit log records the change.

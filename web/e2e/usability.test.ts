@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, it } from 'vitest';
-import { describeInBrowser, launchBrowser, openPage, type WatchedPage } from './browser.js';
+import type { Page } from 'playwright-core';
+import { expect, inject, it } from 'vitest';
+import { describeInBrowser } from './browser.js';
 import { expectClean, openTicket } from './flows.js';
-import { startServer, type E2eServer } from './server.js';
+import { browserFixture } from './fixture.js';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -12,27 +12,10 @@ const overflow = (page: Page) => page.evaluate(() => document.documentElement.sc
 describeInBrowser(
   'usability in the browser',
   () => {
-    let browser: Browser;
-    let server: E2eServer;
-    const pages: WatchedPage[] = [];
-
-    beforeAll(async () => {
-      browser = await launchBrowser();
-    });
-    afterAll(async () => {
-      await browser.close();
-    });
-    beforeEach(async () => {
-      server = await startServer();
-    });
-    afterEach(async () => {
-      await Promise.all(pages.splice(0).map((watched) => watched.context.close()));
-      await server.close();
-    });
+    const fixture = browserFixture();
 
     it('registers with the keyboard alone, shows the API errors beside the fields, and fits a phone', async () => {
-      const watched = await openPage(browser, server.url, { viewport: PHONE });
-      pages.push(watched);
+      const watched = await fixture.open({ viewport: PHONE });
       const { page } = watched;
       // The API's 400 for a short password is expected: it is what the form shows.
       watched.allow(/^400 POST \/api\/auth\/register$/);
