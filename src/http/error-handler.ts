@@ -38,9 +38,9 @@ function sqlState(error: unknown): string | undefined {
  * The database cannot be reached or is out of connections: connection exceptions (class
  * 08), too many connections (53300), a server shutting down or starting up (57P01–57P03),
  * a statement cancelled by statement_timeout (57014), a socket that failed, a pooled client
- * whose connection broke, and the pool giving up waiting for a free connection. None is the request's fault or a bug: the
- * database is away or saturated, so the answer is 503 with Retry-After, which clients and
- * load balancers know to retry, not a 500.
+ * whose connection broke, and the pool giving up waiting for a free connection. None is
+ * the request's fault or a bug: the database is away or saturated, so the answer is 503
+ * with Retry-After, which clients and load balancers know to retry, not a 500.
  */
 const UNAVAILABLE_STATES = /^(08...|53300|57P0[123]|57014)$/;
 const UNAVAILABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'EAI_AGAIN']);
