@@ -22,11 +22,18 @@ interface Fixture {
   mia: TestUser;
 }
 
+/** The desk every report test works with: a customer, two agents and a manager. */
+async function createDesk(t: TestApp): Promise<Fixture & { cora: TestUser }> {
+  return {
+    cora: await createUser(t, { role: 'customer', name: 'Cora Customer' }),
+    ada: await createUser(t, { role: 'agent', name: 'Ada Agent' }),
+    ben: await createUser(t, { role: 'agent', name: 'Ben Agent' }),
+    mia: await createUser(t, { role: 'manager', name: 'Mia Manager' }),
+  };
+}
+
 async function buildFixture(t: TestApp): Promise<Fixture> {
-  const cora = await createUser(t, { role: 'customer', name: 'Cora Customer' });
-  const ada = await createUser(t, { role: 'agent', name: 'Ada Agent' });
-  const ben = await createUser(t, { role: 'agent', name: 'Ben Agent' });
-  const mia = await createUser(t, { role: 'manager', name: 'Mia Manager' });
+  const { cora, ada, ben, mia } = await createDesk(t);
 
   const t6 = await openTicketAt(t, cora, '2024-03-01T09:00:00Z');
   await patchAt(t, mia, '2024-03-01T09:00:00Z', t6.id, { assigneeId: ada.user.id });
@@ -210,10 +217,7 @@ describeEachDatabase('reports', (kind) => {
   });
 
   it('credits a resolution to the assignee when it was resolved, and drops one a reopen undid', async () => {
-    const cora = await createUser(t, { role: 'customer', name: 'Cora Customer' });
-    const ada = await createUser(t, { role: 'agent', name: 'Ada Agent' });
-    const ben = await createUser(t, { role: 'agent', name: 'Ben Agent' });
-    const mia = await createUser(t, { role: 'manager', name: 'Mia Manager' });
+    const { cora, ada, ben, mia } = await createDesk(t);
 
     // Resolved by Ada's assignment, handed to Ben afterwards.
     const handedOn = await openTicketAt(t, cora, '2024-03-04T09:00:00Z');
