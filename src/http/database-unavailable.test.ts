@@ -1,12 +1,10 @@
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
-import { createTestDatabase, postgresAvailable } from '../test/databases.js';
+import { createTestDatabase, describeOnPostgres } from '../test/databases.js';
 import { createUser } from '../test/factories.js';
 
-const skipped = postgresAvailable() ? '' : ' (skipped: TEST_DATABASE_URL not set)';
-
-describe.skipIf(!postgresAvailable())(`a database out of connections${skipped}`, () => {
+describeOnPostgres('a database out of connections', () => {
   let t: TestApp;
   let locker: pg.Client;
   afterEach(async () => {

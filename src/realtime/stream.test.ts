@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openPostgres, type Database } from '../db/database.js';
-import { describeEachDatabase, postgresAvailable } from '../test/databases.js';
+import { describeEachDatabase, describeOnPostgres } from '../test/databases.js';
 import { appendTicketEvent } from '../tickets/ticket-events.repository.js';
 import {
   createDesk,
@@ -235,12 +235,7 @@ describeEachDatabase('live stream heartbeat', (kind) => {
 });
 
 // Two processes need a database server; PGlite is one process by design.
-const acrossProcesses = (suite: () => void) =>
-  postgresAvailable()
-    ? describe('live stream across server processes [postgres]', suite)
-    : describe.skip('live stream across server processes [postgres] (skipped: TEST_DATABASE_URL not set)', suite);
-
-acrossProcesses(() => {
+describeOnPostgres('live stream across server processes', () => {
   let t: ListeningTestApp;
   let desk: Desk;
   let secondDatabase: Database;

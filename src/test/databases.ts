@@ -67,6 +67,11 @@ export async function createTestDatabase(kind: DatabaseKind, poolSize?: number):
  */
 export function describeEachDatabase(name: string, suite: (kind: DatabaseKind) => void): void {
   describe(`${name} [pglite]`, () => suite('pglite'));
-  if (postgresAvailable()) describe(`${name} [postgres]`, () => suite('postgres'));
-  else describe.skip(`${name} [postgres] (skipped: TEST_DATABASE_URL not set)`, () => suite('postgres'));
+  describeOnPostgres(name, () => suite('postgres'));
+}
+
+/** A suite only a PostgreSQL server can run, listed as skipped with the reason without one. */
+export function describeOnPostgres(name: string, suite: () => void): void {
+  if (postgresAvailable()) describe(`${name} [postgres]`, suite);
+  else describe.skip(`${name} [postgres] (skipped: TEST_DATABASE_URL not set)`, suite);
 }
