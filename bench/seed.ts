@@ -44,14 +44,17 @@ const BATCH = 5000;
 /** The seeded year: ticket n was opened (T - n) * YEAR / T seconds before now. */
 const YEAR_SECONDS = 365 * 24 * 3600;
 
+// A deterministic uniform number in [0, 1) for row n and a salt.
+const CREATE_RANDOM = `create or replace function bench_r(n bigint, salt bigint) returns float8 language sql immutable parallel safe
+     as $$ select (hashint8extended(n, salt) & 2147483647)::float8 / 2147483648 $$`;
+const DROP_RANDOM = 'drop function if exists bench_r(bigint, bigint)';
+
 const SETUP = [
-  // A deterministic uniform number in [0, 1) for row n and a salt.
-  `create or replace function bench_r(n bigint, salt bigint) returns float8 language sql immutable parallel safe
-     as $$ select (hashint8extended(n, salt) & 2147483647)::float8 / 2147483648 $$`,
+  CREATE_RANDOM,
   `create table if not exists bench_people (kind text not null, n int not null, id uuid not null, primary key (kind, n))`,
 ];
 
-const TEARDOWN = ['drop table if exists bench_people', 'drop function if exists bench_r(bigint, bigint)'];
+const TEARDOWN = ['drop table if exists bench_people', DROP_RANDOM];
 
 const usersSql = (kind: 'customer' | 'agent' | 'manager', role: string, name: string) => `
   with inserted as (
@@ -363,9 +366,9 @@ async function samples(client: SqlClient, plan: SeedPlan): Promise<Pick<SeededDa
  */
 export async function seededEarlier(client: SqlClient): Promise<SeededData> {
   const plan = planFor(await count(client, 'tickets'));
-  await client.query(SETUP[0] ?? '');
+  await client.query(CREATE_RANDOM);
   const picked = await samples(client, plan);
-  await client.query(TEARDOWN[1] ?? '');
+  await client.query(DROP_RANDOM);
   return { plan, messages: await count(client, 'ticket_messages'), events: await count(client, 'ticket_events'), seconds: 0, ...picked };
 }
 
