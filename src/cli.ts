@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { migratedEmbeddedTemplate, openDatabase } from './db/database.js';
@@ -9,9 +10,11 @@ import { isEmailAddress } from './users/email-address.js';
 import { insertUser } from './users/users.repository.js';
 import { recordAudit } from './audit/audit.repository.js';
 import { DomainError } from './http/errors.js';
+import { openApiDocument } from './openapi-document.js';
 
 const USAGE = `Usage: npm run cli -- user:create --role <customer|agent|manager> --email <email> --name <name> [--password <password>]
        npm run cli -- db:template   (prepares the embedded database's template; npm run build does it)
+       npm run cli -- openapi [file]   (writes the API's OpenAPI document, to stdout without a file)
 Without --password a strong password is generated and printed once.
 With the embedded database, stop the server first: it holds the data directory.`;
 
@@ -54,6 +57,12 @@ async function run(argv: string[]): Promise<number> {
     }
     if (command === 'db:template') {
       console.log(`Embedded database template: ${await migratedEmbeddedTemplate()}`);
+      return 0;
+    }
+    if (command === 'openapi') {
+      const text = `${JSON.stringify(await openApiDocument(), null, 2)}\n`;
+      if (rest[0]) await writeFile(rest[0], text);
+      else process.stdout.write(text);
       return 0;
     }
     throw new UsageError();
