@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { describe } from 'vitest';
@@ -18,7 +20,13 @@ const ARGS = [
   '--disable-quic',
 ];
 
-export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/**
+ * The README's screenshots are retaken only on request (`UPDATE_SCREENSHOTS=1 npm test`), so
+ * a test run leaves the work tree as it found it; otherwise they go to a scratch folder.
+ */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+  : path.join(tmpdir(), 'helpline-screenshots/');
 
 /** Runs the suite in Chromium, or lists it as skipped with the reason when there is none. */
 export function describeInBrowser(name: string, suite: () => void, buildError: string | undefined): void {
