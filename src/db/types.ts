@@ -1,4 +1,5 @@
-import { customType } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { customType, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /** Full-text search document; only ever written by generated columns. */
 export const tsvector = customType<{ data: string }>({
@@ -6,3 +7,13 @@ export const tsvector = customType<{ data: string }>({
     return 'tsvector';
   },
 });
+
+/**
+ * The check that keeps a text column to its vocabulary, written from the same constant the
+ * column's type is (the schema test holds the migration's check to it).
+ */
+export const isOneOf = (column: AnyPgColumn, values: readonly string[]): SQL =>
+  sql`${column} in (${sql.join(
+    values.map((value) => sql.raw(`'${value}'`)),
+    sql`, `,
+  )})`;

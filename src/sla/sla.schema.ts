@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { isOneOf } from '../db/types.js';
+import { TICKET_PRIORITIES } from '../tickets/ticket-status.js';
 import { tickets } from '../tickets/tickets.schema.js';
 import type { WorkingHours } from './business-time.js';
 
@@ -9,13 +11,13 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 export const slaPolicies = pgTable(
   'sla_policies',
   {
-    priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] }).primaryKey(),
+    priority: text('priority', { enum: TICKET_PRIORITIES }).primaryKey(),
     firstResponseMinutes: integer('first_response_minutes').notNull(),
     resolutionMinutes: integer('resolution_minutes').notNull(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    check('sla_policies_priority_check', sql`${t.priority} in ('low', 'normal', 'high', 'urgent')`),
+    check('sla_policies_priority_check', isOneOf(t.priority, TICKET_PRIORITIES)),
     check('sla_policies_minutes_check', sql`${t.firstResponseMinutes} > 0 and ${t.resolutionMinutes} > 0`),
   ],
 );

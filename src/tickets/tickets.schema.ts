@@ -12,7 +12,8 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { tsvector } from '../db/types.js';
+import { isOneOf, tsvector } from '../db/types.js';
+import { TICKET_PRIORITIES, TICKET_STATUSES } from './ticket-status.js';
 import { users } from '../users/users.schema.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -24,12 +25,8 @@ export const tickets = pgTable(
     number: integer('number').notNull().unique().generatedAlwaysAsIdentity(),
     subject: text('subject').notNull(),
     description: text('description').notNull(),
-    status: text('status', {
-      enum: ['open', 'in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed'],
-    })
-      .notNull()
-      .default('open'),
-    priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] }).notNull().default('normal'),
+    status: text('status', { enum: TICKET_STATUSES }).notNull().default('open'),
+    priority: text('priority', { enum: TICKET_PRIORITIES }).notNull().default('normal'),
     requesterId: uuid('requester_id').notNull().references(() => users.id),
     assigneeId: uuid('assignee_id').references(() => users.id),
     /** Bumped by every change; the ETag of the ticket. */
@@ -56,11 +53,8 @@ export const tickets = pgTable(
       .generatedAlwaysAs(sql`to_tsvector('english', subject || ' ' || description)`),
   },
   (t) => [
-    check(
-      'tickets_status_check',
-      sql`${t.status} in ('open', 'in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed')`,
-    ),
-    check('tickets_priority_check', sql`${t.priority} in ('low', 'normal', 'high', 'urgent')`),
+    check('tickets_status_check', isOneOf(t.status, TICKET_STATUSES)),
+    check('tickets_priority_check', isOneOf(t.priority, TICKET_PRIORITIES)),
     // The queue is read newest first (number desc); each filter gets an index ending in number.
     index('tickets_status_number_idx').on(t.status, t.number),
     index('tickets_assignee_number_idx').on(t.assigneeId, t.number),
@@ -68,6 +62,22 @@ export const tickets = pgTable(
     index('tickets_priority_number_idx').on(t.priority, t.number),
     index('tickets_unassigned_number_idx').on(t.status, t.number).where(sql`${t.assigneeId} is null`),
     index('tickets_search_idx').using('gin', t.search),
+    // Each report reads one range of one of these, index-only: created, open at the end of the
+    // range, first responses and final resolutions by when they happened. The INCLUDE columns
+    // that make them index-only are in migration 0009 (drizzle cannot declare them).
+    index('tickets_created_idx').on(t.createdAt),
+    index('tickets_backlog_idx').on(t.createdAt).where(sql`${t.status} not in ('resolved', 'closed')`),
+    index('tickets_first_response_idx').on(t.firstResponseAt).where(sql`${t.firstResponseAt} is not null`),
+    index('tickets_resolved_idx').on(t.resolvedAt).where(sql`${t.resolvedAt} is not null`),
+    // The SLA check reads only misses not yet recorded, and no ticket waiting on the customer.
+    index('tickets_first_response_due_idx')
+      .on(t.firstResponseDueAt)
+      .where(sql`${t.firstResponseAt} is null and ${t.resolvedAt} is null and ${t.closedAt} is null and not ${t.firstResponseBreached}`),
+    index('tickets_resolution_due_idx')
+      .on(t.resolutionDueAt)
+      .where(
+        sql`${t.resolvedAt} is null and ${t.closedAt} is null and not ${t.resolutionBreached} and ${t.status} <> 'waiting_on_customer'`,
+      ),
   ],
 );
 
@@ -107,5 +117,23 @@ export const ticketEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.id), index('ticket_events_created_idx').on(t.createdAt)],
+  (t) => [
+    index('ticket_events_ticket_idx').on(t.ticketId, t.id),
+    index('ticket_events_created_idx').on(t.createdAt),
+    // Reports count these by time, index-only (migrations 0007, 0009, 0011).
+    index('ticket_events_type_created_idx').on(t.type, t.createdAt),
+    index('ticket_events_escalated_idx')
+      .on(t.createdAt)
+      .where(sql`${t.type} = 'ticket.escalated' or (${t.type} = 'ticket.status_changed' and ${t.data}->>'to' = 'escalated')`),
+    index('ticket_events_reopened_idx')
+      .on(t.createdAt)
+      .where(
+        sql`${t.type} = 'ticket.status_changed' and ${t.data}->>'from' in ('resolved', 'closed') and ${t.data}->>'to' not in ('resolved', 'closed')`,
+      ),
+    index('ticket_events_settled_idx')
+      .on(t.createdAt)
+      .where(
+        sql`${t.type} = 'ticket.status_changed' and ${t.data}->>'from' not in ('resolved', 'closed') and ${t.data}->>'to' in ('resolved', 'closed')`,
+      ),
+  ],
 );
