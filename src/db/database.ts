@@ -11,10 +11,9 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { embeddedTemplate, isFreshDataDir } from './embedded-template.js';
-import * as schema from './schema.js';
 
 /** A database or an open transaction: repositories accept either. */
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Db = PgDatabase<PgQueryResultHKT>;
 
 export type NotificationHandler = (payload: string) => void;
 
@@ -45,7 +44,7 @@ const migrateEmbedded = (client: PGlite) => migratePglite(drizzlePglite(client),
 
 export async function openPglite(client: PGlite): Promise<Database> {
   await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite(client) as unknown as Db;
   return {
     db,
     driver: 'pglite',
@@ -66,7 +65,7 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
   pool.on('error', () => undefined);
   // A checked-out client losing its server emits on itself, not on the pool; unhandled, it would end the process.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const db = drizzlePg(pool) as unknown as Db;
   const listeners = new Set<() => Promise<void>>();
   return {
     db,

@@ -4,7 +4,6 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import * as schema from '../db/schema.js';
 import { mailOutbox } from '../mail/mail.schema.js';
 import { notifications } from '../notifications/notifications.schema.js';
 import { createTestApp, type TestApp } from '../test/app.js';
@@ -28,7 +27,7 @@ const CEILING = {
 function withQueryLog(kind: DatabaseKind, database: TestDatabase, log: string[]): TestDatabase {
   const logger = { logQuery: (query: string) => log.push(query) };
   const client = (database.db as unknown as { $client: PGlite | pg.Pool }).$client;
-  const db = kind === 'pglite' ? drizzlePglite(client as PGlite, { schema, logger }) : drizzlePg(client as pg.Pool, { schema, logger });
+  const db = kind === 'pglite' ? drizzlePglite(client as PGlite, { logger }) : drizzlePg(client as pg.Pool, { logger });
   return { ...database, db };
 }
 

@@ -1,9 +1,9 @@
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../test/databases.js';
-import { queryRows } from './database.js';
+import { queryRows } from './db/database.js';
 import * as schema from './schema.js';
+import { createTestDatabase, type TestDatabase } from './test/databases.js';
 
 /**
  * Migrations are SQL written by hand; the drizzle tables are what queries are typed from.

@@ -1,0 +1,9 @@
+/** Every table of the database, each declared beside its feature: what src/schema.test.ts holds to the migrations. */
+export * from './users/users.schema.js';
+export * from './auth/auth.schema.js';
+export * from './audit/audit.schema.js';
+export * from './mail/mail.schema.js';
+export * from './tickets/tickets.schema.js';
+export * from './notifications/notifications.schema.js';
+export * from './sla/sla.schema.js';
+export * from './escalation/escalation.schema.js';
