@@ -6,7 +6,7 @@ const LEAKS = [/\$argon2/, /password_hash|passwordHash/, /token_hash/, /\bat \S+
 
 const ERROR_CODE = /^[a-z][a-z0-9_]*$/;
 
-/** API.md's error shape, exactly: `{ error: { code, message } }` and nothing else. */
+/** API.md's error shape, exactly: `{ error: { code, message } }`, plus `details: [{ path, message }]` for invalid input, and nothing else. */
 export function expectErrorShape(answer: Answer, context: string): void {
   expect(answer.contentType, context).toMatch(/^application\/json/);
   let parsed: unknown;
@@ -15,15 +15,41 @@ export function expectErrorShape(answer: Answer, context: string): void {
   } catch {
     throw new Error(`${context}: error body is not JSON: ${answer.body.slice(0, 300)}`);
   }
-  const body = parsed as { error?: { code?: unknown; message?: unknown } };
+  const body = parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } };
   expect(Object.keys(body as object), `${context}: ${answer.body.slice(0, 300)}`).toEqual(['error']);
-  expect(Object.keys(body.error ?? {}).sort(), `${context}: ${answer.body.slice(0, 300)}`).toEqual(['code', 'message']);
+  const { details, ...rest } = body.error ?? {};
+  expect(Object.keys(rest).sort(), `${context}: ${answer.body.slice(0, 300)}`).toEqual(['code', 'message']);
+  if (details !== undefined) {
+    expect(answer.status, context).toBe(400);
+    expect(Array.isArray(details) && details.length > 0, `${context}: details ${JSON.stringify(details)}`).toBe(true);
+    for (const detail of details as Record<string, unknown>[]) {
+      expect(Object.keys(detail).sort(), context).toEqual(['message', 'path']);
+      expect([typeof detail.path, typeof detail.message], context).toEqual(['string', 'string']);
+    }
+  }
   expect(body.error?.code, context).toMatch(ERROR_CODE);
   expect(typeof body.error?.message, context).toBe('string');
 }
 
+/** The body less the unknown fields its validation details name back: those are the request's own. */
+function withoutEchoedFields(body: string): string {
+  let details: unknown;
+  try {
+    details = (JSON.parse(body) as { error?: { details?: unknown } }).error?.details;
+  } catch {
+    return body;
+  }
+  if (!Array.isArray(details)) return body;
+  const paths = details
+    .filter((detail: { path?: unknown; message?: unknown }) => typeof detail.path === 'string' && detail.message === `Unknown field ${detail.path}`)
+    .map((detail: { path: string }) => detail.path);
+  return paths.reduce((text, path) => text.split(JSON.stringify(path).slice(1, -1)).join(''), body);
+}
+
+/** No internals in the answer; an unknown field the request itself sent (`passwordHash`) may be named back. */
 export function expectNoLeak(answer: Answer, context: string): void {
-  for (const leak of LEAKS) expect(answer.body, `${context} leaks ${String(leak)}`).not.toMatch(leak);
+  const body = withoutEchoedFields(answer.body);
+  for (const leak of LEAKS) expect(body, `${context} leaks ${String(leak)}`).not.toMatch(leak);
 }
 
 /** Every answer to anything: no 5xx, errors in the one shape, no internals. */
