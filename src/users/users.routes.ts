@@ -4,12 +4,20 @@ import { actorOf } from '../auth/authenticate.js';
 import { PERMISSIONS } from '../authz/permissions.js';
 import type { AppContext } from '../context.js';
 import { Email, errorResponses, IdParams, ListQuery, listOf, Password, PersonName } from '../http/schemas.js';
-import { RoleSchema, UserSchema } from './users.presenter.js';
+import { ManagedUserSchema, RoleSchema } from './users.presenter.js';
 import { listRoles, setRolePermissions } from './roles.service.js';
 import { assignableUsers, createUserFor, getUserFor, listUsersFor, updateUserFor } from './users.service.js';
 
 const RolePermissions = Type.Object(
   { role: RoleSchema, permissions: Type.Array(Type.String()) },
+  { additionalProperties: false },
+);
+const RoleView = Type.Object(
+  {
+    role: RoleSchema,
+    permissions: Type.Array(Type.String()),
+    locked: Type.Array(Type.String(), { description: 'Permissions that cannot be taken from this role (PUT answers 409)' }),
+  },
   { additionalProperties: false },
 );
 const tags = ['users'];
@@ -25,7 +33,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
           { role: Type.Optional(RoleSchema), q: Type.Optional(Type.String({ maxLength: 200 })), ...ListQuery },
           { additionalProperties: false },
         ),
-        response: { 200: listOf(UserSchema), ...errorResponses },
+        response: { 200: listOf(ManagedUserSchema), ...errorResponses },
       },
     },
     async (request) => listUsersFor(ctx, actorOf(request), request.query),
@@ -38,7 +46,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         tags,
         summary: 'Create a user of any role (managers)',
         body: Type.Object({ email: Email, name: PersonName, role: RoleSchema, password: Password }, { additionalProperties: false }),
-        response: { 201: UserSchema, ...errorResponses },
+        response: { 201: ManagedUserSchema, ...errorResponses },
       },
     },
     async (request, reply) => reply.code(201).send(await createUserFor(ctx, actorOf(request), request.body)),
@@ -64,7 +72,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.get(
     '/users/:id',
-    { schema: { tags, summary: 'One user (managers; anyone for themselves)', params: IdParams, response: { 200: UserSchema, ...errorResponses } } },
+    { schema: { tags, summary: 'One user (managers; anyone for themselves)', params: IdParams, response: { 200: ManagedUserSchema, ...errorResponses } } },
     async (request) => getUserFor(ctx, actorOf(request), request.params.id),
   );
 
@@ -79,7 +87,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
           { name: Type.Optional(PersonName), role: Type.Optional(RoleSchema), active: Type.Optional(Type.Boolean()) },
           { additionalProperties: false, minProperties: 1 },
         ),
-        response: { 200: UserSchema, ...errorResponses },
+        response: { 200: ManagedUserSchema, ...errorResponses },
       },
     },
     async (request) => updateUserFor(ctx, actorOf(request), request.params.id, request.body),
@@ -87,7 +95,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.get(
     '/roles',
-    { schema: { tags, summary: 'Each role and its permissions', response: { 200: Type.Array(RolePermissions), ...errorResponses } } },
+    { schema: { tags, summary: 'Each role and its permissions', response: { 200: Type.Array(RoleView), ...errorResponses } } },
     async (request) => listRoles(ctx, actorOf(request)),
   );
 
