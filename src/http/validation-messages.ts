@@ -12,7 +12,7 @@ import type { FieldProblem } from './errors.js';
 const ACRONYMS: Record<string, string> = { id: 'ID', url: 'URL' };
 
 /** `firstResponseMinutes`, `if-match` or `access_token` as words: "First response minutes". */
-export function labelOfName(name: string): string {
+function labelOfName(name: string): string {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .split(/[\s_-]+/)
@@ -29,7 +29,7 @@ function segmentsOf(instancePath: string): string[] {
 
 const isIndex = (segment: string) => /^\d+$/.test(segment);
 
-export function pathOf(segments: readonly string[]): string {
+function pathOf(segments: readonly string[]): string {
   return segments.reduce((path, segment) => {
     if (isIndex(segment)) return `${path}[${segment}]`;
     return path === '' ? segment : `${path}.${segment}`;
@@ -59,7 +59,7 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 const FORMAT_NAMES: Record<string, string> = {
-  uuid: 'a valid ID',
+  uuid: 'a UUID',
   'date-time': 'a date and time (ISO 8601)',
   date: 'a date (YYYY-MM-DD)',
   email: 'a valid email address',

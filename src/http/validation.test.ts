@@ -108,6 +108,14 @@ const CASES: Case[] = [
     details: [{ path: 'priority', message: 'Priority must be one of low, normal, high, urgent' }],
   },
   {
+    why: 'business hours: a calendar or null, and the calendar is what was meant',
+    method: 'PUT',
+    url: () => '/api/business-hours',
+    as: 'manager',
+    body: { timezone: 'Europe/Berlin', days: [], holidays: [] },
+    details: [{ path: 'days', message: 'Days must have at least 1 item' }],
+  },
+  {
     why: 'users PATCH: wrong role and a string for a boolean',
     method: 'PATCH',
     url: (desk) => `/api/users/${desk.customer.user.id}`,
@@ -132,7 +140,7 @@ const CASES: Case[] = [
     url: () => '/api/users/42',
     as: 'manager',
     body: { name: 'Renamed' },
-    details: [{ path: 'id', message: 'ID must be a valid ID' }],
+    details: [{ path: 'id', message: 'ID must be a UUID' }],
   },
   {
     why: 'ticket PATCH: a null assignee is allowed, a malformed one is explained as an id',
@@ -140,7 +148,7 @@ const CASES: Case[] = [
     url: (desk) => `/api/tickets/${desk.ticketId}`,
     as: 'manager',
     body: { assigneeId: 'bob' },
-    details: [{ path: 'assigneeId', message: 'Assignee ID must be a valid ID' }],
+    details: [{ path: 'assigneeId', message: 'Assignee ID must be a UUID' }],
   },
   {
     why: 'a query string: out of range, and unknown',
