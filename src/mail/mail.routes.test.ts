@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expectErrorShape } from '../security/answers.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import { createUser, type TestUser } from '../test/factories.js';
@@ -137,7 +138,7 @@ describeEachDatabase('failed mail routes', (kind) => {
     for (const request of bad) {
       const response = await t.request({ ...request, token });
       expect(response.statusCode, request.url).toBe(400);
-      expect(response.json()).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+      expectErrorShape({ status: response.statusCode, contentType: String(response.headers['content-type']), body: response.body }, request.url);
     }
   });
 
