@@ -1,9 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, Timestamp } from '../http/schemas.js';
-import { SlaSchema } from '../sla/sla.presenter.js';
-import { ticketSla } from '../sla/sla-clock.js';
 import type { TicketEventRow } from './ticket-events.repository.js';
 import type { MessageView } from './ticket-messages.repository.js';
+import { SlaSchema, ticketSla } from './ticket-sla.js';
 import type { TicketPriority, TicketStatus } from './ticket-status.js';
 import type { TicketView } from './tickets.repository.js';
 
