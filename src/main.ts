@@ -1,7 +1,7 @@
 import 'dotenv/config';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import type { AppContext } from './context.js';
+import { createAppContext } from './compose.js';
 import { openDatabase } from './db/database.js';
 import { startEscalationScheduler } from './escalation/escalation-scheduler.js';
 import { startMailWorker } from './mail/mail-worker.js';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   const database = await openDatabase(config);
   await database.migrate();
-  const ctx: AppContext = { config, database, now: () => new Date() };
+  const ctx = createAppContext({ config, database, now: () => new Date() });
 
   const manager = await ensureFirstManager(ctx);
   if (manager?.generatedPassword) {

@@ -6,7 +6,7 @@ import type { Database, Db } from './database.js';
  */
 export const CACHED_SETTINGS_CHANNEL = 'cached_settings';
 
-/** A near-static value every ticket write reads (SLA policies, the public URL), and how to read it. */
+/** A near-static value ticket writes read (SLA policies and business hours), and how to read it. */
 export interface CachedSetting<T> {
   readonly load: (db: Db) => Promise<T>;
 }
@@ -20,6 +20,8 @@ export const cachedSetting = <T>(load: (db: Db) => Promise<T>): CachedSetting<T>
  */
 class SettingsCache {
   private readonly values = new Map<CachedSetting<unknown>, Promise<unknown>>();
+  /** The copies whose read has finished: what code inside a transaction may use. */
+  private readonly loaded = new Map<CachedSetting<unknown>, unknown>();
   private listening: Promise<void> | undefined;
 
   constructor(private readonly database: Database) {}
@@ -35,15 +37,30 @@ class SettingsCache {
     if (cached) return cached;
     const loading = setting.load(this.database.db);
     this.values.set(setting, loading);
-    loading.catch(() => {
-      if (this.values.get(setting) === loading) this.values.delete(setting);
-    });
+    loading.then(
+      (value) => {
+        if (this.values.get(setting) === loading) this.loaded.set(setting, value);
+      },
+      () => {
+        if (this.values.get(setting) === loading) this.values.delete(setting);
+      },
+    );
     return loading;
+  }
+
+  /**
+   * For code inside a transaction, which must not wait on another connection (PGlite has
+   * only one, and the transaction holds it): a copy already read, or else the rows as the
+   * transaction sees them, not kept. Copies are filled by `read`, outside transactions.
+   */
+  async readIn<T>(tx: Db, setting: CachedSetting<T>): Promise<T> {
+    return this.loaded.has(setting) ? (this.loaded.get(setting) as T) : setting.load(tx);
   }
 
   /** Also drops copies still loading: they may have read the rows before the change. */
   drop(): void {
     this.values.clear();
+    this.loaded.clear();
   }
 
   private listen(): Promise<void> {
@@ -70,6 +87,10 @@ function cacheOf(database: Database): SettingsCache {
 }
 
 export const readCachedSetting = <T>(database: Database, setting: CachedSetting<T>): Promise<T> => cacheOf(database).read(setting);
+
+/** Inside a transaction on `database`: see `SettingsCache.readIn`. */
+export const readCachedSettingIn = <T>(database: Database, tx: Db, setting: CachedSetting<T>): Promise<T> =>
+  cacheOf(database).readIn(tx, setting);
 
 /**
  * Call after committing a change to a cached setting: this process's next write must see

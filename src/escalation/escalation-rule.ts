@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Timestamp } from '../http/schemas.js';
-import { TicketPrioritySchema, TicketStatusSchema } from '../tickets/tickets.presenter.js';
+import { TicketPrioritySchema, TicketStatusSchema } from '../tickets/ticket-status-schemas.js';
 
 /** The escalation rule of API.md: its JSON shape, which is also how it is stored. */
 

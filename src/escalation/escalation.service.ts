@@ -8,7 +8,7 @@ import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInstant, isCursorUuid } from '../http/cursor.js';
 import { invalid, notFound } from '../http/errors.js';
 import { checkSlaBreaches } from '../sla/sla.service.js';
-import { appendTicketEvent } from '../tickets/ticket-events.repository.js';
+import { publishTicketEvent } from '../tickets/publish-ticket-event.js';
 import { canTransition } from '../tickets/ticket-status.js';
 import { lockTicket, type TicketRow } from '../tickets/tickets.repository.js';
 import { applyRuleChange } from '../tickets/tickets.service.js';
@@ -139,9 +139,10 @@ async function applyRule(ctx: AppContext, ruleId: string, ticketId: string, now:
     if (!ticket) return false;
     if (!(await claimApplication(tx, rule.id, ticket.id, now))) return false;
     const patch = await rulePatch(tx, rule.actions, ticket);
-    await appendTicketEvent(tx, {
-      ticketId,
-      actorId: null,
+    // Told before the changes it makes: "notify assignee" reaches whom the rule found assigned.
+    await publishTicketEvent(tx, ctx.ticketEvents, {
+      ticket,
+      actor: null,
       at: now,
       event: {
         type: 'ticket.escalated',
@@ -157,7 +158,7 @@ async function applyRule(ctx: AppContext, ruleId: string, ticketId: string, now:
         },
       },
     });
-    await applyRuleChange(tx, ticket, patch, rule.id, now);
+    await applyRuleChange(tx, ctx.ticketEvents, ticket, patch, rule.id, now);
     return true;
   });
 }

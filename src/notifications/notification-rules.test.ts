@@ -10,7 +10,7 @@ describe('notification rules', () => {
       { kind: 'ticket_received', to: { userIds: ['req'], managers: false } },
     ]);
     expect(
-      plannedNotifications({ type: 'ticket.message', data: { messageId: 'm', internal: false, authorId: 'agent', authorRole: 'agent' } }, ticket),
+      plannedNotifications({ type: 'ticket.message', data: { messageId: 'm', internal: false, authorId: 'agent', authorRole: 'agent' }, body: 'Hi' }, ticket),
     ).toEqual([{ kind: 'staff_reply', to: { userIds: ['req'], managers: false } }]);
     const moves = (['waiting_on_customer', 'resolved', 'closed', 'in_progress', 'open'] as const).map((to) =>
       plannedNotifications({ type: 'ticket.status_changed', data: { from: 'open', to } }, ticket).map((n) => n.kind),
@@ -23,14 +23,14 @@ describe('notification rules', () => {
       { kind: 'ticket_assigned', to: { userIds: ['agent2'], managers: false } },
     ]);
     expect(plannedNotifications({ type: 'ticket.assignee_changed', data: { from: 'agent', to: null } }, ticket)).toEqual([]);
-    const reply = { type: 'ticket.message', data: { messageId: 'm', internal: false, authorId: 'req', authorRole: 'customer' } } as const;
+    const reply = { type: 'ticket.message', data: { messageId: 'm', internal: false, authorId: 'req', authorRole: 'customer' }, body: 'Hi' } as const;
     expect(plannedNotifications(reply, ticket)).toEqual([{ kind: 'customer_reply', to: { userIds: ['agent'], managers: false } }]);
     expect(plannedNotifications(reply, { ...ticket, assigneeId: null })).toEqual([{ kind: 'customer_reply', to: nobody }]);
   });
 
   it('tells nobody anything about an internal note', () => {
     expect(
-      plannedNotifications({ type: 'ticket.message', data: { messageId: 'm', internal: true, authorId: 'agent', authorRole: 'agent' } }, ticket),
+      plannedNotifications({ type: 'ticket.note', data: { messageId: 'm', internal: true, authorId: 'agent', authorRole: 'agent' } }, ticket),
     ).toEqual([]);
   });
 

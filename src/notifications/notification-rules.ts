@@ -46,9 +46,10 @@ export function plannedNotifications(event: TicketEvent, ticket: TicketParties):
   switch (event.type) {
     case 'ticket.created':
       return [{ kind: 'ticket_received', to: users(ticket.requesterId) }];
-    case 'ticket.message':
+    case 'ticket.note':
       // An internal note tells nobody anything, by mail or in the app.
-      if (event.data.internal) return [];
+      return [];
+    case 'ticket.message':
       if (!isStaffRole(event.data.authorRole)) return [{ kind: 'customer_reply', to: users(ticket.assigneeId) }];
       return [{ kind: 'staff_reply', to: users(ticket.requesterId) }];
     case 'ticket.status_changed':

@@ -1,51 +1,13 @@
 import { and, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { isPermission, type Permission, type Role } from '../authz/permissions.js';
 import { MANAGER_ROLE } from '../authz/roles.js';
-import { cachedSetting, readCachedSetting } from '../db/cached-settings.js';
-import { queryRows, type Database, type Db } from '../db/database.js';
-import { ticketMessages, tickets } from '../tickets/tickets.schema.js';
-import { users } from '../users/users.schema.js';
+import { queryRows, type Db } from '../db/database.js';
+import { tickets } from '../tickets/tickets.schema.js';
 import type { NotificationKind } from './notification-kinds.js';
 import type { Audience } from './notification-rules.js';
-import { notificationPreferences, notifications, notificationSettings } from './notifications.schema.js';
+import { notificationPreferences, notifications } from './notifications.schema.js';
 
 export type NotificationRow = typeof notifications.$inferSelect;
-
-export interface TicketFacts {
-  id: string;
-  number: number;
-  subject: string;
-  requesterId: string;
-  assigneeId: string | null;
-}
-
-export async function findTicketFacts(db: Db, ticketId: string): Promise<TicketFacts | undefined> {
-  const [row] = await db
-    .select({
-      id: tickets.id,
-      number: tickets.number,
-      subject: tickets.subject,
-      requesterId: tickets.requesterId,
-      assigneeId: tickets.assigneeId,
-    })
-    .from(tickets)
-    .where(eq(tickets.id, ticketId));
-  return row;
-}
-
-/** A public message's text; an internal note is never read here. */
-export async function findPublicMessageBody(db: Db, messageId: string): Promise<string | undefined> {
-  const [row] = await db
-    .select({ body: ticketMessages.body })
-    .from(ticketMessages)
-    .where(and(eq(ticketMessages.id, messageId), eq(ticketMessages.internal, false)));
-  return row?.body;
-}
-
-export async function findUserName(db: Db, userId: string): Promise<string | undefined> {
-  const [row] = await db.select({ name: users.name }).from(users).where(eq(users.id, userId));
-  return row?.name;
-}
 
 /** A recipient as they are now: current permissions, and their switches for one kind. */
 export interface Recipient {
@@ -102,23 +64,6 @@ export type NewNotification = Pick<NotificationRow, 'userId' | 'ticketId' | 'eve
 export async function insertNotifications(tx: Db, rows: readonly NewNotification[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.insert(notifications).values([...rows]);
-}
-
-export async function readPublicUrl(db: Db): Promise<string | undefined> {
-  const [row] = await db.select({ publicUrl: notificationSettings.publicUrl }).from(notificationSettings);
-  return row?.publicUrl;
-}
-
-const publicUrl = cachedSetting(readPublicUrl);
-
-/** The recorded public URL, from this process's copy. */
-export const cachedPublicUrl = (database: Database): Promise<string | undefined> => readCachedSetting(database, publicUrl);
-
-export async function recordPublicUrl(db: Db, publicUrl: string, now: Date): Promise<void> {
-  await db
-    .insert(notificationSettings)
-    .values({ id: 1, publicUrl, updatedAt: now })
-    .onConflictDoUpdate({ target: notificationSettings.id, set: { publicUrl, updatedAt: now } });
 }
 
 export interface NotificationPage {

@@ -2,10 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { actorOf } from '../auth/authenticate.js';
 import type { AppContext } from '../context.js';
-import { dropCachedSettings } from '../db/cached-settings.js';
 import { bodyErrorResponses, errorResponses, ListQuery, listOf, Nullable, Timestamp } from '../http/schemas.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from './notification-kinds.js';
-import { recordPublicUrl, type NotificationRow } from './notifications.repository.js';
+import type { NotificationRow } from './notifications.repository.js';
 import { readAll, readNotifications, readOne, readPreferences, unreadCount, updatePreferences } from './notifications.service.js';
 
 const tags = ['notifications'];
@@ -73,11 +72,6 @@ const PreferencesBody = Type.Object(
 );
 
 export const notificationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  // Mails about ticket events are written inside the ticket's transaction, where only the
-  // database is at hand: it keeps the address their links point to.
-  await recordPublicUrl(ctx.database.db, ctx.config.publicUrl, ctx.now());
-  dropCachedSettings(ctx.database);
-
   app.get(
     '/notifications',
     {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { ticketEvents, tickets } from '../tickets/tickets.schema.js';
 import { users } from '../users/users.schema.js';
 import type { NotificationKind } from './notification-kinds.js';
@@ -51,19 +51,4 @@ export const notificationPreferences = pgTable(
     inApp: boolean('in_app').notNull().default(true),
   },
   (t) => [primaryKey({ columns: [t.userId, t.kind] })],
-);
-
-/**
- * The one row of settings the notifier needs inside a ticket's transaction, where no
- * application context is at hand: the desk's public address, for links and Message-IDs.
- * Every server writes its PUBLIC_URL here when it starts.
- */
-export const notificationSettings = pgTable(
-  'notification_settings',
-  {
-    id: smallint('id').primaryKey().default(1),
-    publicUrl: text('public_url').notNull(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
-  },
-  (t) => [check('notification_settings_single_row', sql`${t.id} = 1`)],
 );

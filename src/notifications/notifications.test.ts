@@ -6,8 +6,9 @@ import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import { createUser, type TestUser } from '../test/factories.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../test/smtp.js';
-import { appendTicketEvent } from '../tickets/ticket-events.repository.js';
+import { publishTicketEvent } from '../tickets/publish-ticket-event.js';
 import type { TicketEvent } from '../tickets/ticket-events.js';
+import { findTicket } from '../tickets/tickets.repository.js';
 import { createDesk, openTicket, patchTicket, postMessage, type Desk, type TicketJson } from '../tickets/tickets.test-support.js';
 import { notifications } from './notifications.schema.js';
 
@@ -56,8 +57,13 @@ describeEachDatabase('notifications', (kind) => {
     return response.json<{ items: NotificationJson[]; nextCursor: string | null }>();
   };
   const unread = async (user: TestUser) => (await get(user, '/api/notifications/unread-count')).json<{ count: number }>().count;
-  const appendAsSystem = (ticketId: string, event: TicketEvent) =>
-    t.database.db.transaction((tx) => appendTicketEvent(tx, { ticketId, actorId: null, at: t.clock.now(), event }));
+  /** An event the system publishes (escalation rules, SLA checks), as they publish it. */
+  const publishAsSystem = (ticketId: string, event: TicketEvent) =>
+    t.database.db.transaction(async (tx) => {
+      const ticket = await findTicket(tx, ticketId, undefined);
+      if (!ticket) throw new Error('no such ticket');
+      await publishTicketEvent(tx, t.ctx.ticketEvents, { ticket, actor: null, at: t.clock.now(), event });
+    });
 
   it('mails the right people through a whole ticket life, threaded, with no internal note anywhere', async () => {
     const { customer, agent, manager } = desk;
@@ -126,6 +132,24 @@ describeEachDatabase('notifications', (kind) => {
     expect(JSON.stringify(await t.database.db.select().from(notifications))).not.toContain('INTERNAL-ONLY');
   });
 
+  it('rolls back the change, its history, notifications and mails when a handler of its event fails', async () => {
+    const ticket = await openTicket(t, desk.customer);
+    const before = await queued();
+    // Registered after the notifier: its rows and mail are written by the time this throws.
+    t.ctx.ticketEvents.on('ticket.message', () => Promise.reject(new Error('a handler failed')));
+    t.clock.advance(60_000);
+
+    await ok(postMessage(t, desk.agent, ticket.id, { body: 'This reply never happened' }), 500);
+    expect(await queued()).toEqual(before);
+    expect((await inbox(desk.customer)).items).toEqual([]);
+    const messages = await get(desk.agent, `/api/tickets/${ticket.id}/messages`);
+    expect(messages.json<{ items: unknown[] }>().items).toEqual([]);
+    const history = await get(desk.agent, `/api/tickets/${ticket.id}/events`);
+    expect(history.json<{ items: { type: string }[] }>().items.map((event) => event.type)).toEqual(['ticket.created']);
+    const after = await get(desk.agent, `/api/tickets/${ticket.id}`);
+    expect(after.json<TicketJson>()).toMatchObject({ updatedAt: ticket.updatedAt, firstResponseAt: null });
+  });
+
   it('tells managers of an escalation; a rule reaches whom it names, and the customer without the rule details', async () => {
     const secondManager = await createUser(t, { role: 'manager', name: 'Max Manager' });
     const ticket = await openTicket(t, desk.customer);
@@ -134,11 +158,11 @@ describeEachDatabase('notifications', (kind) => {
     const managersOnly = (await queued()).slice(2);
     expect(managersOnly).toEqual([`ticket_escalated → ${secondManager.user.email}`]);
 
-    await appendAsSystem(ticket.id, {
+    await publishAsSystem(ticket.id, {
       type: 'ticket.escalated',
       data: { ruleId: 'r1', ruleName: 'Angry VIP', actions: {}, notify: ['requester', 'assignee'] },
     });
-    await appendAsSystem(ticket.id, { type: 'ticket.sla_breached', data: { target: 'first_response', dueAt: t.clock.now().toISOString() } });
+    await publishAsSystem(ticket.id, { type: 'ticket.sla_breached', data: { target: 'first_response', dueAt: t.clock.now().toISOString() } });
     const rows = await t.database.db.select().from(mailOutbox).orderBy(asc(mailOutbox.id));
     const latest = rows.slice(3).map((mail) => `${mail.kind} → ${mail.toAddress}`);
     expect(latest.slice(0, 4).sort()).toEqual(

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildOptions } from '../app.js';
 import type { Config } from '../config.js';
-import type { AppContext } from '../context.js';
+import { createAppContext } from '../compose.js';
 import type { Database } from '../db/database.js';
 import type { TestApp } from '../test/app.js';
 import { TestClock } from '../test/clock.js';
@@ -168,7 +168,7 @@ export async function createListeningApp(
 ): Promise<ListeningTestApp> {
   const database = await createTestDatabase(kind);
   const clock = new TestClock();
-  const ctx: AppContext = { config: testConfig(options.config), database, now: clock.now };
+  const ctx = createAppContext({ config: testConfig(options.config), database, now: clock.now });
   const app = await buildApp(ctx, options.build);
   const url = await listen(app);
   return {
@@ -193,7 +193,7 @@ export async function createListeningApp(
 
 /** A second server process on the same database: its own connections, its own hub. */
 export async function startSecondServer(first: TestApp, database: Database, build: BuildOptions = {}): Promise<{ app: FastifyInstance; url: string }> {
-  const ctx: AppContext = { config: first.ctx.config, database, now: first.clock.now };
+  const ctx = createAppContext({ config: first.ctx.config, database, now: first.clock.now });
   const app = await buildApp(ctx, build);
   return { app, url: await listen(app) };
 }

@@ -2,7 +2,6 @@ import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openPglite, openPostgres, type Database } from '../db/database.js';
-import { cachedPublicUrl, recordPublicUrl } from '../notifications/notifications.repository.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase, type DatabaseKind } from '../test/databases.js';
 import { createUser, type TestUser } from '../test/factories.js';
@@ -11,9 +10,9 @@ import { saveCalendar, savePolicy } from './sla.repository.js';
 import { callJson, openTicketAt } from './sla.test-support.js';
 
 /**
- * Every process keeps SLA policies, business hours and the public URL in memory for its
- * ticket writes. A copy that outlives a change is a bug (a ticket due at the old policy's
- * time), so each way a change can happen is shown to reach the next write.
+ * Every process keeps SLA policies and business hours in memory for its ticket writes. A
+ * copy that outlives a change is a bug (a ticket due at the old policy's time), so each
+ * way a change can happen is shown to reach the next write.
  */
 
 const MINUTE = 60_000;
@@ -79,12 +78,6 @@ describeEachDatabase('cached SLA settings', (kind) => {
     const calendar = { timezone: 'UTC', days: [{ day: 1, start: '09:00', end: '10:00' }], holidays: [] };
     await saveCalendar(other.db, calendar, t.clock.now());
     await expect.poll(async () => (await cachedSlaSettings(t.ctx.database)).calendar, poll).toEqual(calendar);
-  });
-
-  it("drops this process's copy of the public URL when another server records its own", async () => {
-    other = await anotherProcess(kind, t);
-    await recordPublicUrl(other.db, 'https://desk.example.org', t.clock.now());
-    await expect.poll(() => cachedPublicUrl(t.ctx.database), poll).toBe('https://desk.example.org');
   });
 
   it.runIf(kind === 'postgres')('drops its copies when its listening connection comes back after a loss', async () => {

@@ -1,11 +1,10 @@
-import { cachedSetting, readCachedSetting } from '../db/cached-settings.js';
+import { cachedSetting, readCachedSetting, readCachedSettingIn } from '../db/cached-settings.js';
 import type { Database, Db } from '../db/database.js';
-import type { KnownFacts } from '../notifications/ticket-event-notifier.js';
-import type { TicketEvent } from '../tickets/ticket-events.js';
-import { appendTicketEvent } from '../tickets/ticket-events.repository.js';
+import { publishTicketEvent } from '../tickets/publish-ticket-event.js';
+import type { NewTicketDueDates } from '../tickets/ticket-due-dates.js';
+import type { TicketEventDispatcher, TicketEventEnvelope } from '../tickets/ticket-events.js';
 import type { TicketPriority } from '../tickets/ticket-status.js';
-import type { TicketRow } from '../tickets/tickets.repository.js';
-import type { WriteSettings } from '../tickets/write-settings.js';
+import { findTicketsByIds, type TicketRow } from '../tickets/tickets.repository.js';
 import type { BusinessCalendar } from './business-time.js';
 import { dueDates, pausesOf, type DueDates, type Pause } from './sla-clock.js';
 import {
@@ -20,8 +19,8 @@ import {
 } from './sla.repository.js';
 
 /**
- * Keeps tickets' SLA due dates and breach records in step with their history. Everything
- * here runs inside the transaction of the change it follows.
+ * Keeps tickets' SLA due dates and breach records in step with their history: handlers of
+ * ticket events, run inside the transaction of the change, and the scheduled check.
  */
 
 /** What due dates are computed from. */
@@ -45,54 +44,59 @@ export function dueDatesFor(settings: SlaSettings, priority: TicketPriority, cre
   return policy ? dueDates(settings.calendar, policy, createdAt, pauses) : { firstResponseDueAt: null, resolutionDueAt: null };
 }
 
-/** A priority change and the end of a wait on the customer move the due dates (creation sets them with the row). */
-const movesDueDates = (event: TicketEvent): boolean =>
-  event.type === 'ticket.priority_changed' ||
-  (event.type === 'ticket.status_changed' && event.data.from === 'waiting_on_customer');
+/** What tickets asks of the SLA policies when it opens a ticket (wired in src/compose.ts). */
+export const newTicketDueDates =
+  (database: Database): NewTicketDueDates =>
+  async (priority, createdAt) =>
+    dueDatesFor(await cachedSlaSettings(database), priority, createdAt);
 
 /** Only a due time already past can be missed (see `missed` in sla.repository.ts): otherwise there is nothing to record. */
 const hasPastDueDate = (ticket: DueDates, now: Date): boolean =>
   (ticket.firstResponseDueAt !== null && ticket.firstResponseDueAt < now) ||
   (ticket.resolutionDueAt !== null && ticket.resolutionDueAt < now);
 
-async function writeBreachEvents(tx: Db, breaches: readonly Breach[], now: Date, known: KnownFacts): Promise<void> {
+async function publishBreaches(tx: Db, events: TicketEventDispatcher, breaches: readonly Breach[], tickets: readonly TicketRow[], now: Date) {
   for (const breach of breaches) {
-    await appendTicketEvent(
-      tx,
-      {
-        ticketId: breach.ticketId,
-        actorId: null,
-        at: now,
-        event: { type: 'ticket.sla_breached', data: { target: breach.target, dueAt: breach.dueAt.toISOString() } },
-      },
-      known,
-    );
+    const ticket = tickets.find((candidate) => candidate.id === breach.ticketId);
+    if (!ticket) throw new Error('a breach of a ticket that was not read');
+    const event = { type: 'ticket.sla_breached', data: { target: breach.target, dueAt: breach.dueAt.toISOString() } } as const;
+    await publishTicketEvent(tx, events, { ticket, actor: null, at: now, event });
   }
 }
 
 /**
- * Call after appending a ticket's events, in the same transaction, holding the ticket's
- * row lock (every ticket write does), with the row as the change left it. Moves the due
- * dates when the events call for it, then records a target the change revealed as missed
+ * The SLA clock's part in every ticket change, in its transaction, holding the ticket's
+ * row lock (every ticket write does), with the row as the change left it: moves the due
+ * dates when the change calls for it, then records a target the change revealed as missed
  * (a late first reply, a late resolution, a priority raised past its new due time) right
  * away rather than at the next scheduled check.
  */
-export async function syncSlaClock(
-  tx: Db,
-  ticket: TicketRow,
-  events: readonly TicketEvent[],
-  now: Date,
-  settings: WriteSettings,
-): Promise<void> {
-  let due: DueDates = ticket;
-  if (events.some(movesDueDates)) {
-    const pauses = pausesOf(await statusHistory(tx, ticket.id));
-    due = dueDatesFor(await settings.sla(), ticket.priority, ticket.createdAt, pauses);
-    await setDueDates(tx, ticket.id, due);
+export function registerSlaClock(events: TicketEventDispatcher, database: Database): void {
+  async function recordRevealedBreaches(tx: Db, ticket: TicketRow, due: DueDates, at: Date): Promise<void> {
+    if (!hasPastDueDate(due, at)) return;
+    await publishBreaches(tx, events, await insertBreaches(tx, [ticket.id], at), [{ ...ticket, ...due }], at);
   }
-  if (!hasPastDueDate(due, now)) return;
-  const known: KnownFacts = { ticket, actorName: null, publicUrl: settings.publicUrl };
-  await writeBreachEvents(tx, await insertBreaches(tx, [ticket.id], now), now, known);
+
+  /** A priority change and the end of a wait on the customer move the due dates (creation sets them with the row). */
+  async function moveDueDates(tx: Db, { ticket, at }: TicketEventEnvelope): Promise<void> {
+    const settings = await readCachedSettingIn(database, tx, slaSettings);
+    const due = dueDatesFor(settings, ticket.priority, ticket.createdAt, pausesOf(await statusHistory(tx, ticket.id)));
+    await setDueDates(tx, ticket.id, due);
+    await recordRevealedBreaches(tx, ticket, due, at);
+  }
+
+  const checkDueDates = (tx: Db, { ticket, at }: TicketEventEnvelope) => recordRevealedBreaches(tx, ticket, ticket, at);
+
+  events.on('ticket.priority_changed', moveDueDates);
+  events.on('ticket.status_changed', (tx, envelope) =>
+    envelope.event.data.from === 'waiting_on_customer' ? moveDueDates(tx, envelope) : checkDueDates(tx, envelope),
+  );
+  events.on('ticket.assignee_changed', checkDueDates);
+  // A reply stops a clock only as the ticket's first response. A customer's reply that ends
+  // a wait is followed by its own status change, which moves the due dates before checking.
+  events.on('ticket.message', async (tx, envelope) => {
+    if (envelope.ticket.firstResponseAt?.getTime() === envelope.at.getTime()) await checkDueDates(tx, envelope);
+  });
 }
 
 const BREACH_BATCH = 200;
@@ -101,13 +105,16 @@ const BREACH_BATCH = 200;
  * The scheduled check: records every target missed by `now` and not yet recorded, with
  * its `ticket.sla_breached` event, in batches. Returns how many breaches it recorded.
  */
-export async function recordSlaBreaches(db: Db, now: Date, settings: WriteSettings): Promise<number> {
+export async function recordSlaBreaches(db: Db, events: TicketEventDispatcher, now: Date): Promise<number> {
   let recorded = 0;
   for (;;) {
     const batch = await db.transaction(async (tx) => {
       const ids = await lockOverdueTickets(tx, now, BREACH_BATCH);
       const breaches = await insertBreaches(tx, ids, now);
-      await writeBreachEvents(tx, breaches, now, { actorName: null, publicUrl: settings.publicUrl });
+      if (breaches.length > 0) {
+        const tickets = await findTicketsByIds(tx, [...new Set(breaches.map((breach) => breach.ticketId))]);
+        await publishBreaches(tx, events, breaches, tickets, now);
+      }
       return { locked: ids.length, breaches: breaches.length };
     });
     recorded += batch.breaches;

@@ -95,12 +95,12 @@ function missed(now: SQL) {
  * Open tickets with a missed target not yet recorded, locked for this transaction. The
  * check reads only running clocks past due, where `missed` comes down to "due before now":
  * an unanswered ticket's first response, and the resolution of a ticket not waiting on the
- * customer. Everything else is recorded by the change that revealed it (see `syncSlaClock`):
- * a late reply or resolution stops its clock late, and a wait holds the resolution clock
- * after the change that began it recorded a due time already past. Their partial
- * indexes drop a ticket once its breach is recorded (see `insertBreaches`), so a run reads
- * only new misses. Tickets another transaction is changing are skipped: that change
- * records its own breaches, and nobody waits on anybody.
+ * customer. Everything else is recorded by the change that revealed it (see
+ * `registerSlaClock`): a late reply or resolution stops its clock late, and a wait holds
+ * the resolution clock after the change that began it recorded a due time already past.
+ * Their partial indexes drop a ticket once its breach is recorded (see `insertBreaches`),
+ * so a run reads only new misses. Tickets another transaction is changing are skipped:
+ * that change records its own breaches, and nobody waits on anybody.
  */
 export async function lockOverdueTickets(tx: Db, at: Date, limit: number): Promise<string[]> {
   const now = instant(at);

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { actorOf } from '../auth/authenticate.js';
 import type { AppContext } from '../context.js';
 import { bodyErrorResponses, errorResponses } from '../http/schemas.js';
-import { TicketPrioritySchema } from '../tickets/tickets.presenter.js';
+import { TicketPrioritySchema } from '../tickets/ticket-status-schemas.js';
 import { getBusinessHours, listSlaPolicies, setBusinessHours, updateSlaPolicy } from './sla.service.js';
 
 const tags = ['sla'];

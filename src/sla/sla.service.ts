@@ -5,7 +5,6 @@ import type { AppContext } from '../context.js';
 import { dropCachedSettings } from '../db/cached-settings.js';
 import { invalid } from '../http/errors.js';
 import type { TicketPriority } from '../tickets/ticket-status.js';
-import { cachedWriteSettings } from '../tickets/write-settings.js';
 import { calendarProblem, canonicalTimeZone, type BusinessCalendar } from './business-time.js';
 import type { SlaTargets } from './sla-clock.js';
 import { recordSlaBreaches } from './sla-tracking.js';
@@ -72,5 +71,4 @@ export async function setBusinessHours(
 }
 
 /** The scheduled SLA check: a `ticket.sla_breached` event for every target newly missed. */
-export const checkSlaBreaches = async (ctx: AppContext, now: Date): Promise<number> =>
-  recordSlaBreaches(ctx.database.db, now, await cachedWriteSettings(ctx.database));
+export const checkSlaBreaches = (ctx: AppContext, now: Date): Promise<number> => recordSlaBreaches(ctx.database.db, ctx.ticketEvents, now);

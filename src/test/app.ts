@@ -1,6 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
+import { createAppContext } from '../compose.js';
 import type { AppContext } from '../context.js';
 import { TestClock } from './clock.js';
 import { testConfig } from './config.js';
@@ -32,7 +33,7 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(kind));
   const clock = new TestClock();
-  const ctx: AppContext = { config: testConfig(config), database, now: clock.now };
+  const ctx = createAppContext({ config: testConfig(config), database, now: clock.now });
   const app = await buildApp(ctx);
   await app.ready();
   return {

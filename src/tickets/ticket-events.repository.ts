@@ -1,8 +1,7 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { notifyTicketEvent, type KnownFacts } from '../notifications/ticket-event-notifier.js';
 import { users } from '../users/users.schema.js';
-import { isInternalEvent, type TicketEvent } from './ticket-events.js';
+import { isInternalEvent, storedType, type TicketEvent } from './ticket-events.js';
 import { ticketEvents } from './tickets.schema.js';
 
 export interface AppendTicketEvent {
@@ -14,23 +13,16 @@ export interface AppendTicketEvent {
 }
 
 /**
- * The one way a ticket's history is written. Call it inside the transaction of the change
- * it records, so history and change commit or roll back together. `known` spares the
- * notifier reading again what the caller holds.
+ * Writes one entry of a ticket's history; returns its id. Services call it through
+ * `publishTicketEvent`, which also hands the event to its handlers.
  */
-export async function appendTicketEvent(
-  tx: Db,
-  { ticketId, actorId, at, event }: AppendTicketEvent,
-  known: KnownFacts = {},
-): Promise<number> {
+export async function appendTicketEvent(tx: Db, { ticketId, actorId, at, event }: AppendTicketEvent): Promise<number> {
   // The insert's trigger (migration 0008) NOTIFYs on commit, waking every server's live stream.
   const [row] = await tx
     .insert(ticketEvents)
-    .values({ ticketId, actorId, type: event.type, data: event.data, internal: isInternalEvent(event), createdAt: at })
+    .values({ ticketId, actorId, type: storedType(event), data: event.data, internal: isInternalEvent(event), createdAt: at })
     .returning({ id: ticketEvents.id });
   if (!row) throw new Error('ticket event insert returned nothing');
-  // With the change, in its transaction: notifications and mails commit or roll back with it.
-  await notifyTicketEvent(tx, { id: row.id, ticketId, actorId, at, event }, known);
   return row.id;
 }
 

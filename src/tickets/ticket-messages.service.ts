@@ -4,15 +4,13 @@ import { visibleEvents, visibleMessages, visibleTickets } from '../authz/policie
 import { isStaff } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
-import type { KnownFacts } from '../notifications/ticket-event-notifier.js';
-import { syncSlaClock } from '../sla/sla-tracking.js';
+import { publishTicketEvent } from './publish-ticket-event.js';
 import type { TicketEvent } from './ticket-events.js';
-import { appendTicketEvent, listTicketEvents, type TicketEventRow } from './ticket-events.repository.js';
-import { insertMessage, listMessages, type MessageView } from './ticket-messages.repository.js';
+import { listTicketEvents, type TicketEventRow } from './ticket-events.repository.js';
+import { insertMessage, listMessages, type MessageRow, type MessageView } from './ticket-messages.repository.js';
 import { timestampsOnEntering } from './ticket-status.js';
 import { lockTicket, updateTicketIf, type TicketChanges, type TicketRow } from './tickets.repository.js';
 import { requireVisibleTicket } from './tickets.service.js';
-import { cachedWriteSettings, type WriteSettings } from './write-settings.js';
 
 export interface PostMessageInput {
   body: string;
@@ -20,23 +18,29 @@ export interface PostMessageInput {
 }
 
 /**
- * What a public message does to its ticket: the first staff reply is the first response;
- * a customer answering a ticket that waits on them hands it back to the desk.
+ * What a public message does to its ticket, and the events that tell it: the first staff
+ * reply is the first response; a customer answering a ticket that waits on them hands it
+ * back to the desk. The ticket is changed before the events are published, so their
+ * handlers see it as the message left it (the SLA clock reads the first response and
+ * the reopen from it).
  */
-async function applyPublicMessage(tx: Db, actor: Actor, ticket: TicketRow, now: Date, settings: WriteSettings): Promise<void> {
+async function applyPublicMessage(tx: Db, ctx: AppContext, actor: Actor, ticket: TicketRow, message: MessageRow): Promise<void> {
+  const now = message.createdAt;
   const changes: TicketChanges = {};
   if (isStaff(actor) && ticket.firstResponseAt === null) Object.assign(changes, { firstResponseAt: now, firstResponderId: actor.id });
   const reopens = !isStaff(actor) && ticket.status === 'waiting_on_customer';
   if (reopens) Object.assign(changes, { status: 'open', ...timestampsOnEntering('open', now) });
   // The row is locked, so the update always lands; the fallback only satisfies the type.
   const updated = (await updateTicketIf(tx, ticket.id, changes, now)) ?? ticket;
-  const events: TicketEvent[] = reopens
-    ? [{ type: 'ticket.status_changed', data: { from: ticket.status, to: 'open', reason: 'customer_reply' } }]
-    : [];
-  const known: KnownFacts = { ticket: updated, actorName: actor.name, publicUrl: settings.publicUrl };
-  for (const event of events) await appendTicketEvent(tx, { ticketId: ticket.id, actorId: actor.id, at: now, event }, known);
-  // A reopen ends a wait (moving the resolution due date); a first reply may come too late.
-  await syncSlaClock(tx, updated, events, now, settings);
+  const events: TicketEvent[] = [
+    {
+      type: 'ticket.message',
+      data: { messageId: message.id, internal: false, authorId: actor.id, authorRole: actor.role },
+      body: message.body,
+    },
+  ];
+  if (reopens) events.push({ type: 'ticket.status_changed', data: { from: ticket.status, to: 'open', reason: 'customer_reply' } });
+  for (const event of events) await publishTicketEvent(tx, ctx.ticketEvents, { ticket: updated, actor, at: now, event });
 }
 
 /**
@@ -47,23 +51,20 @@ async function applyPublicMessage(tx: Db, actor: Actor, ticket: TicketRow, now: 
 export async function postMessage(ctx: AppContext, actor: Actor, ticketId: string, input: PostMessageInput): Promise<MessageView> {
   const internal = input.internal ?? false;
   const now = ctx.now();
-  const settings = await cachedWriteSettings(ctx.database);
   return ctx.database.db.transaction(async (tx) => {
     // Locked: the status and first-response decisions below read the row, then write it.
     const ticket = await lockTicket(tx, ticketId, visibleTickets(actor));
     authorize(actor, internal ? 'ticket.note' : 'ticket.reply', ticket);
     const message = await insertMessage(tx, { ticketId, authorId: actor.id, body: input.body, internal, createdAt: now });
-    await appendTicketEvent(
-      tx,
-      {
-        ticketId,
-        actorId: actor.id,
-        at: now,
-        event: { type: 'ticket.message', data: { messageId: message.id, internal, authorId: actor.id, authorRole: actor.role } },
-      },
-      { ticket, actorName: actor.name, messageBody: message.body, publicUrl: settings.publicUrl },
-    );
-    if (!internal) await applyPublicMessage(tx, actor, ticket, now, settings);
+    if (internal) {
+      const note: TicketEvent = {
+        type: 'ticket.note',
+        data: { messageId: message.id, internal: true, authorId: actor.id, authorRole: actor.role },
+      };
+      await publishTicketEvent(tx, ctx.ticketEvents, { ticket, actor, at: now, event: note });
+    } else {
+      await applyPublicMessage(tx, ctx, actor, ticket, message);
+    }
     return { ...message, authorName: actor.name, authorRole: actor.role };
   });
 }

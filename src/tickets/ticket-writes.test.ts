@@ -5,7 +5,6 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { mailOutbox } from '../mail/mail.schema.js';
-import { notifications } from '../notifications/notifications.schema.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { createTestDatabase, describeEachDatabase, type DatabaseKind, type TestDatabase } from '../test/databases.js';
 import { ticketEvents } from './tickets.schema.js';
@@ -76,8 +75,8 @@ describeEachDatabase('round trips per write', (kind) => {
 
     const events = await t.database.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id));
     expect(events.map((event) => event.type)).toEqual(['ticket.created', 'ticket.message']);
-    const inApp = await t.database.db.select().from(notifications).where(eq(notifications.ticketId, ticket.id));
-    expect(inApp.map((row) => [row.userId, row.type])).toEqual([[desk.customer.user.id, 'staff_reply']]);
+    const inApp = await t.request({ method: 'GET', url: '/api/notifications', token: desk.customer.accessToken });
+    expect(inApp.json<{ items: { ticketId: string; type: string }[] }>().items).toMatchObject([{ ticketId: ticket.id, type: 'staff_reply' }]);
     const mails = await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.kind, 'staff_reply'));
     expect(mails.map((mail) => mail.toAddress)).toEqual([desk.customer.user.email]);
     expect(mails[0]?.textBody).toContain('On it.');

@@ -2,38 +2,18 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Subject } from '../authz/actor.js';
 import { ticketAbilities, type TicketAbilities } from '../authz/policies/ticket.js';
 import { Nullable, Timestamp } from '../http/schemas.js';
-import { SlaSchema } from '../sla/sla.presenter.js';
-import { ticketSla } from '../sla/sla-clock.js';
 import type { TicketEventRow } from './ticket-events.repository.js';
 import type { MessageView } from './ticket-messages.repository.js';
-import type { TicketPriority, TicketStatus } from './ticket-status.js';
+import { SlaSchema, ticketSla } from './ticket-sla.js';
+import { TicketPrioritySchema, TicketStatusSchema } from './ticket-status-schemas.js';
 import type { TicketView } from './tickets.repository.js';
 
-// Written out as literal tuples: the Fastify type provider infers a union only from a tuple.
-export const TicketStatusSchema = Type.Union([
-  Type.Literal('open'),
-  Type.Literal('in_progress'),
-  Type.Literal('waiting_on_customer'),
-  Type.Literal('escalated'),
-  Type.Literal('resolved'),
-  Type.Literal('closed'),
-]);
-export const TicketPrioritySchema = Type.Union([
-  Type.Literal('low'),
-  Type.Literal('normal'),
-  Type.Literal('high'),
-  Type.Literal('urgent'),
-]);
 const RoleSchema = Type.Union([Type.Literal('customer'), Type.Literal('agent'), Type.Literal('manager')]);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
-/** A status or priority added to the domain lists but not to these schemas fails to compile. */
-export type SchemasMatchDomain = [
-  Assert<Same<Static<typeof TicketStatusSchema>, TicketStatus>>,
-  Assert<Same<Static<typeof TicketPrioritySchema>, TicketPriority>>,
-  Assert<Same<Static<typeof TicketAbilitiesSchema>, TicketAbilities>>,
-];
+/** An ability added to the policy but not to this schema fails to compile. */
+export type AbilitiesMatchPolicy = Assert<Same<Static<typeof TicketAbilitiesSchema>, TicketAbilities>>;
 
 const TicketAbilitiesSchema = Type.Object(
   {

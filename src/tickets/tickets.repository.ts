@@ -93,6 +93,11 @@ export async function findTicket(db: Db, id: string, visibility: SQL | undefined
   return row;
 }
 
+export async function findTicketsByIds(db: Db, ids: readonly string[]): Promise<TicketRow[]> {
+  if (ids.length === 0) return [];
+  return db.select(ticketColumns).from(tickets).where(inArray(tickets.id, [...ids]));
+}
+
 /** Reads and row-locks a ticket, so concurrent writers to it queue behind this transaction. */
 export async function lockTicket(tx: Db, id: string, visibility: SQL | undefined): Promise<TicketRow | undefined> {
   const [row] = await tx

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { ListQuery, Nullable } from '../http/schemas.js';
 import { TICKET_STATUSES, type TicketStatus } from './ticket-status.js';
-import { TicketPrioritySchema, TicketStatusSchema } from './tickets.presenter.js';
+import { TicketPrioritySchema, TicketStatusSchema } from './ticket-status-schemas.js';
 
 const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const Uuid = Type.String({ format: 'uuid' });

@@ -12,12 +12,10 @@ import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInt4 } from '../http/cursor.js';
 import { conflict, invalid, preconditionFailed } from '../http/errors.js';
-import { dueDatesFor, syncSlaClock } from '../sla/sla-tracking.js';
 import { findUserById } from '../users/users.repository.js';
-import type { KnownFacts } from '../notifications/ticket-event-notifier.js';
+import { publishTicketEvent } from './publish-ticket-event.js';
 import { ticketAlreadyAssigned, ticketNotFound } from './ticket-errors.js';
-import type { TicketEvent } from './ticket-events.js';
-import { appendTicketEvent } from './ticket-events.repository.js';
+import type { EventActor, TicketEvent, TicketEventDispatcher } from './ticket-events.js';
 import { assertTransition, timestampsOnEntering, type TicketPriority, type TicketStatus } from './ticket-status.js';
 import {
   findTicket,
@@ -30,7 +28,6 @@ import {
   type TicketRow,
   type TicketView,
 } from './tickets.repository.js';
-import { cachedWriteSettings, writeSettingsIn, type WriteSettings } from './write-settings.js';
 
 /** Reads a ticket the actor may see; a ticket they may not see does not exist for them. */
 export async function requireVisibleTicket(db: Db, actor: Actor, id: string): Promise<TicketRow> {
@@ -70,8 +67,7 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
   const requesterId = input.requesterId ?? actor.id;
   const priority = input.priority ?? 'normal';
   const now = ctx.now();
-  const settings = await cachedWriteSettings(ctx.database);
-  const due = dueDatesFor(await settings.sla(), priority, now);
+  const due = await ctx.newTicketDueDates(priority, now);
   return ctx.database.db.transaction(async (tx) => {
     const requesterName = requesterId === actor.id ? actor.name : await assertCustomer(tx, requesterId);
     const ticket = await insertTicket(tx, {
@@ -86,8 +82,7 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
       type: 'ticket.created',
       data: { status: ticket.status, priority: ticket.priority, requesterId, openedBy: actor.id },
     };
-    const known: KnownFacts = { ticket, actorName: actor.name, publicUrl: settings.publicUrl };
-    await appendTicketEvent(tx, { ticketId: ticket.id, actorId: actor.id, at: now, event: created }, known);
+    await publishTicketEvent(tx, ctx.ticketEvents, { ticket, actor, at: now, event: created });
     return { ...ticket, requesterName, assigneeName: null };
   });
 }
@@ -179,18 +174,18 @@ function planPatch(current: TicketRow, patch: TicketPatch, now: Date, byRule: { 
   return plan;
 }
 
-interface Writer {
-  id: string | null;
-  name: string | null;
+/** Where a plan is written from: the events' publisher, who acts (null: the system) and when. */
+interface PlanWriter {
+  events: TicketEventDispatcher;
+  actor: EventActor | null;
+  now: Date;
 }
 
-/** Writes a plan if its expectation still holds: the row, its history, its SLA clock. False when it did not hold. */
-async function writePlan(tx: Db, id: string, plan: PatchPlan, writer: Writer, now: Date, settings: WriteSettings): Promise<boolean> {
+/** Writes a plan if its expectation still holds: the row and its events. False when it did not hold. */
+async function writePlan(tx: Db, id: string, plan: PatchPlan, { events, actor, now }: PlanWriter): Promise<boolean> {
   const ticket = await updateTicketIf(tx, id, plan.changes, now, plan.expect);
   if (!ticket) return false;
-  const known: KnownFacts = { ticket, actorName: writer.name, publicUrl: settings.publicUrl };
-  for (const event of plan.events) await appendTicketEvent(tx, { ticketId: id, actorId: writer.id, at: now, event }, known);
-  await syncSlaClock(tx, ticket, plan.events, now, settings);
+  for (const event of plan.events) await publishTicketEvent(tx, events, { ticket, actor, at: now, event });
   return true;
 }
 
@@ -216,12 +211,12 @@ async function explainLostUpdate(tx: Db, id: string, plan: PatchPlan): Promise<v
 /** Returns null when the ticket changed between read and write and the PATCH must be decided again. */
 async function tryUpdate(
   tx: Db,
+  events: TicketEventDispatcher,
   actor: Actor,
   id: string,
   patch: TicketPatch,
   versions: readonly number[] | undefined,
   now: Date,
-  settings: WriteSettings,
 ): Promise<TicketView | null> {
   const current = await requireVisibleTicket(tx, actor, id);
   authorizeTicketPatch(actor, current, patch);
@@ -230,7 +225,7 @@ async function tryUpdate(
   const plan = planPatch(current, patch, now);
   if (plan.events.length === 0) return viewOf(tx, id);
   if (versions) plan.expect.versions = versions;
-  if (!(await writePlan(tx, id, plan, actor, now, settings))) {
+  if (!(await writePlan(tx, id, plan, { events, actor, now }))) {
     await explainLostUpdate(tx, id, plan);
     return null;
   }
@@ -239,12 +234,13 @@ async function tryUpdate(
 
 /**
  * A change an escalation rule decided, made the way a user's PATCH is (status machine,
- * timestamps, history, SLA clock) but by the system: no permission checks, actor null,
- * each event naming the rule. The caller holds `current` locked, in `tx`. Returns the
- * events written (none when nothing changes).
+ * timestamps, history and its handlers) but by the system: no permission checks, actor
+ * null, each event naming the rule. The caller holds `current` locked, in `tx`. Returns
+ * the events written (none when nothing changes).
  */
 export async function applyRuleChange(
   tx: Db,
+  events: TicketEventDispatcher,
   current: TicketRow,
   patch: TicketPatch,
   ruleId: string,
@@ -252,8 +248,7 @@ export async function applyRuleChange(
 ): Promise<TicketEvent[]> {
   const plan = planPatch(current, patch, now, { ruleId });
   if (plan.events.length === 0) return [];
-  const system: Writer = { id: null, name: null };
-  if (!(await writePlan(tx, current.id, plan, system, now, writeSettingsIn(tx)))) {
+  if (!(await writePlan(tx, current.id, plan, { events, actor: null, now }))) {
     throw new Error('a locked ticket changed under an escalation rule');
   }
   return plan.events;
@@ -274,10 +269,9 @@ export async function updateTicket(
   patch: TicketPatch,
   versions?: readonly number[],
 ): Promise<TicketView> {
-  const settings = await cachedWriteSettings(ctx.database);
   for (let attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
     const now = ctx.now();
-    const updated = await ctx.database.db.transaction((tx) => tryUpdate(tx, actor, id, patch, versions, now, settings));
+    const updated = await ctx.database.db.transaction((tx) => tryUpdate(tx, ctx.ticketEvents, actor, id, patch, versions, now));
     if (updated) return updated;
   }
   throw conflict('concurrent_update', 'The ticket keeps changing under this request; try again');

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/passwords.js';
+import { createAppContext } from '../../src/compose.js';
 import type { AppContext } from '../../src/context.js';
 import { startMailWorker, type MailWorker } from '../../src/mail/mail-worker.js';
 import { testConfig } from '../../src/test/config.js';
@@ -38,7 +39,7 @@ export async function startServer(): Promise<E2eServer> {
   const url = `http://127.0.0.1:${port}`;
   // Links in mail point at this very server.
   const config = testConfig({ smtp: smtp.smtp, port, publicUrl: url });
-  const ctx: AppContext = { config, database, now: () => new Date() };
+  const ctx = createAppContext({ config, database, now: () => new Date() });
   const app = await buildApp(ctx);
   await app.listen({ port, host: '127.0.0.1' });
   const mail: MailWorker = await startMailWorker(ctx, { pollIntervalMs: 200 });

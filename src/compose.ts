@@ -1,0 +1,18 @@
+import type { AppContext } from './context.js';
+import { EventDispatcher } from './events/dispatcher.js';
+import { registerTicketNotifications } from './notifications/ticket-event-notifier.js';
+import { newTicketDueDates, registerSlaClock } from './sla/sla-tracking.js';
+import type { TicketEventEnvelope } from './tickets/ticket-events.js';
+
+/**
+ * The composition root: the one place features are wired to each other, so none of them
+ * imports the features that react to it. Everything that serves requests or runs the
+ * scheduler (main.ts, the tests, the e2e server) gets its context from here.
+ */
+export function createAppContext({ config, database, now }: Pick<AppContext, 'config' | 'database' | 'now'>): AppContext {
+  const ticketEvents = new EventDispatcher<TicketEventEnvelope>();
+  // In this order: an event's own notifications come before those of a breach it reveals.
+  registerTicketNotifications(ticketEvents, { publicUrl: config.publicUrl });
+  registerSlaClock(ticketEvents, database);
+  return { config, database, now, ticketEvents, newTicketDueDates: newTicketDueDates(database) };
+}
