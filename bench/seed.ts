@@ -1,4 +1,4 @@
-import { hashPassword } from '../src/auth/passwords.js';
+import { hashPassword } from '../src/users/passwords.js';
 import type { SqlClient } from './databases.js';
 import { progressBar } from './progress.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { verifyPassword } from './auth/passwords.js';
+import { verifyPassword } from './users/passwords.js';
 import { openDatabase } from './db/database.js';
 import { findUserByEmail } from './users/users.repository.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { isEmailAddress } from './users/email-address.js';
+import { isEmailAddress } from './email-address.js';
 
 export interface SmtpConfig {
   host: string;

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { bodyErrorResponses, Email, errorResponses, Password, PersonName, rateLimitedResponses } from '../http/schemas.js';
 import { UserSchema } from '../users/users.presenter.js';
-import { actorOf } from './authenticate.js';
+import { actorOf } from '../authz/actor.js';
 import * as auth from './auth.service.js';
 import { requestPasswordReset, resetPassword } from './password-reset.service.js';
 import { authRateLimits } from './rate-limits.js';

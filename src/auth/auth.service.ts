@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { unauthenticated } from '../http/errors.js';
 import { findUserByEmail, findUserById, insertUser } from '../users/users.repository.js';
 import { presentUser, type UserDto } from '../users/users.presenter.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from '../users/passwords.js';
 import { revokeSessionOfRefreshToken, rotateRefreshToken, startSession, type IssuedSession } from './sessions.repository.js';
 import { ACCESS_TOKEN_SECONDS, issueAccessToken } from './tokens.js';
 

@@ -1,15 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Actor } from '../authz/actor.js';
 import type { Db } from '../db/database.js';
 import { unauthenticated } from '../http/errors.js';
 import { loadActor } from './actor.repository.js';
 import { accessTokenVerifier } from './tokens.js';
 
 declare module 'fastify' {
-  interface FastifyRequest {
-    actor: Actor | null;
-  }
   interface FastifyContextConfig {
     /** Routes reachable without an access token (register, login, refresh, …). */
     public?: boolean;
@@ -23,12 +19,6 @@ function bearerToken(request: FastifyRequest): string | undefined {
   const query = request.query as Record<string, unknown> | undefined;
   if (request.routeOptions.url === '/api/stream' && typeof query?.access_token === 'string') return query.access_token;
   return undefined;
-}
-
-/** The caller of an authenticated route; routes marked public have none. */
-export function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor) throw unauthenticated();
-  return request.actor;
 }
 
 interface Options {

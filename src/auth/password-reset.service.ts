@@ -5,7 +5,7 @@ import { renderMail } from '../mail/mail-templates.js';
 import { enqueueMail } from '../mail/outbox.repository.js';
 import { findUserByEmail, updateUserRow } from '../users/users.repository.js';
 import { passwordResets } from './auth.schema.js';
-import { hashPassword } from './passwords.js';
+import { hashPassword } from '../users/passwords.js';
 import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 import { revokeAllSessions } from './sessions.repository.js';
 

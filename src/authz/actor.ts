@@ -1,4 +1,13 @@
+import type { FastifyRequest } from 'fastify';
+import { unauthenticated } from '../http/errors.js';
 import type { Permission, Role } from './permissions.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook (src/auth/authenticate.ts) before any handler runs. */
+    actor: Actor | null;
+  }
+}
 
 /** The authenticated caller, loaded fresh on every request: current role, current permissions. */
 export interface Actor {
@@ -15,3 +24,9 @@ export interface Actor {
  * recipient loaded without a session.
  */
 export type Subject = Pick<Actor, 'id' | 'role' | 'permissions'>;
+
+/** The caller of an authenticated route; routes marked public have none. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthenticated();
+  return request.actor;
+}

@@ -1,6 +1,5 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, notExists, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { MINUTE_MS } from '../sla/business-time.js';
 import type { TicketStatus } from '../tickets/ticket-status.js';
 import { tickets } from '../tickets/tickets.schema.js';
 import type { RuleActions, RuleConditions } from './escalation-rule.js';
@@ -80,7 +79,7 @@ const WORKING_STATUSES: readonly TicketStatus[] = ['open', 'in_progress', 'waiti
  * database. The minute conditions count calendar minutes before `now`.
  */
 export function ruleMatches(conditions: RuleConditions, now: Date): SQL | undefined {
-  const before = (minutes: number) => new Date(now.getTime() - minutes * MINUTE_MS);
+  const before = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
   const {
     statuses = WORKING_STATUSES,
     priorities,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../auth/authenticate.js';
+import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { bodyErrorResponses, errorResponses, IdParams, ListQuery, listOf } from '../http/schemas.js';
 import { CreateRuleBody, RuleSchema, UpdateRuleBody } from './escalation-rule.js';

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { EMAIL_ADDRESS_PATTERN } from '../users/email-address.js';
+import { EMAIL_ADDRESS_PATTERN } from '../email-address.js';
 
 export const FieldProblem = Type.Object(
   {

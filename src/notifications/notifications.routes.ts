@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
-import { actorOf } from '../auth/authenticate.js';
+import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { bodyErrorResponses, errorResponses, ListQuery, listOf, Nullable, Timestamp } from '../http/schemas.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from './notification-kinds.js';

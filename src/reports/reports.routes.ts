@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import { actorOf } from '../auth/authenticate.js';
+import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { errorResponses, Nullable } from '../http/schemas.js';
 import { agentsCsv, agentsFor, dailyFor, distributionFor, summaryCsv, summaryFor } from './reports.service.js';

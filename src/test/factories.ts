@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword } from '../users/passwords.js';
 import { startSession } from '../auth/sessions.repository.js';
 import { issueAccessToken } from '../auth/tokens.js';
 import type { Role } from '../authz/permissions.js';

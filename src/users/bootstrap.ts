@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/audit.repository.js';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword } from './passwords.js';
 import { MANAGER_ROLE } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import { insertUser } from './users.repository.js';

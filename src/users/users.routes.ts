@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../auth/authenticate.js';
+import { actorOf } from '../authz/actor.js';
 import { PERMISSIONS } from '../authz/permissions.js';
 import type { AppContext } from '../context.js';
 import { bodyErrorResponses, Email, errorResponses, IdParams, ListQuery, listOf, Password, PersonName } from '../http/schemas.js';

@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/audit.repository.js';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword } from './passwords.js';
 import { revokeAllSessions } from '../auth/sessions.repository.js';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';

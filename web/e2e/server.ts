@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { hashPassword } from '../../src/auth/passwords.js';
+import { hashPassword } from '../../src/users/passwords.js';
 import { createAppContext } from '../../src/compose.js';
 import type { AppContext } from '../../src/context.js';
 import { startMailWorker, type MailWorker } from '../../src/mail/mail-worker.js';
