@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
-import { bodyErrorResponses, Email, errorResponses, Password, PersonName, rateLimitedResponses } from '../http/schemas.js';
+import { bodyErrorResponses, Email, errorResponses, Password, PermissionSchema, PersonName, rateLimitedResponses } from '../http/schemas.js';
 import { UserSchema } from '../users/users.presenter.js';
 import { actorOf } from '../authz/actor.js';
 import * as auth from './auth.service.js';
@@ -91,7 +91,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         operationId: 'getCurrentUser',
         summary: 'The caller and their current permissions',
         response: {
-          200: Type.Composite([UserSchema, Type.Object({ permissions: Type.Array(Type.String()) })], {
+          200: Type.Composite([UserSchema, Type.Object({ permissions: Type.Array(PermissionSchema) })], {
             additionalProperties: false,
           }),
           ...errorResponses,

@@ -1,5 +1,20 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { PERMISSIONS, ROLES } from '../authz/permissions.js';
 import { EMAIL_ADDRESS_PATTERN } from '../email-address.js';
+
+type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+
+/**
+ * A schema for one of the words a constant lists (roles, statuses, …), typed as exactly as
+ * a union written out by hand, so each vocabulary is defined once and the OpenAPI document
+ * (and the web app's types generated from it) follow it.
+ */
+export function literalUnion<const T extends readonly string[]>(values: T, options?: SchemaOptions): TUnion<Literals<T>> {
+  return Type.Union(values.map((value) => Type.Literal(value)), options) as TUnion<Literals<T>>;
+}
+
+export const RoleSchema = literalUnion(ROLES);
+export const PermissionSchema = literalUnion(PERMISSIONS);
 
 export const FieldProblem = Type.Object(
   {

@@ -1,14 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Subject } from '../authz/actor.js';
 import { ticketAbilities, type TicketAbilities } from '../authz/policies/ticket.js';
-import { Nullable, Timestamp } from '../http/schemas.js';
+import { Nullable, RoleSchema, Timestamp } from '../http/schemas.js';
 import type { TicketEventRow } from './ticket-events.repository.js';
 import type { MessageView } from './ticket-messages.repository.js';
 import { SlaSchema, ticketSla } from './ticket-sla.js';
 import { TicketPrioritySchema, TicketStatusSchema } from './ticket-status-schemas.js';
 import type { TicketView } from './tickets.repository.js';
 
-const RoleSchema = Type.Union([Type.Literal('customer'), Type.Literal('agent'), Type.Literal('manager')]);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;

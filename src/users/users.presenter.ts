@@ -1,9 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { UserAbilities } from '../authz/policies/user.js';
-import { Timestamp } from '../http/schemas.js';
+import { RoleSchema, Timestamp } from '../http/schemas.js';
 import type { UserRow } from './users.repository.js';
 
-export const RoleSchema = Type.Union([Type.Literal('customer'), Type.Literal('agent'), Type.Literal('manager')]);
 
 export const UserSchema = Type.Object(
   {

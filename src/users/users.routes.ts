@@ -3,20 +3,28 @@ import { Type } from '@sinclair/typebox';
 import { actorOf } from '../authz/actor.js';
 import { PERMISSIONS } from '../authz/permissions.js';
 import type { AppContext } from '../context.js';
-import { bodyErrorResponses, Email, errorResponses, IdParams, ListQuery, listOf, Password, PersonName } from '../http/schemas.js';
-import { ManagedUserSchema, RoleSchema } from './users.presenter.js';
+import {
+  bodyErrorResponses,
+  Email,
+  errorResponses,
+  IdParams,
+  ListQuery,
+  listOf,
+  Password,
+  PermissionSchema,
+  PersonName,
+  RoleSchema,
+} from '../http/schemas.js';
+import { ManagedUserSchema } from './users.presenter.js';
 import { listRoles, setRolePermissions } from './roles.service.js';
 import { assignableUsers, createUserFor, getUserFor, listUsersFor, updateUserFor } from './users.service.js';
 
-const RolePermissions = Type.Object(
-  { role: RoleSchema, permissions: Type.Array(Type.String()) },
-  { additionalProperties: false },
-);
+const RolePermissions = Type.Object({ role: RoleSchema, permissions: Type.Array(PermissionSchema) }, { additionalProperties: false });
 const RoleView = Type.Object(
   {
     role: RoleSchema,
-    permissions: Type.Array(Type.String()),
-    locked: Type.Array(Type.String(), { description: 'Permissions that cannot be taken from this role (PUT answers 409)' }),
+    permissions: Type.Array(PermissionSchema),
+    locked: Type.Array(PermissionSchema, { description: 'Permissions that cannot be taken from this role (PUT answers 409)' }),
   },
   { additionalProperties: false },
 );
