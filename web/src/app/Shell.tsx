@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { Permission } from '../api/types';
+import { Link, useLocation } from 'react-router';
+import type { Permission } from '../api/models';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { NotificationBell } from '../notifications/NotificationBell';
-import { Link, navigate, useLocation } from './router';
 
 interface NavItem {
   to: string;
@@ -85,9 +85,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <button
             type="button"
             className="button secondary small"
-            onClick={() => {
-              void signOut().finally(() => navigate('/login', { replace: true }));
-            }}
+            onClick={() => void signOut()}
           >
             Sign out
           </button>

@@ -1,4 +1,4 @@
-import type { SlaState, Ticket } from '../api/types';
+import type { SlaState, Ticket } from '../api/models';
 import { relative } from '../ui/feedback';
 import { useNow } from '../ui/useNow';
 

@@ -1,0 +1,76 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { Ticket, TicketMessage } from '../api/models';
+import type { StreamEvent } from '../api/stream';
+import { ROLE_LABELS } from '../ui/chips';
+import { patchListedTicket, ticketKeys, ticketQuery } from '../tickets/tickets.api';
+import { notificationKeys } from './notifications.api';
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isRole = (value: unknown): value is TicketMessage['author']['role'] => typeof value === 'string' && value in ROLE_LABELS;
+
+/** The message a `ticket.message` event carries (the stream sends it whole), as GET …/messages lists it. */
+export function carriedMessage(event: StreamEvent): TicketMessage | undefined {
+  const message = event.data.message;
+  if (!event.ticketId || !isRecord(message)) return undefined;
+  const { id, body, internal, authorId, authorName, authorRole, createdAt } = message;
+  if (typeof id !== 'string' || typeof body !== 'string' || typeof authorId !== 'string' || typeof createdAt !== 'string' || !isRole(authorRole)) return undefined;
+  const author = { id: authorId, name: typeof authorName === 'string' ? authorName : '', role: authorRole };
+  return { id, ticketId: event.ticketId, authorId, body, internal: internal === true, createdAt, author };
+}
+
+/** Keeps one ticket's own answer (after our change or its refetch) in its entry and in every list row. */
+export function storeTicket(client: QueryClient, ticket: Ticket): void {
+  client.setQueryData(ticketKeys.one(ticket.id), ticket);
+  client.setQueriesData({ queryKey: ticketKeys.lists }, (data: Parameters<typeof patchListedTicket>[0]) => patchListedTicket(data, ticket));
+}
+
+const isShown = (client: QueryClient, id: string): boolean =>
+  client.getQueryData(ticketKeys.one(id)) !== undefined ||
+  client.getQueriesData<Parameters<typeof patchListedTicket>[0]>({ queryKey: ticketKeys.lists }).some(([, data]) => data?.pages.some((page) => page.items.some((row) => row.id === id)));
+
+/**
+ * Reads the ticket again, once, when the page shows it anywhere (abilities and SLA states are
+ * the caller's and the server's to compute, so an event cannot be applied to it locally).
+ */
+export async function refreshTicket(client: QueryClient, id: string): Promise<Ticket | undefined> {
+  if (!isShown(client, id)) return undefined;
+  try {
+    const ticket = await client.query({ ...ticketQuery(id), staleTime: 0 });
+    storeTicket(client, ticket);
+    return ticket;
+  } catch {
+    // No longer visible to us (or the server is away): the next list or page load says so.
+    return undefined;
+  }
+}
+
+/**
+ * What one live event changes in the cache. A new ticket may belong in any list, so lists are
+ * read again; any other event touches only its own ticket: the message it carries is added,
+ * its history and the ticket itself are read again, and list rows showing it are patched
+ * (a row stays where it is until the list is next loaded, rather than jumping away under the cursor).
+ */
+export function applyLiveEvent(client: QueryClient, event: StreamEvent): void {
+  if (event.type === 'notification') {
+    void client.invalidateQueries({ queryKey: notificationKeys.all });
+    return;
+  }
+  if (event.type === 'ticket.created') {
+    void client.invalidateQueries({ queryKey: ticketKeys.lists });
+    return;
+  }
+  const id = event.ticketId;
+  if (!id) return;
+  if (event.type === 'ticket.message') {
+    const message = carriedMessage(event);
+    if (message) {
+      client.setQueryData(ticketKeys.messages(id), (messages: TicketMessage[] | undefined) =>
+        !messages || messages.some((known) => known.id === message.id) ? messages : [...messages, message],
+      );
+    } else {
+      void client.invalidateQueries({ queryKey: ticketKeys.messages(id), exact: true });
+    }
+  }
+  void client.invalidateQueries({ queryKey: ticketKeys.events(id), exact: true });
+  void refreshTicket(client, id);
+}
