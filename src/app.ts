@@ -17,6 +17,7 @@ import { notificationRoutes } from './notifications/notifications.routes.js';
 import { streamRoutes } from './realtime/stream.routes.js';
 import type { StreamHubOptions } from './realtime/stream-hub.js';
 import { ErrorResponse } from './http/schemas.js';
+import { OPENAPI_TAGS } from './http/openapi-tags.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { slaRoutes } from './sla/sla.routes.js';
 import { ticketRoutes } from './tickets/tickets.routes.js';
@@ -68,10 +69,20 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Helpline API', version: '1.0.0', description: 'Customer-support tickets, live.' },
+      info: {
+        title: 'Helpline API',
+        version: '1.0.0',
+        description: 'Customer-support tickets, live.',
+        license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
+      },
+      // Relative: the document describes whichever host serves it.
+      servers: [{ url: '/', description: 'The server that serves this document' }],
+      tags: OPENAPI_TAGS,
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    // Shared schemas become named components (`#/components/schemas/ErrorResponse`), not `def-N`.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   await app.register(authentication, { db: ctx.database.db, jwtSecret: ctx.config.jwtSecret, now: ctx.now });

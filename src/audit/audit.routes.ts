@@ -24,6 +24,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     {
       schema: {
         tags: ['users'],
+        operationId: 'listAuditLog',
         summary: 'Administrative actions, newest first (managers)',
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
         response: { 200: listOf(AuditEntry), ...errorResponses },

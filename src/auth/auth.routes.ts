@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
-import { Email, errorResponses, Password, PersonName } from '../http/schemas.js';
+import { bodyErrorResponses, Email, errorResponses, Password, PersonName, rateLimitedResponses } from '../http/schemas.js';
 import { UserSchema } from '../users/users.presenter.js';
 import { actorOf } from './authenticate.js';
 import * as auth from './auth.service.js';
@@ -23,10 +23,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       preHandler: authRateLimits(app, ctx.config, 'register'),
       schema: {
         tags,
+        operationId: 'register',
         summary: 'Create a customer account',
         security: [],
         body: Type.Object({ email: Email, name: PersonName, password: Password }, { additionalProperties: false }),
-        response: { 201: AuthResponse, ...errorResponses },
+        response: { 201: AuthResponse, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => reply.code(201).send(await auth.register(ctx, request.body)),
@@ -39,10 +40,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       preHandler: authRateLimits(app, ctx.config, 'login'),
       schema: {
         tags,
+        operationId: 'login',
         summary: 'Log in with email and password',
         security: [],
         body: Type.Object({ email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-        response: { 200: AuthResponse, ...errorResponses },
+        response: { 200: AuthResponse, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request) => auth.login(ctx, request.body),
@@ -54,10 +56,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       config: { public: true },
       schema: {
         tags,
+        operationId: 'refreshSession',
         summary: 'Trade a refresh token for new tokens (the old one is spent)',
         security: [],
         body: RefreshBody,
-        response: { 200: AuthResponse, ...errorResponses },
+        response: { 200: AuthResponse, ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request) => auth.refresh(ctx, request.body.refreshToken),
@@ -66,7 +69,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post(
     '/auth/logout',
     {
-      schema: { tags, summary: 'End the session of a refresh token', body: RefreshBody, response: { 204: Type.Null(), ...errorResponses } },
+      schema: {
+        tags,
+        operationId: 'logout',
+        summary: 'End the session of a refresh token',
+        body: RefreshBody,
+        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses },
+      },
     },
     async (request, reply) => {
       await auth.logout(ctx, actorOf(request), request.body.refreshToken);
@@ -79,6 +88,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     {
       schema: {
         tags,
+        operationId: 'getCurrentUser',
         summary: 'The caller and their current permissions',
         response: {
           200: Type.Composite([UserSchema, Type.Object({ permissions: Type.Array(Type.String()) })], {
@@ -98,10 +108,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       preHandler: authRateLimits(app, ctx.config, 'forgot'),
       schema: {
         tags,
+        operationId: 'requestPasswordReset',
         summary: 'Mail a single-use reset link (answers 202 whether or not the account exists)',
         security: [],
         body: Type.Object({ email: Email }, { additionalProperties: false }),
-        response: { 202: Type.Null(), ...errorResponses },
+        response: { 202: Type.Null(), ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {
@@ -116,10 +127,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       config: { public: true },
       schema: {
         tags,
+        operationId: 'resetPassword',
         summary: 'Set a new password with a reset token; ends every session of the user',
         security: [],
         body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }), password: Password }, { additionalProperties: false }),
-        response: { 204: Type.Null(), ...errorResponses },
+        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request, reply) => {

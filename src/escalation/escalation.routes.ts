@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../auth/authenticate.js';
 import type { AppContext } from '../context.js';
-import { errorResponses, IdParams, ListQuery, listOf } from '../http/schemas.js';
+import { bodyErrorResponses, errorResponses, IdParams, ListQuery, listOf } from '../http/schemas.js';
 import { CreateRuleBody, RuleSchema, UpdateRuleBody } from './escalation-rule.js';
 import {
   createEscalationRule,
@@ -20,6 +20,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     {
       schema: {
         tags,
+        operationId: 'listEscalationRules',
         summary: 'Escalation rules in evaluation order (escalation.manage)',
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
         response: { 200: listOf(RuleSchema), ...errorResponses },
@@ -33,9 +34,10 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     {
       schema: {
         tags,
+        operationId: 'createEscalationRule',
         summary: 'Create a rule; it acts at most once on each ticket it matches (escalation.manage)',
         body: CreateRuleBody,
-        response: { 201: RuleSchema, ...errorResponses },
+        response: { 201: RuleSchema, ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request, reply) => reply.code(201).send(await createEscalationRule(ctx, actorOf(request), request.body)),
@@ -46,6 +48,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     {
       schema: {
         tags,
+        operationId: 'runEscalationRules',
         summary: 'Check SLA targets and evaluate every enabled rule now (escalation.manage)',
         response: {
           200: Type.Object({ applied: Type.Integer({ description: 'Rule actions taken, one per rule and ticket' }) }, { additionalProperties: false }),
@@ -61,10 +64,11 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     {
       schema: {
         tags,
+        operationId: 'updateEscalationRule',
         summary: 'Change a rule; conditions and actions are replaced whole (escalation.manage)',
         params: IdParams,
         body: UpdateRuleBody,
-        response: { 200: RuleSchema, ...errorResponses },
+        response: { 200: RuleSchema, ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request) => updateEscalationRule(ctx, actorOf(request), request.params.id, request.body),
@@ -73,7 +77,13 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   app.delete(
     '/escalation-rules/:id',
     {
-      schema: { tags, summary: 'Delete a rule (escalation.manage)', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+      schema: {
+        tags,
+        operationId: 'deleteEscalationRule',
+        summary: 'Delete a rule (escalation.manage)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
     },
     async (request, reply) => {
       await deleteEscalationRule(ctx, actorOf(request), request.params.id);

@@ -1,24 +1,68 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { EMAIL_ADDRESS_PATTERN } from '../users/email-address.js';
+
+export const FieldProblem = Type.Object(
+  {
+    path: Type.String({
+      description:
+        'The field, as written in the request part it came from: `password`, `conditions.statuses[0]`; empty for the part as a whole',
+    }),
+    message: Type.String({ description: 'What is wrong, written for people: "Password must be at least 8 characters"' }),
+  },
+  { additionalProperties: false },
+);
 
 export const ErrorResponse = Type.Object(
   {
-    error: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }),
+    error: Type.Object(
+      {
+        code: Type.String({ description: 'Stable machine code, e.g. `invalid_input`, `ticket_not_found`' }),
+        message: Type.String({ description: 'A sentence for people; for invalid input, the first problem' }),
+        details: Type.Optional(
+          Type.Array(FieldProblem, { description: 'Invalid input only: one problem per field of the body, query or path' }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
   },
-  { $id: 'ErrorResponse', additionalProperties: false },
+  { $id: 'ErrorResponse', description: 'Every error the API answers, whatever its status', additionalProperties: false },
 );
 
-/** Every error status a route may answer, all in the one error shape. */
+/** The one error component, referenced rather than copied into every response. */
+const errorAnswer = (description: string, headers?: Record<string, TSchema>) =>
+  Type.Unsafe<Static<typeof ErrorResponse>>(Type.Ref('ErrorResponse', { description, ...(headers ? { headers } : {}) }));
+
+const RetryAfter = { 'Retry-After': Type.Integer({ minimum: 1, description: 'Seconds to wait before trying again' }) };
+
+/** What any API route may answer besides its success. */
 export const errorResponses = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  409: ErrorResponse,
-  412: ErrorResponse,
-  413: ErrorResponse,
-  429: ErrorResponse,
+  400: errorAnswer('Invalid input: unknown fields, wrong types, too long; `details` names each field'),
+  401: errorAnswer('Not authenticated: missing, malformed, expired or revoked token, or a deactivated user'),
+  403: errorAnswer('Authenticated but not allowed'),
+  404: errorAnswer('Not found, or not visible to the caller'),
+  409: errorAnswer('Conflicts with the current state'),
+  431: errorAnswer('Request headers or URL too large'),
+  503: errorAnswer('The database is briefly unavailable', RetryAfter),
 } as const;
+
+/** Added by routes that take a JSON body. */
+export const bodyErrorResponses = {
+  413: errorAnswer('Body larger than 1 MiB'),
+  415: errorAnswer('Unsupported media type: send application/json'),
+} as const;
+
+/** Added by rate-limited routes. */
+export const rateLimitedResponses = {
+  429: errorAnswer('Too many requests', RetryAfter),
+} as const;
+
+/** Added by routes that honour If-Match. */
+export const staleVersionResponses = {
+  412: errorAnswer('Changed since it was read (If-Match no longer matches)'),
+} as const;
+
+/** The answer a route outside /api gives to oversized headers, before any handler runs. */
+export const headersTooLargeResponse = { 431: errorResponses[431] } as const;
 
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 
@@ -35,6 +79,6 @@ export const listOf = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) }, { additionalProperties: false });
 
 // Deliberately loose: `manager@localhost` (the first manager) and intranet domains are valid here.
-export const Email = Type.String({ pattern: EMAIL_ADDRESS_PATTERN, minLength: 3, maxLength: 254 });
+export const Email = Type.String({ pattern: EMAIL_ADDRESS_PATTERN, minLength: 3, maxLength: 254, 'x-expected': 'a valid email address' });
 export const Password = Type.String({ minLength: 8, maxLength: 200 });
 export const PersonName = Type.String({ minLength: 1, maxLength: 100 });

@@ -27,6 +27,7 @@ export const mailRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     {
       schema: {
         tags: ['mail'],
+        operationId: 'listFailedMail',
         summary: 'Mails that could not be delivered after every attempt, newest first (managers)',
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
         response: { 200: listOf(FailedMail), ...errorResponses },
@@ -40,6 +41,7 @@ export const mailRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     {
       schema: {
         tags: ['mail'],
+        operationId: 'retryMail',
         summary: 'Queue a failed mail again with a fresh set of attempts (managers)',
         params: MailIdParams,
         response: { 204: Type.Null(), ...errorResponses },

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { actorOf } from '../auth/authenticate.js';
 import type { AppContext } from '../context.js';
 import { dropCachedSettings } from '../db/cached-settings.js';
-import { errorResponses, ListQuery, listOf, Nullable, Timestamp } from '../http/schemas.js';
+import { bodyErrorResponses, errorResponses, ListQuery, listOf, Nullable, Timestamp } from '../http/schemas.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from './notification-kinds.js';
 import { recordPublicUrl, type NotificationRow } from './notifications.repository.js';
 import { readAll, readNotifications, readOne, readPreferences, unreadCount, updatePreferences } from './notifications.service.js';
@@ -83,6 +83,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     {
       schema: {
         tags,
+        operationId: 'listNotifications',
         summary: "The caller's notifications, newest first",
         querystring: ListNotificationsQuery,
         response: { 200: listOf(NotificationSchema), ...errorResponses },
@@ -100,6 +101,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     {
       schema: {
         tags,
+        operationId: 'getUnreadNotificationCount',
         summary: "How many of the caller's notifications are unread",
         response: { 200: Type.Object({ count: Type.Integer() }, { additionalProperties: false }), ...errorResponses },
       },
@@ -109,7 +111,14 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
 
   app.post(
     '/notifications/read-all',
-    { schema: { tags, summary: "Mark all the caller's notifications read", response: { 204: Type.Null(), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        operationId: 'markAllNotificationsRead',
+        summary: "Mark all the caller's notifications read",
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
     async (request, reply) => {
       await readAll(ctx, actorOf(request));
       return reply.code(204).send(null);
@@ -121,6 +130,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     {
       schema: {
         tags,
+        operationId: 'markNotificationRead',
         summary: 'Mark one notification read',
         params: NotificationIdParams,
         response: { 204: Type.Null(), ...errorResponses },
@@ -137,6 +147,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     {
       schema: {
         tags,
+        operationId: 'getNotificationPreferences',
         summary: 'Which notifications the caller gets, by mail and in the app',
         response: { 200: PreferencesSchema, ...errorResponses },
       },
@@ -149,9 +160,10 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     {
       schema: {
         tags,
+        operationId: 'updateNotificationPreferences',
         summary: 'Turn kinds of notifications on or off; kinds not listed keep their setting',
         body: PreferencesBody,
-        response: { 200: PreferencesSchema, ...errorResponses },
+        response: { 200: PreferencesSchema, ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request) => ({ items: await updatePreferences(ctx, actorOf(request), request.body.items) }),

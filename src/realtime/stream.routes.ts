@@ -42,6 +42,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<StreamRoutesOptions> = asyn
     {
       schema: {
         tags: ['stream'],
+        operationId: 'streamEvents',
         summary: 'Live ticket events and notifications',
         description: DESCRIPTION,
         querystring: StreamQuery,

@@ -95,6 +95,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         tags,
+        operationId: 'getSummaryReport',
         summary: 'Volumes, response and resolution times, SLA attainment (reports.read)',
         querystring: CsvQuery,
         response: { 200: jsonOrCsv(SummarySchema), ...errorResponses },
@@ -113,6 +114,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         tags,
+        operationId: 'getAgentReport',
         summary: 'Per agent: assigned, resolved, median response and resolution times (reports.read)',
         querystring: CsvQuery,
         response: { 200: jsonOrCsv(AgentsSchema), ...errorResponses },
@@ -131,6 +133,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         tags,
+        operationId: 'getDailyReport',
         summary: 'Tickets created and resolved per day (reports.read)',
         querystring: JsonQuery,
         response: { 200: DailySchema, ...errorResponses },
@@ -144,6 +147,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         tags,
+        operationId: 'getResolutionDistribution',
         summary: 'Resolved tickets by time to resolution (reports.read)',
         querystring: JsonQuery,
         response: { 200: DistributionSchema, ...errorResponses },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../auth/authenticate.js';
 import type { AppContext } from '../context.js';
-import { errorResponses } from '../http/schemas.js';
+import { bodyErrorResponses, errorResponses } from '../http/schemas.js';
 import { TicketPrioritySchema } from '../tickets/tickets.presenter.js';
 import { getBusinessHours, listSlaPolicies, setBusinessHours, updateSlaPolicy } from './sla.service.js';
 
@@ -44,6 +44,7 @@ export const slaRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     {
       schema: {
         tags,
+        operationId: 'listSlaPolicies',
         summary: 'SLA targets per priority (escalation.manage)',
         response: { 200: Type.Array(SlaPolicySchema), ...errorResponses },
       },
@@ -56,13 +57,14 @@ export const slaRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     {
       schema: {
         tags,
+        operationId: 'updateSlaPolicy',
         summary: 'Set the SLA targets of a priority; applies to due dates computed from now on (escalation.manage)',
         params: Type.Object({ priority: TicketPrioritySchema }, { additionalProperties: false }),
         body: Type.Object(
           { firstResponseMinutes: TargetMinutes, resolutionMinutes: TargetMinutes },
           { additionalProperties: false },
         ),
-        response: { 200: SlaPolicySchema, ...errorResponses },
+        response: { 200: SlaPolicySchema, ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request) => updateSlaPolicy(ctx, actorOf(request), request.params.priority, request.body),
@@ -73,6 +75,7 @@ export const slaRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     {
       schema: {
         tags,
+        operationId: 'getBusinessHours',
         summary: 'The business calendar SLA clocks count in, or null (escalation.manage)',
         response: { 200: NullableCalendar, ...errorResponses },
       },
@@ -85,9 +88,10 @@ export const slaRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     {
       schema: {
         tags,
+        operationId: 'setBusinessHours',
         summary: 'Set the business calendar, or clear it with null (escalation.manage)',
         body: NullableCalendar,
-        response: { 200: NullableCalendar, ...errorResponses },
+        response: { 200: NullableCalendar, ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request) => setBusinessHours(ctx, actorOf(request), request.body),

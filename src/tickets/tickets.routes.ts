@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../auth/authenticate.js';
 import type { AppContext } from '../context.js';
-import { errorResponses, IdParams, listOf } from '../http/schemas.js';
+import { bodyErrorResponses, errorResponses, IdParams, listOf, staleVersionResponses } from '../http/schemas.js';
 import { versionsFromIfMatch, ticketEtag } from './ticket-etag.js';
 import { listTicketHistory, listTicketMessages, postMessage } from './ticket-messages.service.js';
 import {
@@ -32,7 +32,13 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.post(
     '/tickets',
     {
-      schema: { tags, summary: 'Open a ticket', body: CreateTicketBody, response: { 201: TicketSchema, ...errorResponses } },
+      schema: {
+        tags,
+        operationId: 'createTicket',
+        summary: 'Open a ticket',
+        body: CreateTicketBody,
+        response: { 201: TicketSchema, ...errorResponses, ...bodyErrorResponses },
+      },
     },
     async (request, reply) => {
       const ticket = await createTicket(ctx, actorOf(request), request.body);
@@ -45,6 +51,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         tags,
+        operationId: 'listTickets',
         summary: 'The ticket queue, newest first',
         querystring: ListTicketsQuery,
         response: { 200: listOf(TicketSchema), ...errorResponses },
@@ -63,6 +70,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         tags,
+        operationId: 'getTicket',
         summary: 'One ticket, with its ETag',
         params: IdParams,
         response: { 200: { ...TicketSchema, headers: EtagHeader }, ...errorResponses },
@@ -79,11 +87,12 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         tags,
+        operationId: 'updateTicket',
         summary: 'Change status, priority or assignee',
         params: IdParams,
         headers: UpdateTicketHeaders,
         body: UpdateTicketBody,
-        response: { 200: { ...TicketSchema, headers: EtagHeader }, ...errorResponses },
+        response: { 200: { ...TicketSchema, headers: EtagHeader }, ...errorResponses, ...bodyErrorResponses, ...staleVersionResponses },
       },
     },
     async (request, reply) => {
@@ -98,10 +107,11 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         tags,
+        operationId: 'createTicketMessage',
         summary: 'Add a public message or an internal note',
         params: IdParams,
         body: PostMessageBody,
-        response: { 201: MessageSchema, ...errorResponses },
+        response: { 201: MessageSchema, ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request, reply) => {
@@ -115,6 +125,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         tags,
+        operationId: 'listTicketMessages',
         summary: 'The conversation, oldest first',
         params: IdParams,
         response: { 200: itemsOf(MessageSchema), ...errorResponses },
@@ -131,6 +142,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         tags,
+        operationId: 'listTicketEvents',
         summary: 'The history of the ticket, oldest first',
         params: IdParams,
         response: { 200: itemsOf(TicketEventSchema), ...errorResponses },

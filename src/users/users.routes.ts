@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { actorOf } from '../auth/authenticate.js';
 import { PERMISSIONS } from '../authz/permissions.js';
 import type { AppContext } from '../context.js';
-import { Email, errorResponses, IdParams, ListQuery, listOf, Password, PersonName } from '../http/schemas.js';
+import { bodyErrorResponses, Email, errorResponses, IdParams, ListQuery, listOf, Password, PersonName } from '../http/schemas.js';
 import { RoleSchema, UserSchema } from './users.presenter.js';
 import { listRoles, setRolePermissions } from './roles.service.js';
 import { assignableUsers, createUserFor, getUserFor, listUsersFor, updateUserFor } from './users.service.js';
@@ -20,6 +20,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     {
       schema: {
         tags,
+        operationId: 'listUsers',
         summary: 'List users, newest first (managers)',
         querystring: Type.Object(
           { role: Type.Optional(RoleSchema), q: Type.Optional(Type.String({ maxLength: 200 })), ...ListQuery },
@@ -36,9 +37,10 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     {
       schema: {
         tags,
+        operationId: 'createUser',
         summary: 'Create a user of any role (managers)',
         body: Type.Object({ email: Email, name: PersonName, role: RoleSchema, password: Password }, { additionalProperties: false }),
-        response: { 201: UserSchema, ...errorResponses },
+        response: { 201: UserSchema, ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request, reply) => reply.code(201).send(await createUserFor(ctx, actorOf(request), request.body)),
@@ -49,6 +51,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     {
       schema: {
         tags,
+        operationId: 'listAssignableUsers',
         summary: 'Active agents and managers a ticket can be assigned to',
         response: {
           200: Type.Object(
@@ -64,7 +67,15 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.get(
     '/users/:id',
-    { schema: { tags, summary: 'One user (managers; anyone for themselves)', params: IdParams, response: { 200: UserSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        operationId: 'getUser',
+        summary: 'One user (managers; anyone for themselves)',
+        params: IdParams,
+        response: { 200: UserSchema, ...errorResponses },
+      },
+    },
     async (request) => getUserFor(ctx, actorOf(request), request.params.id),
   );
 
@@ -73,13 +84,14 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     {
       schema: {
         tags,
+        operationId: 'updateUser',
         summary: 'Rename, change role, activate or deactivate (managers)',
         params: IdParams,
         body: Type.Object(
           { name: Type.Optional(PersonName), role: Type.Optional(RoleSchema), active: Type.Optional(Type.Boolean()) },
           { additionalProperties: false, minProperties: 1 },
         ),
-        response: { 200: UserSchema, ...errorResponses },
+        response: { 200: UserSchema, ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request) => updateUserFor(ctx, actorOf(request), request.params.id, request.body),
@@ -87,7 +99,14 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.get(
     '/roles',
-    { schema: { tags, summary: 'Each role and its permissions', response: { 200: Type.Array(RolePermissions), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listRoles',
+        summary: 'Each role and its permissions',
+        response: { 200: Type.Array(RolePermissions), ...errorResponses },
+      },
+    },
     async (request) => listRoles(ctx, actorOf(request)),
   );
 
@@ -96,13 +115,14 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     {
       schema: {
         tags,
+        operationId: 'setRolePermissions',
         summary: `Replace a role's permissions (any of: ${PERMISSIONS.join(', ')})`,
         params: Type.Object({ role: RoleSchema }, { additionalProperties: false }),
         body: Type.Object(
           { permissions: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 }) },
           { additionalProperties: false },
         ),
-        response: { 200: RolePermissions, ...errorResponses },
+        response: { 200: RolePermissions, ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request) => setRolePermissions(ctx, actorOf(request), request.params.role, request.body.permissions),

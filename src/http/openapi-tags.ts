@@ -1,0 +1,13 @@
+/** The groups the API reference shows, in this order; every route's `tags` names one of them. */
+export const OPENAPI_TAGS = [
+  { name: 'health', description: 'Liveness and readiness, for load balancers' },
+  { name: 'auth', description: 'Accounts, sessions and password reset' },
+  { name: 'users', description: 'Users, roles and their permissions, the audit log' },
+  { name: 'tickets', description: 'Tickets, their conversation and history' },
+  { name: 'sla', description: 'SLA targets and the business calendar' },
+  { name: 'escalation', description: 'Escalation rules' },
+  { name: 'reports', description: 'Volumes, response times and SLA attainment' },
+  { name: 'notifications', description: 'In-app notifications and what each user receives' },
+  { name: 'stream', description: 'Live events (Server-Sent Events)' },
+  { name: 'mail', description: 'Mail that could not be delivered' },
+];
