@@ -1,6 +1,6 @@
-import type { ErrorBody } from './pending-contract';
+import type { components } from './schema';
 
-export type ErrorDetail = NonNullable<ErrorBody['error']['details']>[number];
+export type ErrorDetail = NonNullable<components['schemas']['ErrorResponse']['error']['details']>[number];
 
 /** An answer of the API that was not 2xx: `{ error: { code, message, details? } }` (API.md, Conventions). */
 export class ApiError extends Error {
@@ -8,7 +8,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    /** One per invalid field, `path` naming it (`password`, `conditions/minutesSinceCreated`). */
+    /** One per invalid field, `path` naming it (`password`, `conditions.minutesSinceCreated`). */
     readonly details: ErrorDetail[] = [],
   ) {
     super(message);

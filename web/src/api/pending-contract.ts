@@ -1,8 +1,8 @@
 import type { paths } from './schema';
 
 /**
- * Fields the server is gaining in issue 13 (§2 abilities and locked permissions, §3 error
- * details), in the shapes agreed for them. Delete this file once `npm run api:types` brings
+ * Fields the server is gaining in issue 13 (§2 abilities and locked permissions), in the
+ * shapes agreed for them. Delete this file once `npm run api:types` brings
  * them into schema.d.ts.
  */
 
@@ -29,8 +29,4 @@ export interface UserAbilities {
 export interface LockedPermissions {
   /** Permissions this role must keep (the server refuses to take them). */
   locked: string[];
-}
-
-export interface ErrorBody {
-  error: { code: string; message: string; details?: { path: string; message: string }[] };
 }

@@ -7,12 +7,13 @@ export interface FormErrors {
   form: string | undefined;
 }
 
-/** The form field a validation detail names: `password`, `/password` or `conditions/minutesSinceCreated` (its last part). */
+/**
+ * The form field a validation detail names: `password` as it is, `conditions.minutesSinceCreated`
+ * by its last name, `conditions.statuses[0]` by its list.
+ */
 function fieldOf(path: string, fields: readonly string[]): string | undefined {
-  const parts = path.split('/').filter(Boolean);
-  const whole = parts.join('/');
-  if (fields.includes(whole)) return whole;
-  const last = parts.at(-1);
+  if (fields.includes(path)) return path;
+  const last = path.replace(/\[\d+\]/g, '').split('.').at(-1);
   return last !== undefined && fields.includes(last) ? last : undefined;
 }
 
