@@ -2,7 +2,7 @@ import type { SlaState, Ticket } from '../api/models';
 import { relative } from '../ui/feedback';
 import { useNow } from '../ui/useNow';
 
-type TargetKind = 'firstResponse' | 'resolution';
+type TargetKind = keyof Ticket['sla'];
 
 export interface SlaTarget {
   kind: TargetKind;
