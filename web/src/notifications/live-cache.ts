@@ -18,22 +18,32 @@ export function carriedMessage(event: StreamEvent): TicketMessage | undefined {
   return { id, ticketId: event.ticketId, authorId, body, internal: internal === true, createdAt, author };
 }
 
+type ListData = Parameters<typeof patchListedTicket>[0];
+
 /** Keeps one ticket's own answer (after our change or its refetch) in its entry and in every list row. */
 export function storeTicket(client: QueryClient, ticket: Ticket): void {
   client.setQueryData(ticketKeys.one(ticket.id), ticket);
-  client.setQueriesData({ queryKey: ticketKeys.lists }, (data: Parameters<typeof patchListedTicket>[0]) => patchListedTicket(data, ticket));
+  client.setQueriesData({ queryKey: ticketKeys.lists }, (data: ListData) => patchListedTicket(data, ticket));
 }
 
-const isShown = (client: QueryClient, id: string): boolean =>
-  client.getQueryData(ticketKeys.one(id)) !== undefined ||
-  client.getQueriesData<Parameters<typeof patchListedTicket>[0]>({ queryKey: ticketKeys.lists }).some(([, data]) => data?.pages.some((page) => page.items.some((row) => row.id === id)));
+/** Whether a page on screen shows the ticket: its own page, or a row of a list. */
+function isShown(client: QueryClient, id: string): boolean {
+  if (client.getQueryCache().find({ queryKey: ticketKeys.one(id), exact: true })?.isActive()) return true;
+  return client
+    .getQueriesData<ListData>({ queryKey: ticketKeys.lists, type: 'active' })
+    .some(([, data]) => data?.pages.some((page) => page.items.some((row) => row.id === id)));
+}
 
 /**
- * Reads the ticket again, once, when the page shows it anywhere (abilities and SLA states are
+ * Reads the ticket again, once, when a page on screen shows it (abilities and SLA states are
  * the caller's and the server's to compute, so an event cannot be applied to it locally).
+ * A copy cached for later is only marked stale: it is read again when next shown.
  */
 export async function refreshTicket(client: QueryClient, id: string): Promise<Ticket | undefined> {
-  if (!isShown(client, id)) return undefined;
+  if (!isShown(client, id)) {
+    void client.invalidateQueries({ queryKey: ticketKeys.one(id), exact: true, refetchType: 'none' });
+    return undefined;
+  }
   try {
     const ticket = await client.query({ ...ticketQuery(id), staleTime: 0 });
     storeTicket(client, ticket);
