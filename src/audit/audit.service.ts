@@ -8,7 +8,7 @@ const isIdCursor = (value: unknown): value is { id: number } =>
   typeof value === 'object' && value !== null && Number.isSafeInteger((value as { id?: unknown }).id);
 
 export async function readAuditLog(ctx: AppContext, actor: Actor, query: { limit?: number; cursor?: string }) {
-  authorize(actor, 'users.manage');
+  authorize(actor, 'audit.read');
   const limit = query.limit ?? 25;
   const beforeId = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isIdCursor).id;
   const rows = await listAudit(ctx.database.db, { limit, beforeId });

@@ -1,4 +1,5 @@
 import type { Actor } from '../authz/actor.js';
+import { CUSTOMER_ROLE } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import { unauthenticated } from '../http/errors.js';
 import { findUserByEmail, findUserById, insertUser } from '../users/users.repository.js';
@@ -23,7 +24,7 @@ async function authResult(ctx: AppContext, session: IssuedSession, user: UserDto
 export async function register(ctx: AppContext, input: { email: string; name: string; password: string }): Promise<AuthResult> {
   const { db } = ctx.database;
   const passwordHash = await hashPassword(input.password);
-  const user = await insertUser(db, { email: input.email, name: input.name.trim(), role: 'customer', passwordHash });
+  const user = await insertUser(db, { email: input.email, name: input.name.trim(), role: CUSTOMER_ROLE, passwordHash });
   const session = await startSession(db, user.id, ctx.now());
   return authResult(ctx, session, presentUser(user));
 }

@@ -10,4 +10,8 @@ export interface Actor {
   permissions: ReadonlySet<Permission>;
 }
 
-export const isStaff = (actor: Actor): boolean => actor.role !== 'customer';
+/**
+ * Whom a decision is about: a request's caller, or a notification's or the stream's
+ * recipient loaded without a session.
+ */
+export type Subject = Pick<Actor, 'id' | 'role' | 'permissions'>;

@@ -14,10 +14,9 @@ export const PERMISSIONS = [
   'reports.read',
   'users.manage',
   'roles.manage',
+  'audit.read',
+  'mail.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const isPermission = (value: string): value is Permission => (PERMISSIONS as readonly string[]).includes(value);
-
-/** Permissions a manager always keeps, so nobody can lock the desk out of its own administration. */
-export const MANAGER_LOCKED_PERMISSIONS: readonly Permission[] = ['users.manage', 'roles.manage'];

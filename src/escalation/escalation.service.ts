@@ -1,7 +1,8 @@
 import { recordAudit } from '../audit/audit.repository.js';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
-import type { TicketPatch } from '../authz/ticket.policy.js';
+import type { TicketPatch } from '../authz/policies/ticket.js';
+import { isActiveStaff } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInstant, isCursorUuid } from '../http/cursor.js';
@@ -40,7 +41,7 @@ export const presentRule = (row: RuleRow): RuleDto => ({
 
 const isAssignable = async (db: Db, userId: string): Promise<boolean> => {
   const user = await findUserById(db, userId);
-  return Boolean(user?.active && user.role !== 'customer');
+  return user !== undefined && isActiveStaff(user);
 };
 
 async function assertValidActions(db: Db, actions: RuleActions): Promise<void> {

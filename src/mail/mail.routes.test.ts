@@ -94,11 +94,33 @@ describeEachDatabase('failed mail routes', (kind) => {
       const { accessToken } = await createUser(t, { role });
       const list = await t.request({ method: 'GET', url: '/api/mail/failed', token: accessToken });
       expect(list.statusCode).toBe(403);
-      expect(list.json()).toEqual({ error: { code: 'forbidden', message: expect.any(String) } });
+      expect(list.json()).toEqual({ error: { code: 'forbidden', message: 'Missing permission mail.manage' } });
       const retry = await t.request({ method: 'POST', url: `/api/mail/${mail.id}/retry`, token: accessToken });
       expect(retry.statusCode).toBe(403);
     }
     expect(await findMail(t.database.db, mail.id)).toMatchObject({ status: 'failed', attempts: 8 });
+  });
+
+  it('follows mail.manage, not the role: a manager without it is refused, an agent with it served', async () => {
+    const mail = await failedMail('bounced');
+    const agent = await createUser(t, { role: 'agent' });
+    const setPermissions = async (role: 'agent' | 'manager', change: (permissions: string[]) => string[]) => {
+      const roles = (await t.request({ method: 'GET', url: '/api/roles', token: manager.accessToken })).json<{ role: string; permissions: string[] }[]>();
+      const permissions = change(roles.find((entry) => entry.role === role)?.permissions ?? []);
+      const put = await t.request({ method: 'PUT', url: `/api/roles/${role}`, token: manager.accessToken, body: { permissions } });
+      expect(put.statusCode, put.body).toBe(200);
+    };
+
+    await setPermissions('manager', (permissions) => permissions.filter((permission) => permission !== 'mail.manage'));
+    const list = await t.request({ method: 'GET', url: '/api/mail/failed', token: manager.accessToken });
+    expect(list.statusCode).toBe(403);
+    expect(list.json()).toEqual({ error: { code: 'forbidden', message: 'Missing permission mail.manage' } });
+    expect((await t.request({ method: 'POST', url: `/api/mail/${mail.id}/retry`, token: manager.accessToken })).statusCode).toBe(403);
+    expect(await findMail(t.database.db, mail.id)).toMatchObject({ status: 'failed', attempts: 8 });
+
+    await setPermissions('agent', (permissions) => [...permissions, 'mail.manage']);
+    expect((await t.request({ method: 'GET', url: '/api/mail/failed', token: agent.accessToken })).statusCode).toBe(200);
+    expect((await t.request({ method: 'POST', url: `/api/mail/${mail.id}/retry`, token: agent.accessToken })).statusCode).toBe(204);
   });
 
   it('answers 400 to malformed ids, cursors, limits and unknown parameters', async () => {

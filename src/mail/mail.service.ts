@@ -32,7 +32,7 @@ const isFailedMailCursor = (value: unknown): value is FailedMailCursor => {
 };
 
 export async function readFailedMails(ctx: AppContext, actor: Actor, query: { limit?: number; cursor?: string }) {
-  authorize(actor, 'users.manage');
+  authorize(actor, 'mail.manage');
   const limit = query.limit ?? 25;
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isFailedMailCursor);
   const rows = await listFailedMails(ctx.database.db, { limit, after });
@@ -46,7 +46,7 @@ export async function readFailedMails(ctx: AppContext, actor: Actor, query: { li
 
 /** Queues a failed mail again with a fresh set of attempts. */
 export async function retryMail(ctx: AppContext, actor: Actor, id: string): Promise<void> {
-  authorize(actor, 'users.manage');
+  authorize(actor, 'mail.manage');
   const retried = await retryFailedMail(ctx.database.db, Number(id), ctx.now());
   if (!retried) throw notFound('mail_not_found', 'No failed mail with this id');
 }

@@ -1,3 +1,4 @@
+import { isStaffRole } from '../authz/roles.js';
 import type { TicketEvent } from '../tickets/ticket-events.js';
 import type { TicketStatus } from '../tickets/ticket-status.js';
 import type { NotificationKind } from './notification-kinds.js';
@@ -48,7 +49,7 @@ export function plannedNotifications(event: TicketEvent, ticket: TicketParties):
     case 'ticket.message':
       // An internal note tells nobody anything, by mail or in the app.
       if (event.data.internal) return [];
-      if (event.data.authorRole === 'customer') return [{ kind: 'customer_reply', to: users(ticket.assigneeId) }];
+      if (!isStaffRole(event.data.authorRole)) return [{ kind: 'customer_reply', to: users(ticket.assigneeId) }];
       return [{ kind: 'staff_reply', to: users(ticket.requesterId) }];
     case 'ticket.status_changed':
       return onStatusChange(event, ticket);

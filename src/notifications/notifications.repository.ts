@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { isPermission, type Permission, type Role } from '../authz/permissions.js';
+import { MANAGER_ROLE } from '../authz/roles.js';
 import { cachedSetting, readCachedSetting } from '../db/cached-settings.js';
 import { queryRows, type Database, type Db } from '../db/database.js';
 import { ticketMessages, tickets } from '../tickets/tickets.schema.js';
@@ -82,7 +83,7 @@ export async function loadRecipients(db: Db, audience: Audience, kind: Notificat
           coalesce(p.in_app, true) as wants_in_app
         from users u
         left join notification_preferences p on p.user_id = u.id and p.kind = ${kind}
-        where u.active and (u.id = any(${ids}) or (${audience.managers} and u.role = 'manager'))
+        where u.active and (u.id = any(${ids}) or (${audience.managers} and u.role = ${MANAGER_ROLE}))
         order by u.id`,
   );
   return rows.map((row) => ({

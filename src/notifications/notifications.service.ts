@@ -1,5 +1,6 @@
 import type { Actor } from '../authz/actor.js';
-import { visibleTickets } from '../authz/ticket.policy.js';
+import { can } from '../authz/authorize.js';
+import { visibleTickets } from '../authz/policies/ticket.js';
 import type { AppContext } from '../context.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { invalid, notFound } from '../http/errors.js';
@@ -73,7 +74,7 @@ export interface Preference {
 /** Every kind the caller can receive, on unless they turned it off. Customers are not offered staff-only kinds. */
 export async function readPreferences(ctx: AppContext, actor: Actor): Promise<Preference[]> {
   const saved = new Map((await listPreferenceRows(ctx.database.db, actor.id)).map((row) => [row.kind, row]));
-  return NOTIFICATION_KINDS.filter((kind) => actor.role !== 'customer' || KIND_INFO[kind].customers).map((kind) => ({
+  return NOTIFICATION_KINDS.filter((kind) => can(actor, 'notification.receive', KIND_INFO[kind])).map((kind) => ({
     kind,
     description: KIND_INFO[kind].description,
     email: saved.get(kind)?.email ?? true,

@@ -1,4 +1,5 @@
-import { canSeeTicket } from '../authz/ticket.policy.js';
+import { canSeeTicket } from '../authz/policies/ticket.js';
+import { isStaff } from '../authz/roles.js';
 import type { Db } from '../db/database.js';
 import { enqueueMail, newMessageId } from '../mail/outbox.repository.js';
 import type { TicketEvent } from '../tickets/ticket-events.js';
@@ -84,9 +85,9 @@ async function factsLoader(tx: Db, appended: AppendedTicketEvent, ticket: Ticket
       ticket,
       actorName,
       message,
-      detail: recipient.role === 'customer' ? undefined : detailOf(event),
+      detail: isStaff(recipient) ? detailOf(event) : undefined,
       url: publicUrl === undefined ? undefined : `${publicUrl}/tickets/${ticket.id}`,
-      recipient: { name: recipient.name, staff: recipient.role !== 'customer' },
+      recipient: { name: recipient.name, staff: isStaff(recipient) },
     }),
   };
 }

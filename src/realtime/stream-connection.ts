@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Actor } from '../authz/actor.js';
-import { canSeeTicketEvent } from '../authz/ticket.policy.js';
+import { canSeeTicketEvent } from '../authz/policies/ticket.js';
 import type { StreamItem } from './stream.presenter.js';
 
 /** Whether this caller may receive this entry, decided by the authorization module. */

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { activeStaffSql } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
 
 /**
@@ -207,7 +208,7 @@ export async function agentReport(db: Db, range: ReportRange): Promise<AgentRow[
       left join assigned a on a.agent_id = u.id
       left join resolved r on r.agent_id = u.id
       left join responded f on f.agent_id = u.id
-      where (u.role in ('agent', 'manager') and u.active)
+      where ${activeStaffSql({ role: sql`u.role`, active: sql`u.active` })}
          or a.agent_id is not null or r.agent_id is not null or f.agent_id is not null
       order by u.name, u.id`,
   );

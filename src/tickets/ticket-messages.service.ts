@@ -1,8 +1,9 @@
-import { isStaff, type Actor } from '../authz/actor.js';
-import { authorizeMessage, visibleEvents, visibleMessages, visibleTickets } from '../authz/ticket.policy.js';
+import type { Actor } from '../authz/actor.js';
+import { authorize } from '../authz/authorize.js';
+import { visibleEvents, visibleMessages, visibleTickets } from '../authz/policies/ticket.js';
+import { isStaff } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
-import { conflict } from '../http/errors.js';
 import type { KnownFacts } from '../notifications/ticket-event-notifier.js';
 import { syncSlaClock } from '../sla/sla-tracking.js';
 import type { TicketEvent } from './ticket-events.js';
@@ -10,7 +11,7 @@ import { appendTicketEvent, listTicketEvents, type TicketEventRow } from './tick
 import { insertMessage, listMessages, type MessageView } from './ticket-messages.repository.js';
 import { timestampsOnEntering } from './ticket-status.js';
 import { lockTicket, updateTicketIf, type TicketChanges, type TicketRow } from './tickets.repository.js';
-import { requireVisibleTicket, ticketNotFound } from './tickets.service.js';
+import { requireVisibleTicket } from './tickets.service.js';
 import { cachedWriteSettings, type WriteSettings } from './write-settings.js';
 
 export interface PostMessageInput {
@@ -50,11 +51,7 @@ export async function postMessage(ctx: AppContext, actor: Actor, ticketId: strin
   return ctx.database.db.transaction(async (tx) => {
     // Locked: the status and first-response decisions below read the row, then write it.
     const ticket = await lockTicket(tx, ticketId, visibleTickets(actor));
-    if (!ticket) throw ticketNotFound();
-    authorizeMessage(actor, internal);
-    if (ticket.status === 'closed' && !internal) {
-      throw conflict('ticket_closed', 'A closed ticket takes no more replies; open a new ticket');
-    }
+    authorize(actor, internal ? 'ticket.note' : 'ticket.reply', ticket);
     const message = await insertMessage(tx, { ticketId, authorId: actor.id, body: input.body, internal, createdAt: now });
     await appendTicketEvent(
       tx,

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { Subject } from '../authz/actor.js';
+import { ticketAbilities, type TicketAbilities } from '../authz/policies/ticket.js';
 import { Nullable, Timestamp } from '../http/schemas.js';
 import { SlaSchema } from '../sla/sla.presenter.js';
 import { ticketSla } from '../sla/sla-clock.js';
@@ -30,7 +32,22 @@ type Assert<T extends true> = T;
 export type SchemasMatchDomain = [
   Assert<Same<Static<typeof TicketStatusSchema>, TicketStatus>>,
   Assert<Same<Static<typeof TicketPrioritySchema>, TicketPriority>>,
+  Assert<Same<Static<typeof TicketAbilitiesSchema>, TicketAbilities>>,
 ];
+
+const TicketAbilitiesSchema = Type.Object(
+  {
+    reply: Type.Boolean({ description: 'Add a public message (false on a closed ticket)' }),
+    note: Type.Boolean({ description: 'Add an internal note' }),
+    close: Type.Boolean(),
+    reopen: Type.Boolean({ description: 'Move a resolved ticket back to open' }),
+    assign: Type.Boolean({ description: 'Claim the ticket or give it to someone while it is unassigned' }),
+    reassign: Type.Boolean({ description: 'Change or clear the assignee it has' }),
+    priority: Type.Boolean({ description: 'Change the priority' }),
+    statuses: Type.Array(TicketStatusSchema, { description: 'The statuses the caller may move it to now' }),
+  },
+  { additionalProperties: false, description: 'What the caller may do with this ticket now; clients render their controls from it' },
+);
 
 const PersonRef = Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false });
 
@@ -54,6 +71,7 @@ export const TicketSchema = Type.Object(
     requester: PersonRef,
     assignee: Nullable(PersonRef),
     sla: SlaSchema,
+    abilities: TicketAbilitiesSchema,
   },
   { additionalProperties: false },
 );
@@ -61,8 +79,8 @@ export type TicketDto = Static<typeof TicketSchema>;
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-/** `now` decides the SLA state (ok, at risk, breached) shown with the ticket. */
-export const presentTicket = (row: TicketView, now: Date): TicketDto => ({
+/** `viewer` decides the abilities, `now` the SLA state (ok, at risk, breached) shown with the ticket. */
+export const presentTicket = (row: TicketView, viewer: Subject, now: Date): TicketDto => ({
   id: row.id,
   number: row.number,
   subject: row.subject,
@@ -81,6 +99,7 @@ export const presentTicket = (row: TicketView, now: Date): TicketDto => ({
   requester: { id: row.requesterId, name: row.requesterName },
   assignee: row.assigneeId === null ? null : { id: row.assigneeId, name: row.assigneeName ?? '' },
   sla: ticketSla(row, now),
+  abilities: ticketAbilities(viewer, row),
 });
 
 export const MessageSchema = Type.Object(

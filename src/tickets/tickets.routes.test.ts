@@ -55,10 +55,12 @@ describeEachDatabase('tickets', (kind) => {
       requester: { id: desk.customer.user.id, name: 'Cora Customer' },
       assignee: null,
       sla: { firstResponse: 'ok', resolution: 'ok' },
+      // What the requester may do with it now: talk, and close it.
+      abilities: { reply: true, note: false, close: true, reopen: false, assign: false, reassign: false, priority: false, statuses: ['closed'] },
     });
     const second = await openTicket(t, desk.otherCustomer);
     expect(second.number).toBe(ticket.number + 1);
-    expect(await getTicket(ticket.id)).toEqual(ticket);
+    expect(await getJson<TicketJson>(t, desk.customer, `/api/tickets/${ticket.id}`)).toEqual(ticket);
   });
 
   it('lets staff open a ticket for an active customer, and only for one', async () => {
@@ -295,7 +297,7 @@ describeEachDatabase('tickets', (kind) => {
       expect(response.json().error.code).toMatch(/^invalid_/);
     }
     expect(await ticketTableCounts(t)).toEqual(before);
-    expect(await getTicket(id)).toEqual(ticket);
+    expect(await getJson<TicketJson>(t, desk.customer, `/api/tickets/${id}`)).toEqual(ticket);
   });
 
   it('answers 404 for a ticket that does not exist', async () => {

@@ -41,8 +41,9 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       },
     },
     async (request, reply) => {
-      const ticket = await createTicket(ctx, actorOf(request), request.body);
-      return reply.code(201).header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, ctx.now()));
+      const actor = actorOf(request);
+      const ticket = await createTicket(ctx, actor, request.body);
+      return reply.code(201).header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, actor, ctx.now()));
     },
   );
 
@@ -59,9 +60,10 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     },
     async (request) => {
       const { status, limit, ...filters } = request.query;
-      const page = await listTickets(ctx, actorOf(request), { ...filters, statuses: parseStatusList(status), limit: limit ?? 25 });
+      const actor = actorOf(request);
+      const page = await listTickets(ctx, actor, { ...filters, statuses: parseStatusList(status), limit: limit ?? 25 });
       const now = ctx.now();
-      return { items: page.items.map((ticket) => presentTicket(ticket, now)), nextCursor: page.nextCursor };
+      return { items: page.items.map((ticket) => presentTicket(ticket, actor, now)), nextCursor: page.nextCursor };
     },
   );
 
@@ -77,8 +79,9 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       },
     },
     async (request, reply) => {
-      const ticket = await getTicket(ctx, actorOf(request), request.params.id);
-      return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, ctx.now()));
+      const actor = actorOf(request);
+      const ticket = await getTicket(ctx, actor, request.params.id);
+      return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, actor, ctx.now()));
     },
   );
 
@@ -97,8 +100,9 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     },
     async (request, reply) => {
       const versions = versionsFromIfMatch(request.headers['if-match']);
-      const ticket = await updateTicket(ctx, actorOf(request), request.params.id, request.body, versions);
-      return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, ctx.now()));
+      const actor = actorOf(request);
+      const ticket = await updateTicket(ctx, actor, request.params.id, request.body, versions);
+      return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, actor, ctx.now()));
     },
   );
 

@@ -1,18 +1,21 @@
 import type { Actor } from '../authz/actor.js';
+import { authorize } from '../authz/authorize.js';
 import {
   authorizeCreateTicket,
   authorizeTicketPatch,
   visibleRequester,
   visibleTickets,
   type TicketPatch,
-} from '../authz/ticket.policy.js';
+} from '../authz/policies/ticket.js';
+import { isActiveCustomer, isActiveStaff } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInt4 } from '../http/cursor.js';
-import { conflict, invalid, notFound, preconditionFailed } from '../http/errors.js';
+import { conflict, invalid, preconditionFailed } from '../http/errors.js';
 import { dueDatesFor, syncSlaClock } from '../sla/sla-tracking.js';
 import { findUserById } from '../users/users.repository.js';
 import type { KnownFacts } from '../notifications/ticket-event-notifier.js';
+import { ticketAlreadyAssigned, ticketNotFound } from './ticket-errors.js';
 import type { TicketEvent } from './ticket-events.js';
 import { appendTicketEvent } from './ticket-events.repository.js';
 import { assertTransition, timestampsOnEntering, type TicketPriority, type TicketStatus } from './ticket-status.js';
@@ -29,12 +32,10 @@ import {
 } from './tickets.repository.js';
 import { cachedWriteSettings, writeSettingsIn, type WriteSettings } from './write-settings.js';
 
-export const ticketNotFound = () => notFound('ticket_not_found', 'No such ticket');
-
 /** Reads a ticket the actor may see; a ticket they may not see does not exist for them. */
 export async function requireVisibleTicket(db: Db, actor: Actor, id: string): Promise<TicketRow> {
   const ticket = await findTicket(db, id, visibleTickets(actor));
-  if (!ticket) throw ticketNotFound();
+  authorize(actor, 'ticket.read', ticket);
   return ticket;
 }
 
@@ -54,7 +55,7 @@ export interface CreateTicketInput {
 /** Staff open tickets for customers only: an active customer account must exist. Returns their name. */
 async function assertCustomer(db: Db, userId: string): Promise<string> {
   const user = await findUserById(db, userId);
-  if (user?.role !== 'customer' || !user.active) {
+  if (!user || !isActiveCustomer(user)) {
     throw invalid('invalid_requester', 'The requester must be an active customer');
   }
   return user.name;
@@ -93,7 +94,7 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
 
 export async function getTicket(ctx: AppContext, actor: Actor, id: string): Promise<TicketView> {
   const view = await findTicketView(ctx.database.db, id, visibleRequester(actor));
-  if (!view) throw ticketNotFound();
+  authorize(actor, 'ticket.read', view);
   return view;
 }
 
@@ -195,12 +196,10 @@ async function writePlan(tx: Db, id: string, plan: PatchPlan, writer: Writer, no
 
 async function assertAssignable(db: Db, userId: string): Promise<void> {
   const user = await findUserById(db, userId);
-  if (!user?.active || user.role === 'customer') {
+  if (!user || !isActiveStaff(user)) {
     throw invalid('invalid_assignee', 'The assignee must be an active agent or manager');
   }
 }
-
-const alreadyAssigned = () => conflict('ticket_already_assigned', 'The ticket is already assigned');
 
 /**
  * Why a compare-and-set found the ticket changed under it: a stale If-Match (412), a
@@ -211,7 +210,7 @@ async function explainLostUpdate(tx: Db, id: string, plan: PatchPlan): Promise<v
   const fresh = await findTicket(tx, id, undefined);
   if (!fresh) throw ticketNotFound();
   if (plan.expect.versions && !plan.expect.versions.includes(fresh.version)) throw preconditionFailed();
-  if (plan.expect.assigneeId === null && fresh.assigneeId !== null) throw alreadyAssigned();
+  if (plan.expect.assigneeId === null && fresh.assigneeId !== null) throw ticketAlreadyAssigned();
 }
 
 /** Returns null when the ticket changed between read and write and the PATCH must be decided again. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/audit.repository.js';
 import { hashPassword } from '../auth/passwords.js';
+import { MANAGER_ROLE } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import { insertUser } from './users.repository.js';
 import { users } from './users.schema.js';
@@ -15,7 +16,7 @@ export interface BootstrappedManager {
 /** A desk without a manager cannot be administered: make one on first start. */
 export async function ensureFirstManager(ctx: AppContext): Promise<BootstrappedManager | undefined> {
   const { db } = ctx.database;
-  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.role, 'manager')).limit(1);
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.role, MANAGER_ROLE)).limit(1);
   if (existing) return undefined;
   const configured = ctx.config.bootstrapManager;
   const email = configured?.email ?? 'manager@localhost';
@@ -23,8 +24,8 @@ export async function ensureFirstManager(ctx: AppContext): Promise<BootstrappedM
   const password = configured?.password ?? generatedPassword ?? '';
   const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
-    const user = await insertUser(tx, { email, name: 'Manager', role: 'manager', passwordHash });
-    await recordAudit(tx, { actorId: null, action: 'user.created', targetType: 'user', targetId: user.id, details: { email, role: 'manager', bootstrap: true } }, ctx.now());
+    const user = await insertUser(tx, { email, name: 'Manager', role: MANAGER_ROLE, passwordHash });
+    await recordAudit(tx, { actorId: null, action: 'user.created', targetType: 'user', targetId: user.id, details: { email, role: MANAGER_ROLE, bootstrap: true } }, ctx.now());
   });
   return { email, generatedPassword };
 }

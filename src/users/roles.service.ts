@@ -1,9 +1,10 @@
 import { recordAudit } from '../audit/audit.repository.js';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
-import { isPermission, MANAGER_LOCKED_PERMISSIONS, ROLES, type Permission, type Role } from '../authz/permissions.js';
+import { isPermission, ROLES, type Permission, type Role } from '../authz/permissions.js';
+import { LOCKED_PERMISSIONS } from '../authz/policies/role.js';
 import type { AppContext } from '../context.js';
-import { conflict, invalid } from '../http/errors.js';
+import { invalid } from '../http/errors.js';
 import { permissionsByRole, replaceRolePermissions } from './roles.repository.js';
 
 export interface RolePermissions {
@@ -11,10 +12,15 @@ export interface RolePermissions {
   permissions: string[];
 }
 
-export async function listRoles(ctx: AppContext, actor: Actor): Promise<RolePermissions[]> {
-  authorize(actor, 'roles.manage');
+export interface RoleView extends RolePermissions {
+  /** Permissions that cannot be taken from this role, so an editor does not offer to. */
+  locked: string[];
+}
+
+export async function listRoles(ctx: AppContext, actor: Actor): Promise<RoleView[]> {
+  authorize(actor, 'role.read');
   const byRole = await permissionsByRole(ctx.database.db);
-  return ROLES.map((role) => ({ role, permissions: byRole.get(role) ?? [] }));
+  return ROLES.map((role) => ({ role, permissions: byRole.get(role) ?? [], locked: [...LOCKED_PERMISSIONS[role]] }));
 }
 
 export async function setRolePermissions(
@@ -23,13 +29,11 @@ export async function setRolePermissions(
   role: Role,
   requested: readonly string[],
 ): Promise<RolePermissions> {
-  authorize(actor, 'roles.manage');
+  authorize(actor, 'role.edit');
   const unknown = requested.filter((permission) => !isPermission(permission));
   if (unknown.length > 0) throw invalid('unknown_permission', `Unknown permission: ${unknown.join(', ')}`);
   const permissions = [...new Set(requested as readonly Permission[])].sort();
-  if (role === 'manager' && MANAGER_LOCKED_PERMISSIONS.some((p) => !permissions.includes(p))) {
-    throw conflict('manager_permission_locked', `Managers always keep ${MANAGER_LOCKED_PERMISSIONS.join(' and ')}`);
-  }
+  authorize(actor, 'role.setPermissions', { role, permissions });
   await ctx.database.db.transaction(async (tx) => {
     const before = await replaceRolePermissions(tx, role, permissions);
     await recordAudit(

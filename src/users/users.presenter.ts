@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { UserAbilities } from '../authz/policies/user.js';
 import { Timestamp } from '../http/schemas.js';
 import type { UserRow } from './users.repository.js';
 
@@ -25,3 +26,20 @@ export const presentUser = (row: UserRow): UserDto => ({
   active: row.active,
   createdAt: row.createdAt.toISOString(),
 });
+
+const UserAbilitiesSchema = Type.Object(
+  {
+    edit: Type.Boolean({ description: 'Rename, and any change at all' }),
+    changeRole: Type.Boolean({ description: 'False for the last active manager, who cannot be demoted' }),
+    deactivate: Type.Boolean({ description: 'False for the last active manager' }),
+  },
+  { additionalProperties: false, description: 'What the caller may do with this user now' },
+);
+
+/** A user as the users routes answer: with what the caller may do with them. */
+export const ManagedUserSchema = Type.Composite([UserSchema, Type.Object({ abilities: UserAbilitiesSchema })], {
+  additionalProperties: false,
+});
+export type ManagedUserDto = Static<typeof ManagedUserSchema>;
+
+export const presentManagedUser = (row: UserRow, abilities: UserAbilities): ManagedUserDto => ({ ...presentUser(row), abilities });

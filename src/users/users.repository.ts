@@ -1,5 +1,6 @@
-import { and, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import type { Role } from '../authz/permissions.js';
+import { activeStaffSql, MANAGER_ROLE } from '../authz/roles.js';
 import type { Db } from '../db/database.js';
 import { conflict } from '../http/errors.js';
 import { users } from './users.schema.js';
@@ -67,7 +68,7 @@ export async function listAssignable(db: Db): Promise<Pick<UserRow, 'id' | 'name
   return db
     .select({ id: users.id, name: users.name, role: users.role })
     .from(users)
-    .where(and(eq(users.active, true), inArray(users.role, ['agent', 'manager'])))
+    .where(activeStaffSql(users))
     .orderBy(users.name);
 }
 
@@ -76,9 +77,17 @@ export async function lockActiveManagers(db: Db): Promise<string[]> {
   const rows = await db
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.role, 'manager'), eq(users.active, true)))
+    .where(and(eq(users.role, MANAGER_ROLE), eq(users.active, true)))
     .for('update');
   return rows.map((row) => row.id);
+}
+
+export async function countActiveManagers(db: Db): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.role, MANAGER_ROLE), eq(users.active, true)));
+  return row?.n ?? 0;
 }
 
 export async function updateUserRow(

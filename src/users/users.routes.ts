@@ -4,12 +4,20 @@ import { actorOf } from '../auth/authenticate.js';
 import { PERMISSIONS } from '../authz/permissions.js';
 import type { AppContext } from '../context.js';
 import { bodyErrorResponses, Email, errorResponses, IdParams, ListQuery, listOf, Password, PersonName } from '../http/schemas.js';
-import { RoleSchema, UserSchema } from './users.presenter.js';
+import { ManagedUserSchema, RoleSchema } from './users.presenter.js';
 import { listRoles, setRolePermissions } from './roles.service.js';
 import { assignableUsers, createUserFor, getUserFor, listUsersFor, updateUserFor } from './users.service.js';
 
 const RolePermissions = Type.Object(
   { role: RoleSchema, permissions: Type.Array(Type.String()) },
+  { additionalProperties: false },
+);
+const RoleView = Type.Object(
+  {
+    role: RoleSchema,
+    permissions: Type.Array(Type.String()),
+    locked: Type.Array(Type.String(), { description: 'Permissions that cannot be taken from this role (PUT answers 409)' }),
+  },
   { additionalProperties: false },
 );
 const tags = ['users'];
@@ -26,7 +34,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
           { role: Type.Optional(RoleSchema), q: Type.Optional(Type.String({ maxLength: 200 })), ...ListQuery },
           { additionalProperties: false },
         ),
-        response: { 200: listOf(UserSchema), ...errorResponses },
+        response: { 200: listOf(ManagedUserSchema), ...errorResponses },
       },
     },
     async (request) => listUsersFor(ctx, actorOf(request), request.query),
@@ -40,7 +48,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         operationId: 'createUser',
         summary: 'Create a user of any role (managers)',
         body: Type.Object({ email: Email, name: PersonName, role: RoleSchema, password: Password }, { additionalProperties: false }),
-        response: { 201: UserSchema, ...errorResponses, ...bodyErrorResponses },
+        response: { 201: ManagedUserSchema, ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request, reply) => reply.code(201).send(await createUserFor(ctx, actorOf(request), request.body)),
@@ -73,7 +81,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         operationId: 'getUser',
         summary: 'One user (managers; anyone for themselves)',
         params: IdParams,
-        response: { 200: UserSchema, ...errorResponses },
+        response: { 200: ManagedUserSchema, ...errorResponses },
       },
     },
     async (request) => getUserFor(ctx, actorOf(request), request.params.id),
@@ -91,7 +99,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
           { name: Type.Optional(PersonName), role: Type.Optional(RoleSchema), active: Type.Optional(Type.Boolean()) },
           { additionalProperties: false, minProperties: 1 },
         ),
-        response: { 200: UserSchema, ...errorResponses, ...bodyErrorResponses },
+        response: { 200: ManagedUserSchema, ...errorResponses, ...bodyErrorResponses },
       },
     },
     async (request) => updateUserFor(ctx, actorOf(request), request.params.id, request.body),
@@ -104,7 +112,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         tags,
         operationId: 'listRoles',
         summary: 'Each role and its permissions',
-        response: { 200: Type.Array(RolePermissions), ...errorResponses },
+        response: { 200: Type.Array(RoleView), ...errorResponses },
       },
     },
     async (request) => listRoles(ctx, actorOf(request)),

@@ -2,24 +2,25 @@ import { recordAudit } from '../audit/audit.repository.js';
 import { hashPassword } from '../auth/passwords.js';
 import { revokeAllSessions } from '../auth/sessions.repository.js';
 import type { Actor } from '../authz/actor.js';
-import { authorize, can } from '../authz/authorize.js';
+import { authorize } from '../authz/authorize.js';
 import type { Role } from '../authz/permissions.js';
+import { authorizeUserChange, userAbilities } from '../authz/policies/user.js';
 import type { AppContext } from '../context.js';
 import { renderMail } from '../mail/mail-templates.js';
 import { enqueueMail } from '../mail/outbox.repository.js';
 import { decodeCursor, encodeCursor, isCursorInstant, isCursorUuid } from '../http/cursor.js';
-import { conflict, forbidden, notFound } from '../http/errors.js';
-import { presentUser, type UserDto } from './users.presenter.js';
+import { userNotFound } from './user-errors.js';
+import { presentManagedUser, type ManagedUserDto } from './users.presenter.js';
 import {
+  countActiveManagers,
   findUserById,
   insertUser,
   listAssignable,
   listUsers,
   lockActiveManagers,
   updateUserRow,
+  type UserRow,
 } from './users.repository.js';
-
-const userNotFound = () => notFound('user_not_found', 'No such user');
 
 const isUserCursor = (value: unknown): value is { createdAt: string; id: string } => {
   const v = value as { createdAt?: unknown; id?: unknown } | null;
@@ -30,15 +31,17 @@ export async function listUsersFor(
   ctx: AppContext,
   actor: Actor,
   query: { role?: Role; q?: string; limit?: number; cursor?: string },
-): Promise<{ items: UserDto[]; nextCursor: string | null }> {
-  authorize(actor, 'users.manage');
+): Promise<{ items: ManagedUserDto[]; nextCursor: string | null }> {
+  authorize(actor, 'user.list');
   const limit = query.limit ?? 25;
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isUserCursor);
-  const rows = await listUsers(ctx.database.db, { role: query.role, q: query.q, after, limit });
+  const { db } = ctx.database;
+  const rows = await listUsers(db, { role: query.role, q: query.q, after, limit });
+  const activeManagers = await countActiveManagers(db);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: page.map(presentUser),
+    items: page.map((row) => presentFor(actor, row, activeManagers)),
     nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
   };
 }
@@ -47,8 +50,8 @@ export async function createUserFor(
   ctx: AppContext,
   actor: Actor,
   input: { email: string; name: string; role: Role; password: string },
-): Promise<UserDto> {
-  authorize(actor, 'users.manage');
+): Promise<ManagedUserDto> {
+  authorize(actor, 'user.create');
   const passwordHash = await hashPassword(input.password);
   return ctx.database.db.transaction(async (tx) => {
     const user = await insertUser(tx, { email: input.email, name: input.name.trim(), role: input.role, passwordHash });
@@ -58,7 +61,7 @@ export async function createUserFor(
       ctx.now(),
     );
     await enqueueMail(tx, { kind: 'account_created', to: user.email, ...welcomeMail(ctx, user.name, actor.name) }, ctx);
-    return presentUser(user);
+    return presentFor(actor, user, await countActiveManagers(tx));
   });
 }
 
@@ -71,16 +74,19 @@ const welcomeMail = (ctx: AppContext, name: string, creator: string) =>
     link: { url: `${ctx.config.publicUrl}/login`, label: 'Log in' },
   });
 
-/** Managers read anyone; everyone else only themselves, and others' ids look missing. */
-export async function getUserFor(ctx: AppContext, actor: Actor, id: string): Promise<UserDto> {
-  if (id !== actor.id && !can(actor, 'users.manage')) throw userNotFound();
-  const user = await findUserById(ctx.database.db, id);
-  if (!user) throw userNotFound();
-  return presentUser(user);
+/** A user with what the caller may do with them, given how many active managers there are. */
+const presentFor = (actor: Actor, user: UserRow, activeManagers: number): ManagedUserDto =>
+  presentManagedUser(user, userAbilities(actor, { ...user, activeManagers }));
+
+export async function getUserFor(ctx: AppContext, actor: Actor, id: string): Promise<ManagedUserDto> {
+  const { db } = ctx.database;
+  const user = await findUserById(db, id);
+  authorize(actor, 'user.read', user);
+  return presentFor(actor, user, await countActiveManagers(db));
 }
 
 export async function assignableUsers(ctx: AppContext, actor: Actor) {
-  if (!can(actor, 'tickets.assign') && !can(actor, 'tickets.reassign')) throw forbidden('Missing permission tickets.assign');
+  authorize(actor, 'ticket.chooseAssignee');
   return { items: await listAssignable(ctx.database.db) };
 }
 
@@ -89,18 +95,14 @@ export async function updateUserFor(
   actor: Actor,
   id: string,
   changes: { name?: string; role?: Role; active?: boolean },
-): Promise<UserDto> {
-  authorize(actor, 'users.manage');
+): Promise<ManagedUserDto> {
+  authorize(actor, 'user.edit');
   const now = ctx.now();
   return ctx.database.db.transaction(async (tx) => {
     const activeManagers = await lockActiveManagers(tx);
     const before = await findUserById(tx, id);
     if (!before) throw userNotFound();
-    const losesManager =
-      before.role === 'manager' && before.active && ((changes.role && changes.role !== 'manager') || changes.active === false);
-    if (losesManager && activeManagers.length <= 1) {
-      throw conflict('last_manager', 'The last active manager cannot be demoted or deactivated');
-    }
+    authorizeUserChange(actor, { ...before, activeManagers: activeManagers.length }, changes);
     const after = await updateUserRow(tx, id, { ...changes, ...(changes.name ? { name: changes.name.trim() } : {}) }, now);
     if (!after) throw userNotFound();
     if (changes.active === false) await revokeAllSessions(tx, id, now);
@@ -112,6 +114,6 @@ export async function updateUserFor(
     if (Object.keys(diff).length > 0) {
       await recordAudit(tx, { actorId: actor.id, action: 'user.updated', targetType: 'user', targetId: id, details: diff }, now);
     }
-    return presentUser(after);
+    return presentFor(actor, after, await countActiveManagers(tx));
   });
 }

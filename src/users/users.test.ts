@@ -111,6 +111,47 @@ describeEachDatabase('users, roles and the audit log', (kind) => {
     expect(list.items).toHaveLength(1);
   });
 
+  it("offers no control that would always fail: the last active manager's demotion and deactivation", async () => {
+    type Listed = { id: string; abilities: { edit: boolean; changeRole: boolean; deactivate: boolean } };
+    const abilitiesOf = async (caller: TestUser, id: string) => {
+      const list = (await call('GET', '/api/users', caller.accessToken)).json<{ items: Listed[] }>();
+      const single = (await call('GET', `/api/users/${id}`, caller.accessToken)).json<Listed>();
+      expect(list.items.find((user) => user.id === id)?.abilities).toEqual(single.abilities);
+      return single.abilities;
+    };
+    expect(await abilitiesOf(manager, manager.user.id)).toEqual({ edit: true, changeRole: false, deactivate: false });
+    expect(await abilitiesOf(manager, agent.user.id)).toEqual({ edit: true, changeRole: true, deactivate: true });
+
+    // Promoting the agent makes a second manager: now either may be demoted, and the answer says so at once.
+    const promoted = await call('PATCH', `/api/users/${agent.user.id}`, manager.accessToken, { role: 'manager' });
+    expect(promoted.json<Listed>().abilities).toEqual({ edit: true, changeRole: true, deactivate: true });
+    expect(await abilitiesOf(manager, manager.user.id)).toEqual({ edit: true, changeRole: true, deactivate: true });
+    const demoted = await call('PATCH', `/api/users/${manager.user.id}`, agent.accessToken, { role: 'agent' });
+    expect(demoted.statusCode).toBe(200);
+    expect(await abilitiesOf(agent, agent.user.id)).toEqual({ edit: true, changeRole: false, deactivate: false });
+    expect((await call('PATCH', `/api/users/${agent.user.id}`, agent.accessToken, { active: false })).statusCode).toBe(409);
+
+    // Reading oneself without users.manage offers nothing.
+    const self = (await call('GET', `/api/users/${customer.user.id}`, customer.accessToken)).json<Listed>();
+    expect(self.abilities).toEqual({ edit: false, changeRole: false, deactivate: false });
+  });
+
+  it('lists the permissions a role cannot lose, and refuses taking them', async () => {
+    const roles = (await call('GET', '/api/roles', manager.accessToken)).json<{ role: string; permissions: string[]; locked: string[] }[]>();
+    expect(roles.map(({ role, locked }) => ({ role, locked }))).toEqual([
+      { role: 'customer', locked: [] },
+      { role: 'agent', locked: [] },
+      { role: 'manager', locked: ['users.manage', 'roles.manage'] },
+    ]);
+    const managerRole = roles.find((entry) => entry.role === 'manager');
+    for (const locked of managerRole?.locked ?? []) {
+      const without = (managerRole?.permissions ?? []).filter((permission) => permission !== locked);
+      const put = await call('PUT', '/api/roles/manager', manager.accessToken, { permissions: without });
+      expect(put.statusCode, locked).toBe(409);
+      expect(put.json().error).toEqual({ code: 'manager_permission_locked', message: 'Managers always keep users.manage and roles.manage' });
+    }
+  });
+
   it('deactivation ends the user session on the next request', async () => {
     expect((await call('PATCH', `/api/users/${agent.user.id}`, manager.accessToken, { active: false })).json().active).toBe(false);
     expect((await call('GET', '/api/auth/me', agent.accessToken)).statusCode).toBe(401);

@@ -1,0 +1,171 @@
+import { eq, type SQL } from 'drizzle-orm';
+import { forbidden } from '../../http/errors.js';
+import { ticketAlreadyAssigned, ticketClosed, ticketNotFound } from '../../tickets/ticket-errors.js';
+import { STATUS_TRANSITIONS, type TicketPriority, type TicketStatus } from '../../tickets/ticket-status.js';
+import { ticketEvents, ticketMessages, tickets } from '../../tickets/tickets.schema.js';
+import type { Actor, Subject } from '../actor.js';
+import { allow, allowed, allowOnFound, enforce, holds } from '../policy.js';
+import { isStaff } from '../roles.js';
+
+/** Someone a ticket may be shown to: the caller of a request, a stream's or a notification's recipient. */
+export type TicketViewer = Pick<Actor, 'id' | 'permissions'>;
+
+/**
+ * The one visibility rule: whose tickets the viewer may see, everyone's (undefined) or only
+ * their own. Lists, searches and single reads filter with it in SQL (`visibleTickets`), the
+ * stream and notifications in memory (`canSeeTicket`). A ticket outside it is answered as
+ * not found, never forbidden.
+ */
+export function visibleRequester(viewer: TicketViewer): string | undefined {
+  return holds(viewer, 'tickets.read.all') ? undefined : viewer.id;
+}
+
+export const seesEveryTicket = (viewer: TicketViewer): boolean => visibleRequester(viewer) === undefined;
+
+/** `visibleRequester` as a filter on the tickets table; `undefined` means "no restriction". */
+export function visibleTickets(viewer: TicketViewer): SQL | undefined {
+  const requesterId = visibleRequester(viewer);
+  return requesterId === undefined ? undefined : eq(tickets.requesterId, requesterId);
+}
+
+/** `visibleTickets` for one ticket already in memory. */
+export function canSeeTicket(viewer: TicketViewer, ticket: { requesterId: string }): boolean {
+  const requesterId = visibleRequester(viewer);
+  return requesterId === undefined || requesterId === ticket.requesterId;
+}
+
+/** Internal notes, and every event about them, exist only for holders of `tickets.note`. */
+export const canSeeInternalNotes = (viewer: TicketViewer): boolean => holds(viewer, 'tickets.note');
+
+export function visibleMessages(viewer: TicketViewer): SQL | undefined {
+  return canSeeInternalNotes(viewer) ? undefined : eq(ticketMessages.internal, false);
+}
+
+export function visibleEvents(viewer: TicketViewer): SQL | undefined {
+  return canSeeInternalNotes(viewer) ? undefined : eq(ticketEvents.internal, false);
+}
+
+/** `visibleTickets` and `visibleEvents` together, for one event in memory. */
+export const canSeeTicketEvent = (viewer: TicketViewer, ticket: { requesterId: string }, event: { internal: boolean }): boolean =>
+  canSeeTicket(viewer, ticket) && (!event.internal || canSeeInternalNotes(viewer));
+
+/** The parts of a ticket its permission decisions depend on. */
+export interface TicketState {
+  requesterId: string;
+  status: TicketStatus;
+  assigneeId: string | null;
+}
+
+/** A status change asked for; whether the status machine allows it is decided separately (409). */
+export interface StatusMove extends TicketState {
+  to: TicketStatus;
+}
+
+/** Every action on an existing ticket starts from seeing it. */
+const onTicket = { sees: canSeeTicket, notFound: ticketNotFound };
+
+/** API.md: "A customer may always close their own ticket and reopen their own `resolved` ticket." */
+const requesterMay = (subject: Subject, move: StatusMove): boolean =>
+  move.requesterId === subject.id && (move.to === 'closed' || (move.status === 'resolved' && move.to === 'open'));
+
+const read = allowOnFound<TicketState>({ ...onTicket });
+const open = allow<undefined>({ permission: 'tickets.create' });
+const openWithPriority = allow<undefined>({ permission: 'tickets.priority' });
+/** Opening a ticket for someone else is a staff matter (a role, not a permission). */
+const openFor = allow<{ requesterId: string }>({
+  when: (subject, request) => request.requesterId === subject.id || isStaff(subject),
+  otherwise: () => forbidden('Only staff may open a ticket on behalf of a customer'),
+});
+/** A closed ticket is done: the conversation goes on in a new one (internal notes still may be added). */
+const reply = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.reply', when: (_subject, ticket) => ticket.status !== 'closed', otherwise: ticketClosed });
+const note = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.note' });
+const priority = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.priority' });
+const move = allowOnFound<StatusMove>({ ...onTicket, permission: 'tickets.status', alsoIf: requesterMay });
+/** Claims an unassigned ticket, for oneself or another agent. */
+const assign = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.assign', when: (_subject, ticket) => ticket.assigneeId === null, otherwise: ticketAlreadyAssigned });
+/** Changes or clears an existing assignee. */
+const reassign = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.reassign' });
+/** Anyone who assigns at all may list whom to, and set the assignee a ticket already has (a no-op). */
+const chooseAssignee = allow<undefined>({ permission: ['tickets.assign', 'tickets.reassign'] });
+
+export const ticketPolicy = {
+  'ticket.read': read,
+  'ticket.open': open,
+  'ticket.openWithPriority': openWithPriority,
+  'ticket.openFor': openFor,
+  'ticket.reply': reply,
+  'ticket.note': note,
+  'ticket.priority': priority,
+  'ticket.move': move,
+  'ticket.assign': assign,
+  'ticket.reassign': reassign,
+  'ticket.chooseAssignee': chooseAssignee,
+};
+
+export interface NewTicketRequest {
+  priority?: TicketPriority | undefined;
+  requesterId?: string | undefined;
+}
+
+export function authorizeCreateTicket(actor: Subject, request: NewTicketRequest): void {
+  enforce(actor, open, undefined);
+  if (request.priority !== undefined) enforce(actor, openWithPriority, undefined);
+  if (request.requesterId !== undefined) enforce(actor, openFor, { requesterId: request.requesterId });
+}
+
+export interface TicketPatch {
+  status?: TicketStatus | undefined;
+  priority?: TicketPriority | undefined;
+  assigneeId?: string | null | undefined;
+}
+
+/**
+ * `tickets.assign` claims an unassigned ticket; anything that changes or clears an
+ * existing assignee needs `tickets.reassign`. An assigner who finds the ticket already
+ * taken gets the claim's 409, the same answer whether the other assignment committed a
+ * moment before or during this request.
+ */
+function authorizeAssigneeChange(actor: Subject, ticket: TicketState, next: string | null): void {
+  if (next === ticket.assigneeId) return enforce(actor, chooseAssignee, undefined);
+  if (ticket.assigneeId === null) return enforce(actor, assign, ticket);
+  // Taken already: an assigner without tickets.reassign who wants it too is refused as a claim.
+  const claims = next !== null && holds(actor, 'tickets.assign') && !holds(actor, 'tickets.reassign');
+  enforce(actor, claims ? assign : reassign, ticket);
+}
+
+/** Each field of a PATCH checks its own rule, against the ticket as read. */
+export function authorizeTicketPatch(actor: Subject, ticket: TicketState, patch: TicketPatch): void {
+  if (patch.status !== undefined) enforce(actor, move, { ...ticket, to: patch.status });
+  if (patch.priority !== undefined) enforce(actor, priority, ticket);
+  if (patch.assigneeId !== undefined) authorizeAssigneeChange(actor, ticket, patch.assigneeId);
+}
+
+/** What the caller may do with a ticket now; clients render their controls from it. */
+export interface TicketAbilities {
+  reply: boolean;
+  note: boolean;
+  close: boolean;
+  /** Move a resolved ticket back to open. */
+  reopen: boolean;
+  /** Claim the ticket or give it to someone while it is unassigned. */
+  assign: boolean;
+  /** Change or clear the assignee it has. */
+  reassign: boolean;
+  priority: boolean;
+  /** The statuses it may move to now: the status machine's next steps the caller's rules allow. */
+  statuses: TicketStatus[];
+}
+
+export function ticketAbilities(subject: Subject, ticket: TicketState): TicketAbilities {
+  const statuses = STATUS_TRANSITIONS[ticket.status].filter((to) => allowed(subject, move, { ...ticket, to }));
+  return {
+    reply: allowed(subject, reply, ticket),
+    note: allowed(subject, note, ticket),
+    close: statuses.includes('closed'),
+    reopen: ticket.status === 'resolved' && statuses.includes('open'),
+    assign: allowed(subject, assign, ticket),
+    reassign: ticket.assigneeId !== null && allowed(subject, reassign, ticket),
+    priority: allowed(subject, priority, ticket),
+    statuses,
+  };
+}
