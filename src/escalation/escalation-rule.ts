@@ -36,7 +36,7 @@ export const RuleActionsSchema = Type.Object(
 );
 export type RuleActions = Static<typeof RuleActionsSchema>;
 
-const RuleName = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+const RuleName = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S', 'x-pattern-message': 'must not be blank' });
 
 export const RuleSchema = Type.Object(
   {

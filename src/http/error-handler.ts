@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorKind } from './errors.js';
+import { DomainError, type ErrorKind, type FieldProblem } from './errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -56,18 +56,21 @@ function databaseUnavailable(error: unknown): boolean {
 /** Seconds a client is asked to wait before retrying when the database is away. */
 const RETRY_AFTER_SECONDS = 2;
 
-function send(reply: { code(n: number): { send(body: unknown): unknown } }, status: number, code: string, message: string) {
-  return reply.code(status).send({ error: { code, message } });
+function send(
+  reply: { code(n: number): { send(body: unknown): unknown } },
+  status: number,
+  code: string,
+  message: string,
+  details?: readonly FieldProblem[],
+) {
+  return reply.code(status).send({ error: details ? { code, message, details } : { code, message } });
 }
 
 /** One place turns every failure into the API's error shape; 5xx never carries internals. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof DomainError) return send(reply, STATUS[error.kind], error.code, error.message);
-    if (error.validation) {
-      const where = error.validationContext ?? 'request';
-      return send(reply, 400, 'invalid_input', `${where}${error.message.replace(/^\w+/, '')}`);
-    }
+    // Schema validation fails with a DomainError too (src/http/validation.ts), its details included.
+    if (error instanceof DomainError) return send(reply, STATUS[error.kind], error.code, error.message, error.details);
     if (UNSTORABLE_TEXT.has(sqlState(error) ?? '')) return send(reply, 400, 'invalid_input', 'The request holds characters that cannot be stored (such as NUL)');
     if (databaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');

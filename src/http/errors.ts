@@ -11,11 +11,19 @@ export type ErrorKind =
   | 'precondition_failed'
   | 'rate_limited';
 
+/** One invalid field: `path` as written in the request part (`password`, `conditions.statuses[0]`). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
 export class DomainError extends Error {
   constructor(
     readonly kind: ErrorKind,
     readonly code: string,
     message: string,
+    /** For invalid input: what is wrong with each field, answered as `details`. */
+    readonly details?: readonly FieldProblem[],
   ) {
     super(message);
     this.name = 'DomainError';
@@ -23,6 +31,9 @@ export class DomainError extends Error {
 }
 
 export const invalid = (code: string, message: string) => new DomainError('invalid', code, message);
+/** Input refused for one field, named in `details` so a form can show the message beside it. */
+export const invalidField = (code: string, path: string, message: string) =>
+  new DomainError('invalid', code, message, [{ path, message }]);
 export const unauthenticated = (message = 'Authentication required') =>
   new DomainError('unauthenticated', 'unauthenticated', message);
 export const forbidden = (message = 'You are not allowed to do this') => new DomainError('forbidden', 'forbidden', message);

@@ -79,6 +79,11 @@ export const listOf = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) }, { additionalProperties: false });
 
 // Deliberately loose: `manager@localhost` (the first manager) and intranet domains are valid here.
-export const Email = Type.String({ pattern: EMAIL_ADDRESS_PATTERN, minLength: 3, maxLength: 254, 'x-expected': 'a valid email address' });
+export const Email = Type.String({
+  pattern: EMAIL_ADDRESS_PATTERN,
+  minLength: 3,
+  maxLength: 254,
+  'x-pattern-message': 'must be a valid email address',
+});
 export const Password = Type.String({ minLength: 8, maxLength: 200 });
 export const PersonName = Type.String({ minLength: 1, maxLength: 100 });

@@ -6,7 +6,7 @@ const LEAKS = [/\$argon2/, /password_hash|passwordHash/, /token_hash/, /\bat \S+
 
 const ERROR_CODE = /^[a-z][a-z0-9_]*$/;
 
-/** API.md's error shape, exactly: `{ error: { code, message } }` and nothing else. */
+/** API.md's error shape, exactly: `{ error: { code, message } }`, plus `details: [{ path, message }]` for invalid input, and nothing else. */
 export function expectErrorShape(answer: Answer, context: string): void {
   expect(answer.contentType, context).toMatch(/^application\/json/);
   let parsed: unknown;
@@ -15,9 +15,18 @@ export function expectErrorShape(answer: Answer, context: string): void {
   } catch {
     throw new Error(`${context}: error body is not JSON: ${answer.body.slice(0, 300)}`);
   }
-  const body = parsed as { error?: { code?: unknown; message?: unknown } };
+  const body = parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } };
   expect(Object.keys(body as object), `${context}: ${answer.body.slice(0, 300)}`).toEqual(['error']);
-  expect(Object.keys(body.error ?? {}).sort(), `${context}: ${answer.body.slice(0, 300)}`).toEqual(['code', 'message']);
+  const { details, ...rest } = body.error ?? {};
+  expect(Object.keys(rest).sort(), `${context}: ${answer.body.slice(0, 300)}`).toEqual(['code', 'message']);
+  if (details !== undefined) {
+    expect(answer.status, context).toBe(400);
+    expect(Array.isArray(details) && details.length > 0, `${context}: details ${JSON.stringify(details)}`).toBe(true);
+    for (const detail of details as Record<string, unknown>[]) {
+      expect(Object.keys(detail).sort(), context).toEqual(['message', 'path']);
+      expect([typeof detail.path, typeof detail.message], context).toEqual(['string', 'string']);
+    }
+  }
   expect(body.error?.code, context).toMatch(ERROR_CODE);
   expect(typeof body.error?.message, context).toBe('string');
 }

@@ -7,7 +7,7 @@ const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 const Uuid = Type.String({ format: 'uuid' });
 
 /** Free text that must say something: whitespace alone is refused like an empty string. */
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S', 'x-pattern-message': 'must not be blank' });
 
 export const CreateTicketBody = Type.Object(
   {
