@@ -1,6 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { AuditEntry } from '../api/models';
 import { usePaged } from '../api/paging';
+import { useAuth } from '../auth/AuthContext';
 import { EmptyState, ErrorBox, Loading, LoadMore, RelativeTime } from '../ui/feedback';
 import { auditQuery, usersQuery } from './admin.api';
 
@@ -11,9 +12,10 @@ function detailsText(details: AuditEntry['details']): string {
 }
 
 export function AuditPage() {
+  const { can } = useAuth();
   const log = usePaged(auditQuery);
-  // Entries carry ids; the first page of users is enough to name most of the people acting.
-  const people = useInfiniteQuery(usersQuery({}));
+  // Entries carry ids; the first page of users (for those who may list them) names most of the people acting.
+  const people = useInfiniteQuery({ ...usersQuery({}), enabled: can('users.manage') });
   const names = new Map(people.data?.pages.flatMap((page) => page.items.map((user) => [user.id, user.name] as const)));
   const nameOf = (entry: AuditEntry): string => {
     if (!entry.actorId) return 'System';

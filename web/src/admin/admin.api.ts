@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import { api, done, json } from '../api/client';
-import type { BusinessHours, ListedUser, NewUser, Priority, QueryOf, Role, RolePermissions, RuleInput, User } from '../api/models';
+import type { BusinessHours, ListedUser, NewUser, Priority, QueryOf, Role, RuleInput, User } from '../api/models';
 import { pagedQuery } from '../api/paging';
 
 export const adminKeys = {
@@ -15,19 +15,15 @@ export const adminKeys = {
 
 type UserFilter = Omit<QueryOf<'/api/users', 'get'>, 'cursor' | 'limit'>;
 
-// `as`: the abilities and locked permissions are in pending-contract.ts until the generated schema has them.
 export const usersQuery = (filter: UserFilter) =>
-  pagedQuery([...adminKeys.users, filter], async (cursor, signal) => {
-    const page = await json(api.GET('/api/users', { params: { query: { ...filter, cursor } }, signal }));
-    return page as { items: ListedUser[]; nextCursor: string | null };
-  });
+  pagedQuery([...adminKeys.users, filter], (cursor, signal) => json(api.GET('/api/users', { params: { query: { ...filter, cursor } }, signal })));
 export const createUser = (user: NewUser): Promise<User> => json(api.POST('/api/users', { body: user }));
-export const updateUser = (id: string, change: { role?: Role; active?: boolean }) =>
-  json(api.PATCH('/api/users/{id}', { params: { path: { id } }, body: change })) as Promise<ListedUser>;
+export const updateUser = (id: string, change: { role?: Role; active?: boolean }): Promise<ListedUser> =>
+  json(api.PATCH('/api/users/{id}', { params: { path: { id } }, body: change }));
 
 export const rolesQuery = queryOptions({
   queryKey: adminKeys.roles,
-  queryFn: async ({ signal }) => (await json(api.GET('/api/roles', { signal }))) as RolePermissions[],
+  queryFn: ({ signal }) => json(api.GET('/api/roles', { signal })),
 });
 export const putRole = (role: Role, permissions: string[]) => json(api.PUT('/api/roles/{role}', { params: { path: { role } }, body: { permissions } }));
 

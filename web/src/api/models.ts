@@ -1,4 +1,3 @@
-import type * as Pending from './pending-contract';
 import type { paths } from './schema';
 
 /**
@@ -30,15 +29,15 @@ export type Me = Ok<'/api/auth/me', 'get'>;
 export type Role = User['role'];
 export type Permission = Me['permissions'][number];
 export type NewUser = BodyOf<'/api/users', 'post'>;
-export type ListedUser = Item<Ok<'/api/users', 'get'>> & Pending.UserAbilities;
+export type ListedUser = Item<Ok<'/api/users', 'get'>>;
 export type AssignableUser = Item<Ok<'/api/users/assignable', 'get'>>;
-export type RolePermissions = Ok<'/api/roles', 'get'>[number] & Pending.LockedPermissions;
+export type RolePermissions = Ok<'/api/roles', 'get'>[number];
 
-export type Ticket = Ok<'/api/tickets/{id}', 'get'> & Pending.TicketAbilities;
-export type TicketStatus = Ok<'/api/tickets/{id}', 'get'>['status'];
+export type Ticket = Ok<'/api/tickets/{id}', 'get'>;
+export type TicketStatus = Ticket['status'];
 export type Priority = Ticket['priority'];
 export type SlaState = NonNullable<Ticket['sla']['firstResponse']>;
-export type TicketList = Omit<Ok<'/api/tickets', 'get'>, 'items'> & { items: Ticket[] };
+export type TicketList = Ok<'/api/tickets', 'get'>;
 export type TicketFilter = Omit<QueryOf<'/api/tickets', 'get'>, 'cursor' | 'limit'>;
 export type TicketChange = BodyOf<'/api/tickets/{id}', 'patch'>;
 export type NewTicket = BodyOf<'/api/tickets', 'post'>;

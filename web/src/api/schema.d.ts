@@ -266,7 +266,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a role's permissions (any of: tickets.create, tickets.read.all, tickets.reply, tickets.note, tickets.assign, tickets.reassign, tickets.status, tickets.priority, escalation.manage, reports.read, users.manage, roles.manage) */
+        /** Replace a role's permissions (any of: tickets.create, tickets.read.all, tickets.reply, tickets.note, tickets.assign, tickets.reassign, tickets.status, tickets.priority, escalation.manage, reports.read, users.manage, roles.manage, audit.read, mail.manage) */
         put: operations["setRolePermissions"];
         post?: never;
         delete?: never;
@@ -1753,7 +1753,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["User"][];
+                        items: {
+                            id: string;
+                            email: string;
+                            name: string;
+                            role: "customer" | "agent" | "manager";
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description What the caller may do with this user now */
+                            abilities: {
+                                /** @description Rename, and any change at all */
+                                edit: boolean;
+                                /** @description False for the last active manager, who cannot be demoted */
+                                changeRole: boolean;
+                                /** @description False for the last active manager */
+                                deactivate: boolean;
+                            };
+                        }[];
                         nextCursor: string | null;
                     };
                 };
@@ -1857,6 +1874,15 @@ export interface operations {
                         active: boolean;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description What the caller may do with this user now */
+                        abilities: {
+                            /** @description Rename, and any change at all */
+                            edit: boolean;
+                            /** @description False for the last active manager, who cannot be demoted */
+                            changeRole: boolean;
+                            /** @description False for the last active manager */
+                            deactivate: boolean;
+                        };
                     };
                 };
             };
@@ -2061,6 +2087,15 @@ export interface operations {
                         active: boolean;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description What the caller may do with this user now */
+                        abilities: {
+                            /** @description Rename, and any change at all */
+                            edit: boolean;
+                            /** @description False for the last active manager, who cannot be demoted */
+                            changeRole: boolean;
+                            /** @description False for the last active manager */
+                            deactivate: boolean;
+                        };
                     };
                 };
             };
@@ -2164,6 +2199,15 @@ export interface operations {
                         active: boolean;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description What the caller may do with this user now */
+                        abilities: {
+                            /** @description Rename, and any change at all */
+                            edit: boolean;
+                            /** @description False for the last active manager, who cannot be demoted */
+                            changeRole: boolean;
+                            /** @description False for the last active manager */
+                            deactivate: boolean;
+                        };
                     };
                 };
             };
@@ -2270,6 +2314,8 @@ export interface operations {
                     "application/json": {
                         role: "customer" | "agent" | "manager";
                         permissions: string[];
+                        /** @description Permissions that cannot be taken from this role (PUT answers 409) */
+                        locked: string[];
                     }[];
                 };
             };
@@ -2618,6 +2664,24 @@ export interface operations {
                                 firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                                 resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                             };
+                            /** @description What the caller may do with this ticket now; clients render their controls from it */
+                            abilities: {
+                                /** @description Add a public message (false on a closed ticket) */
+                                reply: boolean;
+                                /** @description Add an internal note */
+                                note: boolean;
+                                close: boolean;
+                                /** @description Move a resolved ticket back to open */
+                                reopen: boolean;
+                                /** @description Claim the ticket or give it to someone while it is unassigned */
+                                assign: boolean;
+                                /** @description Change or clear the assignee it has */
+                                reassign: boolean;
+                                /** @description Change the priority */
+                                priority: boolean;
+                                /** @description The statuses the caller may move it to now */
+                                statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
+                            };
                         }[];
                         nextCursor: string | null;
                     };
@@ -2749,6 +2813,24 @@ export interface operations {
                         sla: {
                             firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                             resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
+                        };
+                        /** @description What the caller may do with this ticket now; clients render their controls from it */
+                        abilities: {
+                            /** @description Add a public message (false on a closed ticket) */
+                            reply: boolean;
+                            /** @description Add an internal note */
+                            note: boolean;
+                            close: boolean;
+                            /** @description Move a resolved ticket back to open */
+                            reopen: boolean;
+                            /** @description Claim the ticket or give it to someone while it is unassigned */
+                            assign: boolean;
+                            /** @description Change or clear the assignee it has */
+                            reassign: boolean;
+                            /** @description Change the priority */
+                            priority: boolean;
+                            /** @description The statuses the caller may move it to now */
+                            statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
                     };
                 };
@@ -2892,6 +2974,24 @@ export interface operations {
                             firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                             resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                         };
+                        /** @description What the caller may do with this ticket now; clients render their controls from it */
+                        abilities: {
+                            /** @description Add a public message (false on a closed ticket) */
+                            reply: boolean;
+                            /** @description Add an internal note */
+                            note: boolean;
+                            close: boolean;
+                            /** @description Move a resolved ticket back to open */
+                            reopen: boolean;
+                            /** @description Claim the ticket or give it to someone while it is unassigned */
+                            assign: boolean;
+                            /** @description Change or clear the assignee it has */
+                            reassign: boolean;
+                            /** @description Change the priority */
+                            priority: boolean;
+                            /** @description The statuses the caller may move it to now */
+                            statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
+                        };
                     };
                 };
             };
@@ -3027,6 +3127,24 @@ export interface operations {
                         sla: {
                             firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                             resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
+                        };
+                        /** @description What the caller may do with this ticket now; clients render their controls from it */
+                        abilities: {
+                            /** @description Add a public message (false on a closed ticket) */
+                            reply: boolean;
+                            /** @description Add an internal note */
+                            note: boolean;
+                            close: boolean;
+                            /** @description Move a resolved ticket back to open */
+                            reopen: boolean;
+                            /** @description Claim the ticket or give it to someone while it is unassigned */
+                            assign: boolean;
+                            /** @description Change or clear the assignee it has */
+                            reassign: boolean;
+                            /** @description Change the priority */
+                            priority: boolean;
+                            /** @description The statuses the caller may move it to now */
+                            statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
                     };
                 };

@@ -20,8 +20,8 @@ const NAV: NavItem[] = [
   { to: '/admin/roles', label: 'Roles', needs: 'roles.manage' },
   { to: '/admin/escalation', label: 'Escalation', needs: 'escalation.manage' },
   { to: '/admin/sla', label: 'SLA', needs: 'escalation.manage' },
-  { to: '/admin/audit', label: 'Audit log', needs: 'users.manage' },
-  { to: '/admin/mail', label: 'Failed mail', needs: 'users.manage' },
+  { to: '/admin/audit', label: 'Audit log', needs: 'audit.read' },
+  { to: '/admin/mail', label: 'Failed mail', needs: 'mail.manage' },
 ];
 
 const ME_REFRESH_MS = 15_000;

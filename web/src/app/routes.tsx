@@ -86,8 +86,8 @@ export function AppRoutes() {
         <Route path="/admin/roles" element={<Page title="Roles" needs="roles.manage"><RolesPage /></Page>} />
         <Route path="/admin/sla" element={<Page title="SLA" needs="escalation.manage"><SlaPage /></Page>} />
         <Route path="/admin/escalation" element={<Page title="Escalation rules" needs="escalation.manage"><EscalationPage /></Page>} />
-        <Route path="/admin/audit" element={<Page title="Audit log" needs="users.manage"><AuditPage /></Page>} />
-        <Route path="/admin/mail" element={<Page title="Failed mail" needs="users.manage"><FailedMailPage /></Page>} />
+        <Route path="/admin/audit" element={<Page title="Audit log" needs="audit.read"><AuditPage /></Page>} />
+        <Route path="/admin/mail" element={<Page title="Failed mail" needs="mail.manage"><FailedMailPage /></Page>} />
         <Route path="/profile" element={<Page title="Profile"><ProfilePage /></Page>} />
         <Route path="/settings/notifications" element={<Page title="Notification preferences"><PreferencesPage /></Page>} />
         <Route path="*" element={<NoSuchPage />} />
