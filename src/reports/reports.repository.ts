@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { activeStaffSql } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
+import type { LocalDay } from './local-days.js';
 
 /**
  * The report query layer. Every report reads the facts each ticket row keeps in step with
@@ -228,24 +229,35 @@ export interface DailyRow {
   resolved: number;
 }
 
-/** Tickets created and finally resolved per UTC day of the range, every day listed. */
-export async function dailyReport(db: Db, range: ReportRange): Promise<DailyRow[]> {
-  const lastDay = new Date(range.to.getTime() - 1).toISOString().slice(0, 10);
-  const firstDay = range.from.toISOString().slice(0, 10);
-  if (range.to <= range.from) return [];
+/** A text literal of a PostgreSQL array; the values (dates, ISO instants) hold no commas or quotes. */
+const arrayLiteral = (values: readonly string[]) => `{${values.join(',')}}`;
+
+/**
+ * Tickets created and finally resolved per day of `days` (the calendar days of the range in
+ * the caller's zone, each with its local midnight), every day listed. The days are cut in
+ * JavaScript, which checked the zone; PostgreSQL only sorts each row into its day with
+ * width_bucket (a binary search over the midnights), so its own zone data never has to
+ * agree with Node's, and each fact is still one index range scan.
+ */
+export async function dailyReport(db: Db, range: ReportRange, days: readonly LocalDay[]): Promise<DailyRow[]> {
+  if (days.length === 0) return [];
+  const dates = arrayLiteral(days.map((day) => day.date));
+  const midnights = arrayLiteral(days.map((day) => day.start.toISOString()));
+  const perDay = (fact: string) =>
+    sql`select width_bucket(at, ${midnights}::timestamptz[]) as n, count(*) as count from ${sql.identifier(fact)} group by 1`;
   return queryRows<DailyRow>(
     db,
     sql`with ${facts(range)},
-      days as (select d::date as day from generate_series(${firstDay}::date, ${lastDay}::date, interval '1 day') d),
-      created_per_day as (select (at at time zone 'UTC')::date as day, count(*) as n from created group by 1),
-      resolved_per_day as (select (at at time zone 'UTC')::date as day, count(*) as n from resolutions group by 1)
-      select to_char(days.day, 'YYYY-MM-DD') as date,
-             coalesce(c.n, 0)::int as created,
-             coalesce(r.n, 0)::int as resolved
+      days as (select date, n from unnest(${dates}::text[]) with ordinality as d(date, n)),
+      created_per_day as (${perDay('created')}),
+      resolved_per_day as (${perDay('resolutions')})
+      select days.date,
+             coalesce(c.count, 0)::int as created,
+             coalesce(r.count, 0)::int as resolved
       from days
-      left join created_per_day c on c.day = days.day
-      left join resolved_per_day r on r.day = days.day
-      order by days.day`,
+      left join created_per_day c on c.n = days.n
+      left join resolved_per_day r on r.n = days.n
+      order by days.n`,
   );
 }
 

@@ -9,11 +9,21 @@ import { agentsCsv, agentsFor, dailyFor, distributionFor, summaryCsv, summaryFor
 const tags = ['reports'];
 
 const Bound = (description: string) =>
-  Type.Optional(Type.String({ maxLength: 40, description: `${description}: YYYY-MM-DD (UTC) or an ISO 8601 timestamp` }));
+  Type.Optional(Type.String({ maxLength: 40, description: `${description}: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp` }));
 
 const RangeQuery = {
   from: Bound('Start, inclusive; default 30 days before to'),
   to: Bound('End, exclusive for a timestamp, the whole day for a date; default the end of today'),
+  timeZone: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      // A zone's name, not an offset such as +01:00 (which Intl would take, but knows no DST).
+      pattern: '^[A-Za-z][A-Za-z0-9_+/-]*$',
+      'x-pattern-message': 'must be an IANA time zone name such as Europe/Berlin',
+      description: 'IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC',
+    }),
+  ),
 };
 
 const CsvQuery = Type.Object(
@@ -62,7 +72,7 @@ const DailySchema = Type.Object(
   {
     items: Type.Array(
       Type.Object(
-        { date: Type.String({ description: 'YYYY-MM-DD (UTC)' }), created: Type.Integer(), resolved: Type.Integer() },
+        { date: Type.String({ description: 'YYYY-MM-DD, a day in the requested time zone' }), created: Type.Integer(), resolved: Type.Integer() },
         { additionalProperties: false },
       ),
     ),

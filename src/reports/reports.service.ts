@@ -2,8 +2,9 @@ import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
 import type { AppContext } from '../context.js';
-import { invalid } from '../http/errors.js';
-import { isCalendarDate } from '../sla/business-time.js';
+import { invalid, invalidField } from '../http/errors.js';
+import { canonicalTimeZone, isCalendarDate } from '../sla/business-time.js';
+import { DAY_MS, instantOfWallTime, localDateOf, localDaysOf, wallTimeOf } from './local-days.js';
 import {
   agentReport,
   dailyReport,
@@ -15,7 +16,6 @@ import {
   type SummaryRow,
 } from './reports.repository.js';
 
-const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 3660;
 const MAX_DAILY_DAYS = 1000;
@@ -23,14 +23,16 @@ const MAX_DAILY_DAYS = 1000;
 export interface RangeQuery {
   from?: string | undefined;
   to?: string | undefined;
+  /** IANA name; days and bare dates are read in it. Default UTC. */
+  timeZone?: string | undefined;
 }
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** A bound as the instants it covers: a date its whole local day, a timestamp one instant. */
 interface Bound {
-  at: Date;
-  /** A bare date: as `to` it includes that whole (UTC) day. */
-  wholeDay: boolean;
+  start: number;
+  end: number;
 }
 
 // PostgreSQL's timestamptz reaches further back, but a year before 1970 or after 9999 is a
@@ -38,39 +40,53 @@ interface Bound {
 const EARLIEST = Date.UTC(1970, 0, 1);
 const LATEST = Date.UTC(10000, 0, 1);
 
-function parseBound(name: string, text: string): Bound {
+function parseBound(name: string, text: string, timeZone: string): Bound {
   const wholeDay = isCalendarDate(text);
-  const at = new Date(wholeDay ? `${text}T00:00:00Z` : text);
-  const time = at.getTime();
-  if ((!wholeDay && !TIMESTAMP.test(text)) || Number.isNaN(time) || time < EARLIEST || time >= LATEST) {
-    throw invalid('invalid_range', `${name} must be a date (YYYY-MM-DD) or an ISO 8601 timestamp with a zone, between 1970 and 9999`);
+  const wall = wholeDay ? Date.parse(`${text}T00:00:00Z`) : Number.NaN;
+  const start = wholeDay ? instantOfWallTime(wall, timeZone) : new Date(text).getTime();
+  if ((!wholeDay && !TIMESTAMP.test(text)) || Number.isNaN(start) || start < EARLIEST || start >= LATEST) {
+    const message = `${name} must be a date (YYYY-MM-DD) or an ISO 8601 timestamp with a zone, between 1970 and 9999`;
+    throw invalidField('invalid_range', name, message);
   }
-  return { at, wholeDay };
+  return { start, end: wholeDay ? instantOfWallTime(wall + DAY_MS, timeZone) : start };
+}
+
+/** The canonical name of an IANA zone: Intl reads "europe/berlin" too, and each name keeps a formatter. */
+function zoneOf(name: string | undefined): string {
+  if (name === undefined) return 'UTC';
+  const zone = canonicalTimeZone(name);
+  if (!zone) throw invalidField('invalid_input', 'timeZone', `Time zone ${name} is unknown: use an IANA name such as Europe/Berlin`);
+  return zone;
+}
+
+export interface ZonedRange extends ReportRange {
+  timeZone: string;
 }
 
 /**
- * The range a report covers, [from, to). A bare `to` date includes that whole day (UTC).
- * Without bounds: the last 30 whole UTC days, today included, so every report and its
+ * The range a report covers, [from, to), with days read in the caller's time zone: a bare
+ * `from` date starts at its local midnight, a bare `to` date includes that whole local day.
+ * Without bounds: the last 30 whole local days, today included, so every report and its
  * daily series cover the same instants.
  */
-export function reportRange(query: RangeQuery, now: Date): ReportRange {
-  const from = query.from === undefined ? undefined : parseBound('from', query.from);
-  const to = query.to === undefined ? undefined : parseBound('to', query.to);
-  if (from && to && from.at > to.at) throw invalid('invalid_range', 'from must not be after to');
-  const tomorrow = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS + DAY_MS);
-  const end = to ? new Date(to.at.getTime() + (to.wholeDay ? DAY_MS : 0)) : undefined;
-  const range =
-    from && end
-      ? { from: from.at, to: end }
+export function reportRange(query: RangeQuery, now: Date): ZonedRange {
+  const timeZone = zoneOf(query.timeZone);
+  const from = query.from === undefined ? undefined : parseBound('from', query.from, timeZone);
+  const to = query.to === undefined ? undefined : parseBound('to', query.to, timeZone);
+  if (from && to && from.start > to.start) throw invalidField('invalid_range', 'from', 'from must not be after to');
+  const today = Date.parse(`${localDateOf(now.getTime(), timeZone)}T00:00:00Z`);
+  const tomorrow = instantOfWallTime(today + DAY_MS, timeZone);
+  const daysBefore = (instant: number) => instantOfWallTime(wallTimeOf(instant, timeZone) - DEFAULT_DAYS * DAY_MS, timeZone);
+  const [start, end] =
+    from && to
+      ? [from.start, to.end]
       : from
-        ? { from: from.at, to: new Date(Math.max(tomorrow.getTime(), from.at.getTime())) }
-        : end
-          ? { from: new Date(end.getTime() - DEFAULT_DAYS * DAY_MS), to: end }
-          : { from: new Date(tomorrow.getTime() - DEFAULT_DAYS * DAY_MS), to: tomorrow };
-  if (range.to.getTime() - range.from.getTime() > MAX_DAYS * DAY_MS) {
-    throw invalid('range_too_long', `A report covers at most ${MAX_DAYS} days`);
-  }
-  return range;
+        ? [from.start, Math.max(tomorrow, from.start)]
+        : to
+          ? [daysBefore(to.end), to.end]
+          : [daysBefore(tomorrow), tomorrow];
+  if (end - start > MAX_DAYS * DAY_MS) throw invalid('range_too_long', `A report covers at most ${MAX_DAYS} days`);
+  return { from: new Date(start), to: new Date(end), timeZone };
 }
 
 export async function summaryFor(ctx: AppContext, actor: Actor, query: RangeQuery): Promise<SummaryRow> {
@@ -86,10 +102,9 @@ export async function agentsFor(ctx: AppContext, actor: Actor, query: RangeQuery
 export async function dailyFor(ctx: AppContext, actor: Actor, query: RangeQuery): Promise<{ items: DailyRow[] }> {
   authorize(actor, 'reports.read');
   const range = reportRange(query, ctx.now());
-  if (range.to.getTime() - range.from.getTime() > MAX_DAILY_DAYS * DAY_MS) {
-    throw invalid('range_too_long', `A daily series covers at most ${MAX_DAILY_DAYS} days`);
-  }
-  return { items: await dailyReport(ctx.database.db, range) };
+  const days = localDaysOf(range.from, range.to, range.timeZone, MAX_DAILY_DAYS);
+  if (!days) throw invalid('range_too_long', `A daily series covers at most ${MAX_DAILY_DAYS} days`);
+  return { items: await dailyReport(ctx.database.db, range, days) };
 }
 
 export async function distributionFor(
