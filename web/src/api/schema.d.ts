@@ -4596,10 +4596,12 @@ export interface operations {
     getSummaryReport: {
         parameters: {
             query?: {
-                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (UTC) or an ISO 8601 timestamp */
+                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
                 from?: string;
-                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (UTC) or an ISO 8601 timestamp */
+                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
                 to?: string;
+                /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
+                timeZone?: string;
                 format?: "json" | "csv";
             };
             header?: never;
@@ -4707,10 +4709,12 @@ export interface operations {
     getAgentReport: {
         parameters: {
             query?: {
-                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (UTC) or an ISO 8601 timestamp */
+                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
                 from?: string;
-                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (UTC) or an ISO 8601 timestamp */
+                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
                 to?: string;
+                /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
+                timeZone?: string;
                 format?: "json" | "csv";
             };
             header?: never;
@@ -4812,10 +4816,12 @@ export interface operations {
     getDailyReport: {
         parameters: {
             query?: {
-                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (UTC) or an ISO 8601 timestamp */
+                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
                 from?: string;
-                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (UTC) or an ISO 8601 timestamp */
+                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
                 to?: string;
+                /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
+                timeZone?: string;
             };
             header?: never;
             path?: never;
@@ -4831,7 +4837,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            /** @description YYYY-MM-DD (UTC) */
+                            /** @description YYYY-MM-DD, a day in the requested time zone */
                             date: string;
                             created: number;
                             resolved: number;
@@ -4909,10 +4915,12 @@ export interface operations {
     getResolutionDistribution: {
         parameters: {
             query?: {
-                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (UTC) or an ISO 8601 timestamp */
+                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
                 from?: string;
-                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (UTC) or an ISO 8601 timestamp */
+                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
                 to?: string;
+                /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
+                timeZone?: string;
             };
             header?: never;
             path?: never;
