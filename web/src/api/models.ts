@@ -11,7 +11,7 @@ type Ok<Path extends keyof paths, Method extends keyof paths[Path]> = paths[Path
 }
   ? Json<Responses[200 & keyof Responses]> | Json<Responses[201 & keyof Responses]>
   : never;
-export type BodyOf<Path extends keyof paths, Method extends keyof paths[Path]> = paths[Path][Method] extends {
+type BodyOf<Path extends keyof paths, Method extends keyof paths[Path]> = paths[Path][Method] extends {
   requestBody?: infer Body;
 }
   ? Json<NonNullable<Body>>
@@ -51,10 +51,6 @@ export type SlaPolicy = Ok<'/api/sla-policies', 'get'>[number];
 export type BusinessHours = NonNullable<Ok<'/api/business-hours', 'get'>>;
 
 export type ReportRange = QueryOf<'/api/reports/summary', 'get'>;
-export type ReportSummary = Ok<'/api/reports/summary', 'get'>;
-export type AgentReport = Ok<'/api/reports/agents', 'get'>;
-export type DailyCounts = Ok<'/api/reports/daily', 'get'>;
-export type ResolutionDistribution = Ok<'/api/reports/resolution-distribution', 'get'>;
 
 export type AppNotification = Item<Ok<'/api/notifications', 'get'>>;
 export type Preference = Item<Ok<'/api/notification-preferences', 'get'>>;

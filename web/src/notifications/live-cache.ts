@@ -9,7 +9,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 const isRole = (value: unknown): value is TicketMessage['author']['role'] => typeof value === 'string' && value in ROLE_LABELS;
 
 /** The message a `ticket.message` event carries (the stream sends it whole), as GET …/messages lists it. */
-export function carriedMessage(event: StreamEvent): TicketMessage | undefined {
+function carriedMessage(event: StreamEvent): TicketMessage | undefined {
   const message = event.data.message;
   if (!event.ticketId || !isRecord(message)) return undefined;
   const { id, body, internal, authorId, authorName, authorRole, createdAt } = message;

@@ -18,7 +18,7 @@ function fieldOf(path: string, fields: readonly string[]): string | undefined {
 }
 
 /** Splits an error into messages for the given fields (from the API's `details`) and one for the form. */
-export function errorsOf(caught: unknown, fields: readonly string[]): FormErrors {
+function errorsOf(caught: unknown, fields: readonly string[]): FormErrors {
   const message = caught instanceof Error ? caught.message : 'Something went wrong';
   if (!(caught instanceof ApiError) || caught.details.length === 0) return { fields: {}, form: message };
   const byField: Record<string, string> = {};
