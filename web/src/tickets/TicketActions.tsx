@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { AssignableUser, Priority, Ticket, TicketChange, TicketStatus } from '../api/models';
 import { useAuth, useMe } from '../auth/AuthContext';
-import { refreshTicket, storeTicket } from '../notifications/live-cache';
+import { refreshTicket, storeTicket } from './ticket-cache';
 import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS } from '../ui/chips';
 import { FormError, SelectField, useFormErrors } from '../ui/forms';
 import { ticketKeys, updateTicket } from './tickets.api';

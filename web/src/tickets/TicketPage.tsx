@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { Ticket, TicketMessage } from '../api/models';
 import type { StreamEvent } from '../api/stream';
 import { useAuth, useMe } from '../auth/AuthContext';
-import { refreshTicket } from '../notifications/live-cache';
+import { refreshTicket } from './ticket-cache';
 import { useLiveEvents } from '../notifications/LiveProvider';
 import { SlaBadges } from '../queue/sla';
 import { PRIORITY_LABELS, PriorityChip, STATUS_LABELS, StatusChip } from '../ui/chips';

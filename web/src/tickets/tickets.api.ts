@@ -1,4 +1,4 @@
-import { queryOptions, type InfiniteData } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import { api, json } from '../api/client';
 import type { NewTicket, Ticket, TicketChange, TicketFilter, TicketList, TicketMessage } from '../api/models';
 import { pagedQuery } from '../api/paging';
@@ -48,9 +48,3 @@ export const updateTicket = (id: string, change: TicketChange): Promise<Ticket> 
 
 export const addMessage = (id: string, body: string, internal: boolean): Promise<TicketMessage> =>
   json(api.POST('/api/tickets/{id}/messages', { ...byId(id), body: internal ? { body, internal } : { body } }));
-
-/** Puts a fresh copy of a ticket into every cached list row showing it. */
-export function patchListedTicket(data: InfiniteData<TicketList> | undefined, ticket: Ticket): InfiniteData<TicketList> | undefined {
-  if (!data?.pages.some((page) => page.items.some((row) => row.id === ticket.id))) return data;
-  return { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((row) => (row.id === ticket.id ? ticket : row)) })) };
-}
