@@ -25,7 +25,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       schema: {
         tags: ['users'],
         operationId: 'listAuditLog',
-        summary: 'Administrative actions, newest first (managers)',
+        summary: 'Administrative actions, newest first (needs audit.read; managers by default)',
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
         response: { 200: listOf(AuditEntry), ...errorResponses },
       },

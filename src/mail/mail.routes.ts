@@ -28,7 +28,7 @@ export const mailRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       schema: {
         tags: ['mail'],
         operationId: 'listFailedMail',
-        summary: 'Mails that could not be delivered after every attempt, newest first (managers)',
+        summary: 'Mails that could not be delivered after every attempt, newest first (needs mail.manage; managers by default)',
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
         response: { 200: listOf(FailedMail), ...errorResponses },
       },
@@ -42,7 +42,7 @@ export const mailRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       schema: {
         tags: ['mail'],
         operationId: 'retryMail',
-        summary: 'Queue a failed mail again with a fresh set of attempts (managers)',
+        summary: 'Queue a failed mail again with a fresh set of attempts (needs mail.manage; managers by default)',
         params: MailIdParams,
         response: { 204: Type.Null(), ...errorResponses },
       },

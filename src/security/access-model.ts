@@ -103,6 +103,26 @@ const notesShown: Shows = (body, _scene, _caller, may) => {
   else expect(internal).toEqual([]);
 };
 
+/**
+ * The abilities API.md's rules give a caller on an open, unassigned ticket: a requester may
+ * always close their own; everything else follows the permissions.
+ */
+const abilitiesOnOpenTicket = (may: (permission: Permission) => boolean, own: boolean) => ({
+  reply: may('tickets.reply'),
+  note: may('tickets.note'),
+  close: may('tickets.status') || own,
+  reopen: false,
+  assign: may('tickets.assign'),
+  reassign: false,
+  priority: may('tickets.priority'),
+  statuses: may('tickets.status') ? ['in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed'] : own ? ['closed'] : [],
+});
+
+const abilitiesShown =
+  (own: boolean): Shows =>
+  (body, _scene, _caller, may) =>
+    expect((body as { abilities?: unknown }).abilities, 'the abilities of the ticket').toEqual(abilitiesOnOpenTicket(may, own));
+
 const MANAGE_USERS: Permission = 'users.manage';
 const ESCALATION: Permission = 'escalation.manage';
 const REPORTS: Permission = 'reports.read';
@@ -131,8 +151,15 @@ async function othersNotificationId(scene: Scene): Promise<string> {
 }
 
 export const ACCESS_CASES: readonly AccessCase[] = [
-  // Users, roles, audit, mail: managers' routes.
-  { operation: 'GET /api/users', what: 'list users', request: async () => ({ url: '/api/users' }), expected: (may) => onlyIf(may(MANAGE_USERS), 200) },
+  // Users, roles, audit, mail: managers' routes (each by its own permission).
+  {
+    operation: 'GET /api/users',
+    what: 'list users',
+    request: async () => ({ url: '/api/users' }),
+    expected: (may) => onlyIf(may(MANAGE_USERS), 200),
+    // Whoever may list users may edit each; role and deactivation depend on the managers left.
+    shows: (body) => expect(listed(body).map((user) => (user.abilities as { edit?: unknown } | undefined)?.edit)).not.toContain(false),
+  },
   {
     operation: 'POST /api/users',
     what: 'create a staff user',
@@ -151,7 +178,13 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     request: async (scene) => ({ url: `/api/users/${scene.desk.otherCustomer.user.id}` }),
     expected: (may) => onlyIf(may(MANAGE_USERS), 200, 404),
   },
-  { operation: 'GET /api/users/{id}', what: 'read own account', request: async (_scene, caller) => ({ url: `/api/users/${caller.user.id}` }), expected: () => 200 },
+  {
+    operation: 'GET /api/users/{id}',
+    what: 'read own account',
+    request: async (_scene, caller) => ({ url: `/api/users/${caller.user.id}` }),
+    expected: () => 200,
+    shows: (body, _scene, _caller, may) => expect((body as { abilities: { edit: boolean } }).abilities.edit).toBe(may(MANAGE_USERS)),
+  },
   {
     operation: 'PATCH /api/users/{id}',
     what: "rename another user's account",
@@ -164,20 +197,31 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     request: async (scene) => ({ url: `/api/users/${scene.desk.otherAgent.user.id}`, body: { role: 'agent' } }),
     expected: (may) => onlyIf(may(MANAGE_USERS), 200),
   },
-  { operation: 'GET /api/roles', what: 'read the permission table', request: async () => ({ url: '/api/roles' }), expected: (may) => onlyIf(may('roles.manage'), 200) },
+  {
+    operation: 'GET /api/roles',
+    what: 'read the permission table',
+    request: async () => ({ url: '/api/roles' }),
+    expected: (may) => onlyIf(may('roles.manage'), 200),
+    shows: (body) =>
+      expect((body as { role: Role; locked: string[] }[]).map(({ role, locked }) => [role, locked])).toEqual([
+        ['customer', []],
+        ['agent', []],
+        ['manager', ['users.manage', 'roles.manage']],
+      ]),
+  },
   {
     operation: 'PUT /api/roles/{role}',
     what: "set the customer role's permissions (unchanged)",
     request: async (scene) => ({ url: '/api/roles/customer', body: { permissions: [...scene.permissions.customer] } }),
     expected: (may) => onlyIf(may('roles.manage'), 200),
   },
-  { operation: 'GET /api/audit-log', what: 'read the audit log', request: async () => ({ url: '/api/audit-log' }), expected: (may) => onlyIf(may(MANAGE_USERS), 200) },
-  { operation: 'GET /api/mail/failed', what: 'list failed mail', request: async () => ({ url: '/api/mail/failed' }), expected: (may) => onlyIf(may(MANAGE_USERS), 200) },
+  { operation: 'GET /api/audit-log', what: 'read the audit log', request: async () => ({ url: '/api/audit-log' }), expected: (may) => onlyIf(may('audit.read'), 200) },
+  { operation: 'GET /api/mail/failed', what: 'list failed mail', request: async () => ({ url: '/api/mail/failed' }), expected: (may) => onlyIf(may('mail.manage'), 200) },
   {
     operation: 'POST /api/mail/{id}/retry',
     what: 'retry a failed mail',
     request: async (scene) => ({ url: `/api/mail/${await failedMailId(scene)}/retry` }),
-    expected: (may) => onlyIf(may(MANAGE_USERS), 204),
+    expected: (may) => onlyIf(may('mail.manage'), 204),
   },
 
   // Tickets of another customer.
@@ -253,6 +297,7 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     what: "read another customer's ticket",
     request: async (scene) => ({ url: await ticketsUrl(scene) }),
     expected: (may) => onOthersTicket(may, undefined, 200),
+    shows: abilitiesShown(false),
   },
   {
     operation: 'PATCH /api/tickets/{id}',
@@ -324,6 +369,7 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     what: 'read own ticket',
     request: async (scene, caller) => ({ url: `/api/tickets/${await ownTicket(scene, caller)}` }),
     expected: (_may, role) => (role === 'customer' ? 200 : undefined),
+    shows: abilitiesShown(true),
   },
   {
     operation: 'PATCH /api/tickets/{id}',

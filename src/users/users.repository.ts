@@ -72,12 +72,14 @@ export async function listAssignable(db: Db): Promise<Pick<UserRow, 'id' | 'name
     .orderBy(users.name);
 }
 
+const isActiveManager = and(eq(users.role, MANAGER_ROLE), eq(users.active, true));
+
 /** Locks every active manager row, so two concurrent demotions cannot both pass the last-manager check. */
 export async function lockActiveManagers(db: Db): Promise<string[]> {
   const rows = await db
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.role, MANAGER_ROLE), eq(users.active, true)))
+    .where(isActiveManager)
     .for('update');
   return rows.map((row) => row.id);
 }
@@ -86,7 +88,7 @@ export async function countActiveManagers(db: Db): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(users)
-    .where(and(eq(users.role, MANAGER_ROLE), eq(users.active, true)));
+    .where(isActiveManager);
   return row?.n ?? 0;
 }
 

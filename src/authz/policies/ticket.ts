@@ -77,12 +77,22 @@ const openFor = allow<{ requesterId: string }>({
   otherwise: () => forbidden('Only staff may open a ticket on behalf of a customer'),
 });
 /** A closed ticket is done: the conversation goes on in a new one (internal notes still may be added). */
-const reply = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.reply', when: (_subject, ticket) => ticket.status !== 'closed', otherwise: ticketClosed });
+const reply = allowOnFound<TicketState>({
+  ...onTicket,
+  permission: 'tickets.reply',
+  when: (_subject, ticket) => ticket.status !== 'closed',
+  otherwise: ticketClosed,
+});
 const note = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.note' });
 const priority = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.priority' });
 const move = allowOnFound<StatusMove>({ ...onTicket, permission: 'tickets.status', alsoIf: requesterMay });
 /** Claims an unassigned ticket, for oneself or another agent. */
-const assign = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.assign', when: (_subject, ticket) => ticket.assigneeId === null, otherwise: ticketAlreadyAssigned });
+const assign = allowOnFound<TicketState>({
+  ...onTicket,
+  permission: 'tickets.assign',
+  when: (_subject, ticket) => ticket.assigneeId === null,
+  otherwise: ticketAlreadyAssigned,
+});
 /** Changes or clears an existing assignee. */
 const reassign = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.reassign' });
 /** Anyone who assigns at all may list whom to, and set the assignee a ticket already has (a no-op). */
