@@ -162,7 +162,13 @@ export function missingField(segments: readonly string[], parent: AnySchemaObjec
   return { path: pathOf(segments), message: `${labelOf(segments, schema, name)} is required` };
 }
 
+/** Longer names of unknown fields are cut: a 1 MiB key is not worth sending back twice. */
+const MAX_ECHOED_NAME = 64;
+
+/** A field the schema does not have; its name (the client's own) is echoed, cut to a sane length. */
 export function unknownField(segments: readonly string[]): FieldProblem {
-  const path = pathOf(segments);
+  const name = segments.at(-1) ?? '';
+  const shown = name.length > MAX_ECHOED_NAME ? `${name.slice(0, MAX_ECHOED_NAME)}…` : name;
+  const path = pathOf([...segments.slice(0, -1), shown]);
   return { path, message: `Unknown field ${path}` };
 }

@@ -197,4 +197,11 @@ describeEachDatabase('validation errors', (kind) => {
       { path: 'field0', message: 'Unknown field field0' },
     ]);
   });
+
+  it('cuts the name of an unknown field it names back', async () => {
+    const name = 'x'.repeat(10_000);
+    const response = await t.request({ method: 'PATCH', url: `/api/users/${desk.customer.user.id}`, token: desk.manager.accessToken, body: { [name]: 1 } });
+    const shown = `${'x'.repeat(64)}…`;
+    expect(response.json()).toEqual({ error: { code: 'invalid_input', message: `Unknown field ${shown}`, details: [{ path: shown, message: `Unknown field ${shown}` }] } });
+  });
 });
