@@ -42,7 +42,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Mails that could not be delivered after every attempt, newest first (managers) */
+        /** Mails that could not be delivered after every attempt, newest first (needs mail.manage; managers by default) */
         get: operations["listFailedMail"];
         put?: never;
         post?: never;
@@ -61,7 +61,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue a failed mail again with a fresh set of attempts (managers) */
+        /** Queue a failed mail again with a fresh set of attempts (needs mail.manage; managers by default) */
         post: operations["retryMail"];
         delete?: never;
         options?: never;
@@ -282,7 +282,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Administrative actions, newest first (managers) */
+        /** Administrative actions, newest first (needs audit.read; managers by default) */
         get: operations["listAuditLog"];
         put?: never;
         post?: never;
