@@ -203,7 +203,7 @@ export function EscalationPage() {
   const changeRules = (change: (items: EscalationRule[]) => EscalationRule[]) => client.setQueryData(rulesQuery.queryKey, (data) => mapPages(data, change));
 
   const saved = (rule: EscalationRule, isNew: boolean) => {
-    // A new rule is the newest: it goes at the end of the list, read again (the server decides its place among pages).
+    // Where a new rule falls among the pages is the server's to say: the list is read again.
     if (isNew) void client.invalidateQueries({ queryKey: rulesQuery.queryKey });
     else changeRules((items) => items.map((existing) => (existing.id === rule.id ? rule : existing)));
     toast.show(`Rule “${rule.name}” saved`);
