@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'web/dist/', 'web/.dist-*/', 'node_modules/', 'data/', 'src/db/migrations/'] },
+  { ignores: ['dist/', 'web/dist/', 'web/.dist-*/', 'node_modules/', 'data/', 'src/db/migrations/', 'web/src/api/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -58,13 +58,19 @@ export interface WatchedPage {
   allow: (pattern: RegExp) => void;
 }
 
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  /** The browser's time zone (IANA), for what depends on the person's calendar. */
+  timezoneId?: string;
+}
+
 export async function openPage(
   browser: Browser,
   baseURL: string,
-  options: { viewport?: { width: number; height: number } } = {},
+  options: PageOptions = {},
 ): Promise<WatchedPage> {
   const viewport = options.viewport ?? { width: 1280, height: 860 };
-  const context = await browser.newContext({ baseURL, viewport, acceptDownloads: true });
+  const context = await browser.newContext({ baseURL, viewport, acceptDownloads: true, ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}) });
   const page = await context.newPage();
   const problems: string[] = [];
   const allowed: RegExp[] = [];

@@ -14,6 +14,12 @@ describeInBrowser(
       const customer = await fixture.open();
       await register(customer.page, { name: 'Cora Customer', email: 'cora@example.test', password: 'cora-password' });
       const ticketId = await openTicket(customer.page, 'Printer on fire', 'It started smoking after the update.');
+      // The customer's own ticket offers what the server says they may do (close it), and nothing of the desk's.
+      await customer.page.getByRole('button', { name: 'Close ticket' }).waitFor();
+      for (const control of ['Priority', 'Assign to', 'Status']) {
+        await expect(customer.page.getByLabel(control, { exact: true }).count(), control).resolves.toBe(0);
+      }
+      await expect(customer.page.getByRole('button', { name: /^(Assign|Set priority|Set status)/ }).count()).resolves.toBe(0);
 
       const staff = await fixture.open();
       await signIn(staff.page, agent);

@@ -1,13 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { launchBrowser, openPage, type WatchedPage } from './browser.js';
+import { launchBrowser, openPage, type PageOptions, type WatchedPage } from './browser.js';
 import { startServer, type E2eServer } from './server.js';
 
 export interface BrowserFixture {
   /** A fresh server (database, mail) for the running test. */
   readonly server: E2eServer;
   /** A watched page on that server in a context of its own, closed after the test. */
-  open(options?: { viewport?: { width: number; height: number } }): Promise<WatchedPage>;
+  open(options?: PageOptions): Promise<WatchedPage>;
 }
 
 /** One Chromium per file, a fresh server per test: registers the hooks of the calling suite. */

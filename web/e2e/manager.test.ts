@@ -90,6 +90,30 @@ describeInBrowser(
 
       expectClean(watched.problems);
     });
+
+    it("shows a week as seven days of the manager's own time zone", async () => {
+      const manager = await fixture.server.createUser('manager', 'Mia Manager');
+      const zone = 'Pacific/Kiritimati'; // UTC+14: most of its days straddle two UTC dates
+      const watched = await fixture.open({ timezoneId: zone });
+      const { page } = watched;
+      await signIn(page, manager);
+      await page.getByRole('link', { name: 'Reports' }).click();
+      const asked = page.waitForRequest((request) => {
+        const url = new URL(request.url());
+        const days = (Date.parse(url.searchParams.get('to') ?? '') - Date.parse(url.searchParams.get('from') ?? '')) / 86_400_000;
+        return url.pathname === '/api/reports/daily' && url.searchParams.get('timeZone') === zone && days === 6;
+      });
+      await page.getByRole('button', { name: 'Last 7 days' }).click();
+      const { from, to } = Object.fromEntries(new URL((await asked).url()).searchParams);
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
+      expect(to).toBe(today);
+
+      const days = page.locator('figure.chart', { hasText: 'created vs resolved' }).locator('.chart-data tbody th');
+      await expect.poll(() => days.count()).toBe(7);
+      await expect(days.first().textContent()).resolves.toBe(from?.slice(5));
+      await expect(days.last().textContent()).resolves.toBe(today.slice(5));
+      expectClean(watched.problems);
+    });
   },
   inject('webBuildError'),
 );

@@ -31,6 +31,15 @@ describeInBrowser(
       await boss.page.locator('.toast', { hasText: 'Removed tickets.status from agents' }).waitFor();
       await boss.page.reload();
       await expect(boss.page.getByRole('checkbox', { name: 'agent: tickets.status' }).isChecked()).resolves.toBe(false);
+      // What the server would refuse is not offered: managers' own administration is shown held and locked…
+      const locked = boss.page.getByRole('checkbox', { name: 'manager: users.manage' });
+      await expect(locked.isChecked()).resolves.toBe(true);
+      await expect(locked.isDisabled()).resolves.toBe(true);
+      // …and the only manager has no Deactivate of their own, while the agent does.
+      await boss.page.getByRole('link', { name: 'Users' }).click();
+      const rowOf = (name: string) => boss.page.getByRole('row').filter({ hasText: name });
+      await rowOf('Ada Agent').getByRole('button', { name: 'Deactivate' }).waitFor();
+      await expect(rowOf('Mia Manager').getByRole('button', { name: 'Deactivate' }).count()).resolves.toBe(0);
 
       // The API refuses the agent at once, whatever token they hold.
       const agentToken = await tokenOf(fixture.server.url, agent.email, agent.password);

@@ -33,11 +33,16 @@ describeInBrowser(
       await page.keyboard.press('Tab');
       await page.keyboard.type('short');
       await page.keyboard.press('Enter');
-      // The field is marked invalid and described by the API's message, shown right under it.
+      // The field is marked invalid and described by the API's own detail for it, shown right under it.
       const password = page.getByLabel('Password');
       await expect.poll(() => password.getAttribute('aria-invalid')).toBe('true');
       const errorId = await password.getAttribute('aria-describedby');
-      await expect(page.locator(`[id="${errorId ?? 'none'}"]`).textContent()).resolves.toMatch(/password/i);
+      const fieldError = page.locator(`[id="${errorId ?? 'none'}"]`);
+      await expect(fieldError.textContent()).resolves.toMatch(/^Password .*at least 8 characters/);
+      await expect(page.locator('.field', { has: password }).locator('.field-error').count()).resolves.toBe(1);
+      // …and nowhere else: the other fields are fine and the form has no message of its own.
+      await expect(page.getByLabel('Name').getAttribute('aria-invalid')).resolves.toBeNull();
+      await expect(page.locator('.form-error').count()).resolves.toBe(0);
 
       await page.getByLabel('Password').fill('a long enough password');
       await page.keyboard.press('Enter');

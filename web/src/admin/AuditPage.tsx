@@ -1,29 +1,25 @@
-import type { AuditEntry, Page } from '../api/types';
-import { EmptyState, ErrorBox, Loading, RelativeTime } from '../ui/feedback';
-import { useAsync } from '../ui/useAsync';
-import { listAudit, listUsers } from './admin.api';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import type { AuditEntry } from '../api/models';
+import { usePaged } from '../api/paging';
+import { useAuth } from '../auth/AuthContext';
+import { EmptyState, ErrorBox, Loading, LoadMore, RelativeTime } from '../ui/feedback';
+import { auditQuery, usersQuery } from './admin.api';
 
-function detailsText(details: Record<string, unknown> | undefined): string {
-  if (!details) return '';
+function detailsText(details: AuditEntry['details']): string {
   return Object.entries(details)
     .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join('; ');
 }
 
 export function AuditPage() {
-  const log = useAsync<Page<AuditEntry>>(() => listAudit(), 'audit');
-  // Entries carry ids; the newest users are enough to name most of the people acting.
-  const people = useAsync(async () => new Map((await listUsers({ limit: 100 })).items.map((user) => [user.id, user.name])), 'audit-people');
+  const { can } = useAuth();
+  const log = usePaged(auditQuery);
+  // Entries carry ids; the first page of users (for those who may list them) names most of the people acting.
+  const people = useInfiniteQuery({ ...usersQuery({}), enabled: can('users.manage') });
+  const names = new Map(people.data?.pages.flatMap((page) => page.items.map((user) => [user.id, user.name] as const)));
   const nameOf = (entry: AuditEntry): string => {
-    if (entry.actor?.name) return entry.actor.name;
     if (!entry.actorId) return 'System';
-    return people.data?.get(entry.actorId) ?? entry.actorId;
-  };
-
-  const loadMore = async () => {
-    if (!log.data?.nextCursor) return;
-    const next = await listAudit(log.data.nextCursor);
-    log.setData({ items: [...log.data.items, ...next.items], nextCursor: next.nextCursor });
+    return names.get(entry.actorId) ?? entry.actorId;
   };
 
   return (
@@ -31,9 +27,9 @@ export function AuditPage() {
       <h1 id="audit-title">Audit log</h1>
       <p>Every change to users, roles and permissions, newest first.</p>
       {log.loading ? <Loading /> : null}
-      {log.error ? <ErrorBox error={log.error} onRetry={() => void log.reload()} /> : null}
-      {log.data?.items.length === 0 ? <EmptyState title="Nothing recorded yet" /> : null}
-      {log.data?.items.length ? (
+      {log.error ? <ErrorBox error={log.error} onRetry={log.reload} /> : null}
+      {log.items?.length === 0 ? <EmptyState title="Nothing recorded yet" /> : null}
+      {log.items?.length ? (
         <table className="data-table">
           <caption className="visually-hidden">Audit log</caption>
           <thead>
@@ -46,8 +42,8 @@ export function AuditPage() {
             </tr>
           </thead>
           <tbody>
-            {log.data.items.map((entry) => (
-              <tr key={String(entry.id)}>
+            {log.items.map((entry) => (
+              <tr key={entry.id}>
                 <td data-label="When">
                   <RelativeTime value={entry.createdAt} />
                 </td>
@@ -64,11 +60,7 @@ export function AuditPage() {
           </tbody>
         </table>
       ) : null}
-      {log.data?.nextCursor ? (
-        <button type="button" className="button secondary" onClick={() => void loadMore()}>
-          Load more
-        </button>
-      ) : null}
+      <LoadMore list={log} />
     </section>
   );
 }

@@ -1,23 +1,16 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type SubmitEvent } from 'react';
-import {
-  NOTIFY_TARGETS,
-  PRIORITIES,
-  STATUSES,
-  type AssignableUser,
-  type EscalationActions,
-  type EscalationConditions,
-  type EscalationRule,
-  type NotifyTarget,
-  type Priority,
-  type TicketStatus,
-} from '../api/types';
-import { listAssignable } from '../tickets/tickets.api';
-import { PRIORITY_LABELS, STATUS_LABELS } from '../ui/chips';
-import { EmptyState, ErrorBox, Loading } from '../ui/feedback';
+import type { AssignableUser, EscalationRule, NotifyTarget, Priority, RuleInput, TicketStatus } from '../api/models';
+import { mapPages, usePaged } from '../api/paging';
+import { assignableQuery } from '../tickets/tickets.api';
+import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from '../ui/chips';
+import { EmptyState, ErrorBox, Loading, LoadMore } from '../ui/feedback';
 import { Checkbox, FormError, SelectField, TextField, useFormErrors } from '../ui/forms';
 import { useToast } from '../ui/toast';
-import { useAsync } from '../ui/useAsync';
-import { createRule, deleteRule, listRules, runRules, updateRule, type RuleInput } from './admin.api';
+import { createRule, deleteRule, rulesQuery, runRules, updateRule } from './admin.api';
+
+const NOTIFY_LABELS: Record<NotifyTarget, string> = { managers: 'the managers', assignee: 'the assignee', requester: 'the requester' };
+const NOTIFY_TARGETS = Object.keys(NOTIFY_LABELS) as NotifyTarget[];
 
 const MINUTE_FIELDS = [
   ['minutesSinceCreated', 'Minutes since created'],
@@ -61,14 +54,14 @@ function formOf(rule: EscalationRule | null): RuleForm {
 
 /** Only what the form says: unset fields are left out, as the API treats absent as "any". */
 function inputOf(form: RuleForm): RuleInput {
-  const conditions: EscalationConditions = {};
+  const conditions: RuleInput['conditions'] = {};
   if (form.statuses.length) conditions.statuses = form.statuses;
   if (form.priorities.length) conditions.priorities = form.priorities;
   if (form.unassigned) conditions.unassigned = true;
   for (const [key] of MINUTE_FIELDS) {
     if (form.minutes[key] !== '') conditions[key] = Number(form.minutes[key]);
   }
-  const actions: EscalationActions = {};
+  const actions: RuleInput['actions'] = {};
   if (form.setStatus) actions.setStatus = form.setStatus as TicketStatus;
   if (form.setPriority) actions.setPriority = form.setPriority as Priority;
   if (form.assignTo) actions.assignTo = form.assignTo;
@@ -80,7 +73,7 @@ function toggled<T>(list: T[], value: T, on: boolean): T[] {
   return on ? [...list.filter((item) => item !== value), value] : list.filter((item) => item !== value);
 }
 
-function RuleEditor({ rule, staff, onSaved, onCancel }: { rule: EscalationRule | null; staff: AssignableUser[]; onSaved: (rule: EscalationRule) => void; onCancel: () => void }) {
+function RuleEditor({ rule, staff, onSaved, onCancel }: { rule: EscalationRule | null; staff: AssignableUser[]; onSaved: (rule: EscalationRule, isNew: boolean) => void; onCancel: () => void }) {
   const [form, setForm] = useState(() => formOf(rule));
   const [busy, setBusy] = useState(false);
   const { errors, show, clear } = useFormErrors();
@@ -92,10 +85,10 @@ function RuleEditor({ rule, staff, onSaved, onCancel }: { rule: EscalationRule |
     setBusy(true);
     try {
       const input = inputOf(form);
-      onSaved(rule ? await updateRule(rule.id, input) : await createRule(input));
+      onSaved(rule ? await updateRule(rule.id, input) : await createRule(input), rule === null);
       if (!rule) setForm(formOf(null));
     } catch (caught) {
-      show(caught, ['name']);
+      show(caught, ['name', ...MINUTE_FIELDS.map(([key]) => key)]);
     } finally {
       setBusy(false);
     }
@@ -159,7 +152,7 @@ function RuleEditor({ rule, staff, onSaved, onCancel }: { rule: EscalationRule |
         <fieldset className="checkbox-group">
           <legend>Notify</legend>
           {NOTIFY_TARGETS.map((target) => (
-            <Checkbox key={target} label={`the ${target}`} checked={form.notify.includes(target)} onChange={(e) => set({ notify: toggled(form.notify, target, e.target.checked) })} />
+            <Checkbox key={target} label={NOTIFY_LABELS[target]} checked={form.notify.includes(target)} onChange={(e) => set({ notify: toggled(form.notify, target, e.target.checked) })} />
           ))}
         </fieldset>
       </fieldset>
@@ -201,15 +194,18 @@ export function summarize(rule: EscalationRule): string {
 
 export function EscalationPage() {
   const toast = useToast();
-  const rules = useAsync(listRules, 'rules');
-  const staff = useAsync(async () => (await listAssignable()).items, 'assignable');
+  const client = useQueryClient();
+  const rules = usePaged(rulesQuery);
+  const staff = useQuery(assignableQuery);
   const [editing, setEditing] = useState<EscalationRule | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
+  const changeRules = (change: (items: EscalationRule[]) => EscalationRule[]) => client.setQueryData(rulesQuery.queryKey, (data) => mapPages(data, change));
 
-  const saved = (rule: EscalationRule) => {
-    const others = (rules.data ?? []).filter((existing) => existing.id !== rule.id);
-    rules.setData([...others, rule]);
+  const saved = (rule: EscalationRule, isNew: boolean) => {
+    // Where a new rule falls among the pages is the server's to say: the list is read again.
+    if (isNew) void client.invalidateQueries({ queryKey: rulesQuery.queryKey });
+    else changeRules((items) => items.map((existing) => (existing.id === rule.id ? rule : existing)));
     toast.show(`Rule “${rule.name}” saved`);
     setEditing(null);
   };
@@ -219,7 +215,7 @@ export function EscalationPage() {
     setError(undefined);
     try {
       await deleteRule(rule.id);
-      rules.setData((rules.data ?? []).filter((existing) => existing.id !== rule.id));
+      changeRules((items) => items.filter((existing) => existing.id !== rule.id));
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : 'The rule was not deleted');
     }
@@ -249,10 +245,10 @@ export function EscalationPage() {
       <p>Rules run every few minutes on their own; each rule acts at most once on a ticket.</p>
       <FormError message={error} />
       {rules.loading ? <Loading /> : null}
-      {rules.error ? <ErrorBox error={rules.error} onRetry={() => void rules.reload()} /> : null}
-      {rules.data?.length === 0 ? <EmptyState title="No rules yet" /> : null}
+      {rules.error ? <ErrorBox error={rules.error} onRetry={rules.reload} /> : null}
+      {rules.items?.length === 0 ? <EmptyState title="No rules yet" /> : null}
       <ul className="rule-list">
-        {(rules.data ?? []).map((rule) => (
+        {(rules.items ?? []).map((rule) => (
           <li key={rule.id} className="card">
             <div>
               <strong>{rule.name}</strong> {rule.enabled ? null : <span className="chip">Disabled</span>}
@@ -269,6 +265,7 @@ export function EscalationPage() {
           </li>
         ))}
       </ul>
+      <LoadMore list={rules} />
       <RuleEditor key={editing?.id ?? 'new'} rule={editing} staff={staff.data ?? []} onSaved={saved} onCancel={() => setEditing(null)} />
     </section>
   );

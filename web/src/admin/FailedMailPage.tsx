@@ -1,24 +1,26 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { FailedMail, Page } from '../api/types';
-import { EmptyState, ErrorBox, Loading, RelativeTime } from '../ui/feedback';
+import type { FailedMail } from '../api/models';
+import { mapPages, usePaged } from '../api/paging';
+import { EmptyState, ErrorBox, Loading, LoadMore, RelativeTime } from '../ui/feedback';
 import { FormError } from '../ui/forms';
 import { useToast } from '../ui/toast';
-import { useAsync } from '../ui/useAsync';
-import { listFailedMail, retryMail } from './admin.api';
+import { failedMailQuery, retryMail } from './admin.api';
 
 export function FailedMailPage() {
   const toast = useToast();
-  const mails = useAsync<Page<FailedMail>>(() => listFailedMail(), 'failed-mail');
+  const client = useQueryClient();
+  const mails = usePaged(failedMailQuery);
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState<string | null>(null);
 
   const retry = async (mail: FailedMail) => {
     setError(undefined);
-    setBusy(String(mail.id));
+    setBusy(mail.id);
     try {
       await retryMail(mail.id);
       toast.show(`“${mail.subject}” is queued again`);
-      if (mails.data) mails.setData({ ...mails.data, items: mails.data.items.filter((item) => item.id !== mail.id) });
+      client.setQueryData(failedMailQuery.queryKey, (data) => mapPages(data, (items) => items.filter((item) => item.id !== mail.id)));
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : 'The retry failed');
     } finally {
@@ -32,9 +34,9 @@ export function FailedMailPage() {
       <p>Mail the server gave up sending after its retries. Retrying queues it again.</p>
       <FormError message={error} />
       {mails.loading ? <Loading /> : null}
-      {mails.error ? <ErrorBox error={mails.error} onRetry={() => void mails.reload()} /> : null}
-      {mails.data?.items.length === 0 ? <EmptyState title="No failed mail. All sent." /> : null}
-      {mails.data?.items.length ? (
+      {mails.error ? <ErrorBox error={mails.error} onRetry={mails.reload} /> : null}
+      {mails.items?.length === 0 ? <EmptyState title="No failed mail. All sent." /> : null}
+      {mails.items?.length ? (
         <table className="data-table">
           <caption className="visually-hidden">Failed mail</caption>
           <thead>
@@ -50,11 +52,11 @@ export function FailedMailPage() {
             </tr>
           </thead>
           <tbody>
-            {mails.data.items.map((mail) => (
-              <tr key={String(mail.id)}>
-                <td data-label="To">{mail.to ?? mail.toAddress ?? ''}</td>
+            {mails.items.map((mail) => (
+              <tr key={mail.id}>
+                <td data-label="To">{mail.to}</td>
                 <td data-label="Subject">{mail.subject}</td>
-                <td data-label="Attempts">{mail.attempts ?? ''}</td>
+                <td data-label="Attempts">{mail.attempts}</td>
                 <td data-label="Last error" className="wrap">
                   {mail.lastError ?? ''}
                 </td>
@@ -62,7 +64,7 @@ export function FailedMailPage() {
                   <RelativeTime value={mail.createdAt} />
                 </td>
                 <td>
-                  <button type="button" className="button secondary small" disabled={busy === String(mail.id)} onClick={() => void retry(mail)}>
+                  <button type="button" className="button secondary small" disabled={busy === mail.id} onClick={() => void retry(mail)}>
                     Retry
                   </button>
                 </td>
@@ -71,6 +73,7 @@ export function FailedMailPage() {
           </tbody>
         </table>
       ) : null}
+      <LoadMore list={mails} />
     </section>
   );
 }

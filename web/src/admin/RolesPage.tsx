@@ -1,13 +1,15 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { PERMISSIONS, ROLES, type Role, type RolePermissions } from '../api/types';
+import type { Permission, Role, RolePermissions } from '../api/models';
 import { useAuth } from '../auth/AuthContext';
+import { ROLES } from '../ui/chips';
 import { ErrorBox, Loading } from '../ui/feedback';
 import { FormError } from '../ui/forms';
 import { useToast } from '../ui/toast';
-import { useAsync } from '../ui/useAsync';
-import { listRoles, putRole } from './admin.api';
+import { putRole, rolesQuery } from './admin.api';
 
-const MEANING: Record<string, string> = {
+/** What each permission lets a role do, in the table's order. */
+const MEANING: Record<Permission, string> = {
   'tickets.create': 'Open tickets',
   'tickets.read.all': 'See every ticket',
   'tickets.reply': 'Reply publicly',
@@ -20,37 +22,42 @@ const MEANING: Record<string, string> = {
   'reports.read': 'Read reports',
   'users.manage': 'Manage users',
   'roles.manage': 'Edit this table',
+  'audit.read': 'Read the audit log',
+  'mail.manage': 'See and retry failed mail',
 };
 
 /** Roles × permissions; each tick is saved at once and the server's answer is what stays shown. */
 export function RolesPage() {
   const { can, reloadMe } = useAuth();
   const toast = useToast();
-  const roles = useAsync(listRoles, 'roles');
+  const client = useQueryClient();
+  const roles = useQuery(rolesQuery);
   const [saving, setSaving] = useState<string | null>(null);
   const [error, setError] = useState<string | undefined>(undefined);
   const editable = can('roles.manage');
 
-  const permissionsOf = (role: Role): string[] => roles.data?.find((entry) => entry.role === role)?.permissions ?? [];
-  // Permissions the server knows beyond ours still get a row.
-  const rows = [...PERMISSIONS, ...(roles.data ?? []).flatMap((entry) => entry.permissions).filter((p) => !(PERMISSIONS as readonly string[]).includes(p))];
-  const uniqueRows = [...new Set(rows)];
+  const entryOf = (role: Role): RolePermissions | undefined => roles.data?.find((entry) => entry.role === role);
+  const permissionsOf = (role: Role): Permission[] => entryOf(role)?.permissions ?? [];
+  // MEANING names every permission the API's schema lists, so its keys are exactly them.
+  const rows = Object.keys(MEANING) as Permission[];
 
-  const toggle = async (role: Role, permission: string, granted: boolean) => {
+  const toggle = async (role: Role, permission: Permission, granted: boolean) => {
     const before = roles.data ?? [];
-    const current = permissionsOf(role);
-    const next = granted ? [...current, permission] : current.filter((p) => p !== permission);
-    const replaceRole = (replacement: RolePermissions) => before.map((entry) => (entry.role === role ? replacement : entry));
+    const entry = entryOf(role);
+    if (!entry) return;
+    const next = granted ? [...entry.permissions, permission] : entry.permissions.filter((p) => p !== permission);
+    const replaceRole = (replacement: RolePermissions) => before.map((known) => (known.role === role ? replacement : known));
     setError(undefined);
     setSaving(`${role}:${permission}`);
     // Show the tick at once; the server's answer replaces it, or the old state comes back.
-    roles.setData(replaceRole({ role, permissions: next }));
+    client.setQueryData(rolesQuery.queryKey, replaceRole({ ...entry, permissions: next }));
     try {
-      roles.setData(replaceRole(await putRole(role, next)));
+      const saved = await putRole(role, next);
+      client.setQueryData(rolesQuery.queryKey, replaceRole({ ...entry, ...saved }));
       toast.show(`${granted ? 'Granted' : 'Removed'} ${permission} ${granted ? 'to' : 'from'} ${role}s`);
       await reloadMe();
     } catch (caught) {
-      roles.setData(before);
+      client.setQueryData(rolesQuery.queryKey, before);
       setError(caught instanceof Error ? caught.message : 'The change was not saved');
     } finally {
       setSaving(null);
@@ -61,8 +68,8 @@ export function RolesPage() {
     <section className="page" aria-labelledby="roles-title">
       <h1 id="roles-title">Roles and permissions</h1>
       <p>Changes apply to everyone with the role on their next action.</p>
-      {roles.loading ? <Loading /> : null}
-      {roles.error ? <ErrorBox error={roles.error} onRetry={() => void roles.reload()} /> : null}
+      {roles.isPending ? <Loading /> : null}
+      {roles.error ? <ErrorBox error={roles.error} onRetry={() => void roles.refetch()} /> : null}
       <FormError message={error} />
       {roles.data ? (
         <div className="table-scroll">
@@ -79,23 +86,28 @@ export function RolesPage() {
               </tr>
             </thead>
             <tbody>
-              {uniqueRows.map((permission) => (
+              {rows.map((permission) => (
                 <tr key={permission}>
                   <th scope="row">
                     <code>{permission}</code>
-                    <span className="muted"> {MEANING[permission] ?? ''}</span>
+                    <span className="muted"> {MEANING[permission]}</span>
                   </th>
-                  {ROLES.map((role) => (
-                    <td key={role}>
-                      <input
-                        type="checkbox"
-                        aria-label={`${role}: ${permission}`}
-                        checked={permissionsOf(role).includes(permission)}
-                        disabled={!editable || saving !== null}
-                        onChange={(event) => void toggle(role, permission, event.target.checked)}
-                      />
-                    </td>
-                  ))}
+                  {ROLES.map((role) => {
+                    // A permission the role must keep is shown held, and not offered for change.
+                    const locked = entryOf(role)?.locked.includes(permission) ?? false;
+                    return (
+                      <td key={role}>
+                        <input
+                          type="checkbox"
+                          aria-label={`${role}: ${permission}`}
+                          title={locked ? `${role}s always keep this permission` : undefined}
+                          checked={locked || permissionsOf(role).includes(permission)}
+                          disabled={!editable || locked || saving !== null}
+                          onChange={(event) => void toggle(role, permission, event.target.checked)}
+                        />
+                      </td>
+                    );
+                  })}
                 </tr>
               ))}
             </tbody>

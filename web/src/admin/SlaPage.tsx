@@ -1,11 +1,11 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type SubmitEvent } from 'react';
-import { PRIORITIES, type BusinessHours, type SlaPolicy } from '../api/types';
-import { PRIORITY_LABELS } from '../ui/chips';
+import type { BusinessHours, SlaPolicy } from '../api/models';
+import { PRIORITIES, PRIORITY_LABELS } from '../ui/chips';
 import { ErrorBox, formatMinutes, Loading } from '../ui/feedback';
 import { Checkbox, FormError, TextAreaField, TextField, useFormErrors } from '../ui/forms';
 import { useToast } from '../ui/toast';
-import { useAsync } from '../ui/useAsync';
-import { getBusinessHours, listSlaPolicies, putBusinessHours, putSlaPolicy } from './admin.api';
+import { businessHoursQuery, putBusinessHours, putSlaPolicy, slaPoliciesQuery } from './admin.api';
 
 function PolicyRow({ policy, onSaved }: { policy: SlaPolicy; onSaved: (policy: SlaPolicy) => void }) {
   const [first, setFirst] = useState(String(policy.firstResponseMinutes));
@@ -159,12 +159,13 @@ function BusinessHoursForm({ hours, onSaved }: { hours: BusinessHours | null; on
 
 export function SlaPage() {
   const toast = useToast();
-  const policies = useAsync(listSlaPolicies, 'sla');
-  const hours = useAsync(getBusinessHours, 'hours');
+  const client = useQueryClient();
+  const policies = useQuery(slaPoliciesQuery);
+  const hours = useQuery(businessHoursQuery);
 
   const savePolicy = (saved: SlaPolicy) => {
     toast.show(`${PRIORITY_LABELS[saved.priority]} targets saved`);
-    policies.setData((policies.data ?? []).map((policy) => (policy.priority === saved.priority ? saved : policy)));
+    client.setQueryData(slaPoliciesQuery.queryKey, (known) => known?.map((policy) => (policy.priority === saved.priority ? saved : policy)));
   };
 
   const byPriority = (a: SlaPolicy, b: SlaPolicy) => PRIORITIES.indexOf(b.priority) - PRIORITIES.indexOf(a.priority);
@@ -174,19 +175,19 @@ export function SlaPage() {
       <section className="card" aria-labelledby="policies-title">
         <h2 id="policies-title">Targets per priority</h2>
         <p>New tickets get their due times from these; changing a ticket's priority recomputes them.</p>
-        {policies.loading ? <Loading /> : null}
-        {policies.error ? <ErrorBox error={policies.error} onRetry={() => void policies.reload()} /> : null}
+        {policies.isPending ? <Loading /> : null}
+        {policies.error ? <ErrorBox error={policies.error} onRetry={() => void policies.refetch()} /> : null}
         {[...(policies.data ?? [])].sort(byPriority).map((policy: SlaPolicy) => (
           <PolicyRow key={`${policy.priority}:${policy.firstResponseMinutes}:${policy.resolutionMinutes}`} policy={policy} onSaved={savePolicy} />
         ))}
       </section>
-      {hours.loading ? <Loading /> : null}
-      {hours.error ? <ErrorBox error={hours.error} onRetry={() => void hours.reload()} /> : null}
-      {!hours.loading && !hours.error ? (
+      {hours.isPending ? <Loading /> : null}
+      {hours.error ? <ErrorBox error={hours.error} onRetry={() => void hours.refetch()} /> : null}
+      {hours.isSuccess ? (
         <BusinessHoursForm
-          hours={hours.data ?? null}
+          hours={hours.data}
           onSaved={(saved) => {
-            hours.setData(saved);
+            client.setQueryData(businessHoursQuery.queryKey, saved);
             toast.show('Business hours saved');
           }}
         />

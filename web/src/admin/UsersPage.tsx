@@ -1,13 +1,15 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState, type SubmitEvent } from 'react';
-import { ROLES, type Role, type User } from '../api/types';
+import type { ListedUser, Role, User } from '../api/models';
+import { mapPages, usePaged } from '../api/paging';
+import { useQueryString } from '../app/search-params';
 import { useMe } from '../auth/AuthContext';
-import { useLocation, useSearchParamsUpdater } from '../app/router';
 import { SearchBox } from '../tickets/SearchBox';
-import { EmptyState, ErrorBox, Loading, RelativeTime } from '../ui/feedback';
+import { ROLES } from '../ui/chips';
+import { EmptyState, ErrorBox, Loading, LoadMore, RelativeTime } from '../ui/feedback';
 import { FormError, SelectField, TextField, useFormErrors } from '../ui/forms';
 import { useToast } from '../ui/toast';
-import { useAsync } from '../ui/useAsync';
-import { createUser, listUsers, updateUser } from './admin.api';
+import { adminKeys, createUser, updateUser, usersQuery } from './admin.api';
 
 const STAFF_ROLES: Role[] = ['agent', 'manager'];
 
@@ -60,7 +62,7 @@ function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
   );
 }
 
-function UserRow({ user, isMe, onChanged, onError }: { user: User; isMe: boolean; onChanged: (user: User) => void; onError: (error: unknown) => void }) {
+function UserRow({ user, isMe, onChanged, onError }: { user: ListedUser; isMe: boolean; onChanged: (user: ListedUser) => void; onError: (error: unknown) => void }) {
   const [busy, setBusy] = useState(false);
   const [role, setRole] = useState<Role>(user.role);
   const change = async (body: { role?: Role; active?: boolean }) => {
@@ -86,7 +88,7 @@ function UserRow({ user, isMe, onChanged, onError }: { user: User; isMe: boolean
           Role of {user.name}
         </label>
         <span className="inline-controls">
-          <select id={`role-${user.id}`} value={role} disabled={busy} onChange={(event) => setRole(event.target.value as Role)}>
+          <select id={`role-${user.id}`} value={role} disabled={busy || !user.abilities.changeRole} onChange={(event) => setRole(event.target.value as Role)}>
             {ROLES.map((value) => (
               <option key={value} value={value}>
                 {value}
@@ -105,9 +107,12 @@ function UserRow({ user, isMe, onChanged, onError }: { user: User; isMe: boolean
         <RelativeTime value={user.createdAt} />
       </td>
       <td>
-        <button type="button" className="button secondary small" disabled={busy} onClick={() => void change({ active: !user.active })}>
-          {user.active ? 'Deactivate' : 'Reactivate'}
-        </button>
+        {/* The server says whether it would accept this (not the last manager's own Deactivate). */}
+        {user.abilities.deactivate ? (
+          <button type="button" className="button secondary small" disabled={busy} onClick={() => void change({ active: !user.active })}>
+            {user.active ? 'Deactivate' : 'Reactivate'}
+          </button>
+        ) : null}
       </td>
     </tr>
   );
@@ -116,23 +121,20 @@ function UserRow({ user, isMe, onChanged, onError }: { user: User; isMe: boolean
 export function UsersPage() {
   const me = useMe();
   const toast = useToast();
-  const { search } = useLocation();
-  const update = useSearchParamsUpdater();
-  const role = search.get('role') ?? '';
+  const client = useQueryClient();
+  const [search, update] = useQueryString();
+  const role = ROLES.find((value) => value === search.get('role'));
   const q = search.get('q') ?? '';
   const [rowError, setRowError] = useState<string | undefined>(undefined);
-  const users = useAsync(() => listUsers({ ...(role ? { role } : {}), ...(q ? { q } : {}) }), `${role}|${q}`);
+  const query = usersQuery({ role, q: q || undefined });
+  const users = usePaged(query);
   const onSearch = useCallback((text: string) => update({ q: text }), [update]);
 
-  const replace = (changed: User) => {
+  const replace = (changed: ListedUser) => {
     setRowError(undefined);
-    if (users.data) users.setData({ ...users.data, items: users.data.items.map((user) => (user.id === changed.id ? changed : user)) });
-  };
-
-  const loadMore = async () => {
-    if (!users.data?.nextCursor) return;
-    const next = await listUsers({ ...(role ? { role } : {}), ...(q ? { q } : {}), cursor: users.data.nextCursor });
-    users.setData({ items: [...users.data.items, ...next.items], nextCursor: next.nextCursor });
+    client.setQueryData(query.queryKey, (data) => mapPages(data, (items) => items.map((user) => (user.id === changed.id ? changed : user))));
+    // Other filtered lists may now hold it or not: they are read again when shown.
+    void client.invalidateQueries({ queryKey: adminKeys.users, refetchType: 'none' });
   };
 
   return (
@@ -141,13 +143,13 @@ export function UsersPage() {
       <CreateUserForm
         onCreated={(user) => {
           toast.show(`${user.name} was added as ${user.role}`);
-          void users.reload();
+          void client.invalidateQueries({ queryKey: adminKeys.users });
         }}
       />
       <div className="toolbar">
         <label className="compact-field">
           <span>Role</span>
-          <select value={role} onChange={(event) => update({ role: event.target.value })}>
+          <select value={role ?? ''} onChange={(event) => update({ role: event.target.value })}>
             <option value="">Everyone</option>
             {ROLES.map((value) => (
               <option key={value} value={value}>
@@ -160,9 +162,9 @@ export function UsersPage() {
       </div>
       <FormError message={rowError} />
       {users.loading ? <Loading /> : null}
-      {users.error ? <ErrorBox error={users.error} onRetry={() => void users.reload()} /> : null}
-      {users.data?.items.length === 0 ? <EmptyState title="Nobody matches" /> : null}
-      {users.data?.items.length ? (
+      {users.error ? <ErrorBox error={users.error} onRetry={users.reload} /> : null}
+      {users.items?.length === 0 ? <EmptyState title="Nobody matches" /> : null}
+      {users.items?.length ? (
         <table className="data-table">
           <caption className="visually-hidden">Users</caption>
           <thead>
@@ -178,7 +180,7 @@ export function UsersPage() {
             </tr>
           </thead>
           <tbody>
-            {users.data.items.map((user) => (
+            {users.items.map((user) => (
               <UserRow
                 key={user.id}
                 user={user}
@@ -190,11 +192,7 @@ export function UsersPage() {
           </tbody>
         </table>
       ) : null}
-      {users.data?.nextCursor ? (
-        <button type="button" className="button secondary" onClick={() => void loadMore()}>
-          Load more
-        </button>
-      ) : null}
+      <LoadMore list={users} />
     </section>
   );
 }

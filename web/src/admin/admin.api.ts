@@ -1,45 +1,47 @@
-import { api } from '../api/client';
-import type {
-  AuditEntry,
-  BusinessHours,
-  EscalationRule,
-  FailedMail,
-  Page,
-  Priority,
-  Role,
-  RolePermissions,
-  SlaPolicy,
-  User,
-} from '../api/types';
+import { queryOptions } from '@tanstack/react-query';
+import { api, done, json } from '../api/client';
+import type { BusinessHours, ListedUser, NewUser, Priority, QueryOf, Role, RuleInput, User } from '../api/models';
+import { pagedQuery } from '../api/paging';
 
-const id = (value: string | number) => encodeURIComponent(String(value));
-
-export const listUsers = (filter: { role?: string; q?: string; cursor?: string; limit?: number }) => api.get<Page<User>>('/api/users', filter);
-export const createUser = (user: { email: string; name: string; role: Role; password: string }) => api.post<User>('/api/users', user);
-export const updateUser = (userId: string, change: { name?: string; role?: Role; active?: boolean }) => api.patch<User>(`/api/users/${id(userId)}`, change);
-
-export const listRoles = () => api.get<RolePermissions[]>('/api/roles');
-export const putRole = (role: Role, permissions: string[]) => api.put<RolePermissions>(`/api/roles/${id(role)}`, { permissions });
-
-export type RuleInput = Omit<EscalationRule, 'id'>;
-export const listRules = async (): Promise<EscalationRule[]> => {
-  // The contract lists rules; accept either a bare array or the usual `{ items }` page.
-  const answer = await api.get<EscalationRule[] | { items: EscalationRule[] }>('/api/escalation-rules');
-  return Array.isArray(answer) ? answer : answer.items;
+export const adminKeys = {
+  users: ['users', 'list'] as const,
+  roles: ['roles'] as const,
+  rules: ['escalation-rules'] as const,
+  sla: ['sla-policies'] as const,
+  hours: ['business-hours'] as const,
+  audit: ['audit-log'] as const,
+  failedMail: ['failed-mail'] as const,
 };
-export const createRule = (rule: RuleInput) => api.post<EscalationRule>('/api/escalation-rules', rule);
-export const updateRule = (ruleId: string, rule: Partial<RuleInput>) => api.patch<EscalationRule>(`/api/escalation-rules/${id(ruleId)}`, rule);
-export const deleteRule = (ruleId: string) => api.delete(`/api/escalation-rules/${id(ruleId)}`);
-export const runRules = () => api.post<{ applied: number }>('/api/escalation-rules/run');
 
-export const listSlaPolicies = () => api.get<SlaPolicy[]>('/api/sla-policies');
+type UserFilter = Omit<QueryOf<'/api/users', 'get'>, 'cursor' | 'limit'>;
+
+export const usersQuery = (filter: UserFilter) =>
+  pagedQuery([...adminKeys.users, filter], (cursor, signal) => json(api.GET('/api/users', { params: { query: { ...filter, cursor } }, signal })));
+export const createUser = (user: NewUser): Promise<User> => json(api.POST('/api/users', { body: user }));
+export const updateUser = (id: string, change: { role?: Role; active?: boolean }): Promise<ListedUser> =>
+  json(api.PATCH('/api/users/{id}', { params: { path: { id } }, body: change }));
+
+export const rolesQuery = queryOptions({
+  queryKey: adminKeys.roles,
+  queryFn: ({ signal }) => json(api.GET('/api/roles', { signal })),
+});
+export const putRole = (role: Role, permissions: string[]) => json(api.PUT('/api/roles/{role}', { params: { path: { role } }, body: { permissions } }));
+
+export const rulesQuery = pagedQuery(adminKeys.rules, (cursor, signal) => json(api.GET('/api/escalation-rules', { params: { query: { cursor } }, signal })));
+export const createRule = (rule: RuleInput) => json(api.POST('/api/escalation-rules', { body: rule }));
+export const updateRule = (id: string, rule: RuleInput) => json(api.PATCH('/api/escalation-rules/{id}', { params: { path: { id } }, body: rule }));
+export const deleteRule = (id: string) => done(api.DELETE('/api/escalation-rules/{id}', { params: { path: { id } } }));
+export const runRules = () => json(api.POST('/api/escalation-rules/run'));
+
+export const slaPoliciesQuery = queryOptions({ queryKey: adminKeys.sla, queryFn: ({ signal }) => json(api.GET('/api/sla-policies', { signal })) });
 export const putSlaPolicy = (priority: Priority, minutes: { firstResponseMinutes: number; resolutionMinutes: number }) =>
-  api.put<SlaPolicy>(`/api/sla-policies/${id(priority)}`, minutes);
+  json(api.PUT('/api/sla-policies/{priority}', { params: { path: { priority } }, body: minutes }));
 
-export const getBusinessHours = () => api.get<BusinessHours | null>('/api/business-hours');
-export const putBusinessHours = (hours: BusinessHours | null) => api.put<BusinessHours | null>('/api/business-hours', hours);
+// The answer is null while no business hours are set.
+export const businessHoursQuery = queryOptions({ queryKey: adminKeys.hours, queryFn: ({ signal }) => json(api.GET('/api/business-hours', { signal })) });
+export const putBusinessHours = (hours: BusinessHours | null) => json(api.PUT('/api/business-hours', { body: hours }));
 
-export const listAudit = (cursor?: string) => api.get<Page<AuditEntry>>('/api/audit-log', cursor ? { cursor } : {});
+export const auditQuery = pagedQuery(adminKeys.audit, (cursor, signal) => json(api.GET('/api/audit-log', { params: { query: { cursor } }, signal })));
 
-export const listFailedMail = (cursor?: string) => api.get<Page<FailedMail>>('/api/mail/failed', cursor ? { cursor } : {});
-export const retryMail = (mailId: string | number) => api.post(`/api/mail/${id(mailId)}/retry`);
+export const failedMailQuery = pagedQuery(adminKeys.failedMail, (cursor, signal) => json(api.GET('/api/mail/failed', { params: { query: { cursor } }, signal })));
+export const retryMail = (id: string) => done(api.POST('/api/mail/{id}/retry', { params: { path: { id } } }));

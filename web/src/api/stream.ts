@@ -1,7 +1,15 @@
-import { api, withQuery } from './client';
-import type { StreamEvent, StreamEventType } from './types';
+import { session } from './client';
 
-const EVENT_TYPES: StreamEventType[] = ['ticket.created', 'ticket.updated', 'ticket.message', 'notification'];
+/** The event names of GET /api/stream (API.md, Real-time stream); its frames are not in the OpenAPI document. */
+const EVENT_TYPES = ['ticket.created', 'ticket.updated', 'ticket.message', 'notification'] as const;
+export type StreamEventType = (typeof EVENT_TYPES)[number];
+
+export interface StreamEvent {
+  id: string;
+  type: StreamEventType;
+  ticketId: string | null;
+  data: Record<string, unknown>;
+}
 const MAX_RETRY_MS = 30_000;
 
 export type StreamStatus = 'connecting' | 'live' | 'offline';
@@ -69,13 +77,15 @@ export class LiveStream {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     this.setStatus('connecting');
-    const token = await api.freshAccessToken();
+    const token = await session.freshAccessToken();
     if (this.stopped) return;
     if (!token) {
       this.setStatus('offline');
       return;
     }
-    const source = new EventSource(withQuery('/api/stream', { access_token: token, lastEventId: this.lastEventId }));
+    const query = new URLSearchParams({ access_token: token });
+    if (this.lastEventId) query.set('lastEventId', this.lastEventId);
+    const source = new EventSource(`/api/stream?${query.toString()}`);
     this.source = source;
     source.onopen = () => {
       this.retryMs = 1000;

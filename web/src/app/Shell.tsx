@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { Permission } from '../api/types';
+import { Link, useLocation } from 'react-router';
+import type { Permission } from '../api/models';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { NotificationBell } from '../notifications/NotificationBell';
-import { Link, navigate, useLocation } from './router';
 
 interface NavItem {
   to: string;
@@ -20,8 +20,8 @@ const NAV: NavItem[] = [
   { to: '/admin/roles', label: 'Roles', needs: 'roles.manage' },
   { to: '/admin/escalation', label: 'Escalation', needs: 'escalation.manage' },
   { to: '/admin/sla', label: 'SLA', needs: 'escalation.manage' },
-  { to: '/admin/audit', label: 'Audit log', needs: 'users.manage' },
-  { to: '/admin/mail', label: 'Failed mail', needs: 'users.manage' },
+  { to: '/admin/audit', label: 'Audit log', needs: 'audit.read' },
+  { to: '/admin/mail', label: 'Failed mail', needs: 'mail.manage' },
 ];
 
 const ME_REFRESH_MS = 15_000;
@@ -85,9 +85,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <button
             type="button"
             className="button secondary small"
-            onClick={() => {
-              void signOut().finally(() => navigate('/login', { replace: true }));
-            }}
+            onClick={() => void signOut()}
           >
             Sign out
           </button>

@@ -1,6 +1,7 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { api } from '../api/client';
-import type { AuthResponse, Me, Permission } from '../api/types';
+import { logout, session } from '../api/client';
+import type { AuthResponse, Me, Permission } from '../api/models';
 import { fetchMe } from './auth.api';
 
 export type AuthStatus = 'loading' | 'signed-out' | 'signed-in';
@@ -8,6 +9,8 @@ export type AuthStatus = 'loading' | 'signed-out' | 'signed-in';
 interface AuthValue {
   status: AuthStatus;
   me: Me | null;
+  /** Signed out with the Sign out button (rather than by an expired session): no way back to the last page. */
+  signedOutByUser: boolean;
   /** Whether the server currently grants the caller this permission; decides what the UI offers. */
   can: (permission: Permission) => boolean;
   signIn: (auth: AuthResponse) => Promise<void>;
@@ -19,8 +22,10 @@ interface AuthValue {
 const AuthContext = createContext<AuthValue | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [status, setStatus] = useState<AuthStatus>(api.hasStoredSession ? 'loading' : 'signed-out');
+  const client = useQueryClient();
+  const [status, setStatus] = useState<AuthStatus>(session.hasStoredSession ? 'loading' : 'signed-out');
   const [me, setMe] = useState<Me | null>(null);
+  const [signedOutByUser, setSignedOutByUser] = useState(false);
   const loadingMe = useRef<Promise<void> | null>(null);
 
   const reloadMe = useCallback(() => {
@@ -31,7 +36,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       })
       .catch(() => {
         // A 401 already ended the session (see below); other failures keep what we have.
-        if (!api.hasStoredSession) setStatus('signed-out');
+        if (!session.hasStoredSession) setStatus('signed-out');
       })
       .finally(() => {
         loadingMe.current = null;
@@ -40,41 +45,48 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    const stop = api.onSessionEnd(() => {
+    const stop = session.onEnd(() => {
       setMe(null);
       setStatus('signed-out');
+      // Nothing one person's session read may show in the next one's.
+      client.clear();
     });
-    if (api.hasStoredSession) void reloadMe();
+    if (session.hasStoredSession) void reloadMe();
     return stop;
-  }, [reloadMe]);
+  }, [reloadMe, client]);
 
   const signIn = useCallback(
     async (auth: AuthResponse) => {
-      api.startSession(auth);
+      client.clear();
+      session.start(auth);
+      setSignedOutByUser(false);
       await reloadMe();
     },
-    [reloadMe],
+    [reloadMe, client],
   );
 
   const signOut = useCallback(async () => {
+    setSignedOutByUser(true);
     try {
-      await api.logout();
+      await logout();
     } finally {
       setMe(null);
       setStatus('signed-out');
+      client.clear();
     }
-  }, []);
+  }, [client]);
 
   const value = useMemo<AuthValue>(
     () => ({
       status,
       me,
+      signedOutByUser,
       can: (permission) => me?.permissions.includes(permission) ?? false,
       signIn,
       signOut,
       reloadMe,
     }),
-    [status, me, signIn, signOut, reloadMe],
+    [status, me, signedOutByUser, signIn, signOut, reloadMe],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

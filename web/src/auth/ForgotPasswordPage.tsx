@@ -1,5 +1,5 @@
 import { useState, type SubmitEvent } from 'react';
-import { Link } from '../app/router';
+import { Link } from 'react-router';
 import { FormError, TextField, useFormErrors } from '../ui/forms';
 import { forgotPassword } from './auth.api';
 

@@ -1,18 +1,11 @@
 import { useState, type SubmitEvent } from 'react';
-import { Link, navigate, useLocation } from '../app/router';
+import { Link } from 'react-router';
 import { FormError, TextField, useFormErrors } from '../ui/forms';
 import { useAuth } from './AuthContext';
 import { login } from './auth.api';
 
-/** Where to go after signing in: the page that sent us here, if it is one of ours. */
-export function nextPath(search: URLSearchParams): string {
-  const next = search.get('next');
-  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
-
 export function LoginPage() {
   const { signIn } = useAuth();
-  const { search } = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -23,8 +16,8 @@ export function LoginPage() {
     clear();
     setBusy(true);
     try {
+      // Signed in, the public layout sends the visitor on to the page they were headed for.
       await signIn(await login(email, password));
-      navigate(nextPath(search), { replace: true });
     } catch (caught) {
       show(caught, ['email', 'password']);
     } finally {

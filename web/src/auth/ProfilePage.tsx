@@ -1,27 +1,30 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
-import { Link } from '../app/router';
+import { Link } from 'react-router';
 import { FormError, TextField, useFormErrors } from '../ui/forms';
 import { useToast } from '../ui/toast';
 import { useAuth, useMe } from './AuthContext';
-import { forgotPassword, updateMyName } from './auth.api';
+import { forgotPassword, ownUserQuery, updateMyName } from './auth.api';
 
 export function ProfilePage() {
   const me = useMe();
-  const { can, reloadMe } = useAuth();
+  const { reloadMe } = useAuth();
+  const client = useQueryClient();
+  const self = useQuery(ownUserQuery(me.id));
   const toast = useToast();
   const [name, setName] = useState(me.name);
   const [busy, setBusy] = useState(false);
   const { errors, show, clear } = useFormErrors();
 
-  // Only user managers may edit user records (their own included); others see their details.
-  const canEdit = can('users.manage');
+  // The server says whether the caller may edit their own record; others see their details.
+  const canEdit = self.data?.abilities.edit ?? false;
 
   const saveName = async (event: SubmitEvent) => {
     event.preventDefault();
     clear();
     setBusy(true);
     try {
-      await updateMyName(me.id, name);
+      client.setQueryData(ownUserQuery(me.id).queryKey, await updateMyName(me.id, name));
       await reloadMe();
       toast.show('Name saved');
     } catch (caught) {

@@ -1,5 +1,5 @@
 import { useState, type SubmitEvent } from 'react';
-import { Link, navigate } from '../app/router';
+import { Link } from 'react-router';
 import { FormError, TextField, useFormErrors } from '../ui/forms';
 import { useAuth } from './AuthContext';
 import { register } from './auth.api';
@@ -16,7 +16,6 @@ export function RegisterPage() {
     setBusy(true);
     try {
       await signIn(await register(form.email, form.name, form.password));
-      navigate('/', { replace: true });
     } catch (caught) {
       show(caught, ['name', 'email', 'password']);
     } finally {

@@ -1,11 +1,11 @@
 import { useState, type SubmitEvent } from 'react';
-import { Link, useLocation } from '../app/router';
+import { Link, useSearchParams } from 'react-router';
 import { FormError, TextField, useFormErrors } from '../ui/forms';
 import { resetPassword } from './auth.api';
 
 /** Opened from the link in the reset mail: /reset-password?token=… */
 export function ResetPasswordPage() {
-  const token = useLocation().search.get('token') ?? '';
+  const token = useSearchParams()[0].get('token') ?? '';
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [done, setDone] = useState(false);

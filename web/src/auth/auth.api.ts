@@ -1,18 +1,18 @@
-import { api } from '../api/client';
-import type { AuthResponse, Me, User } from '../api/types';
+import { queryOptions } from '@tanstack/react-query';
+import { api, done, json } from '../api/client';
 
-export const login = (email: string, password: string) =>
-  api.request<AuthResponse>('POST', '/api/auth/login', { body: { email, password }, anonymous: true });
+export const login = (email: string, password: string) => json(api.POST('/api/auth/login', { body: { email, password } }));
 
-export const register = (email: string, name: string, password: string) =>
-  api.request<AuthResponse>('POST', '/api/auth/register', { body: { email, name, password }, anonymous: true });
+export const register = (email: string, name: string, password: string) => json(api.POST('/api/auth/register', { body: { email, name, password } }));
 
-export const forgotPassword = (email: string) =>
-  api.request('POST', '/api/auth/password/forgot', { body: { email }, anonymous: true });
+export const forgotPassword = (email: string) => done(api.POST('/api/auth/password/forgot', { body: { email } }));
 
-export const resetPassword = (token: string, password: string) =>
-  api.request('POST', '/api/auth/password/reset', { body: { token, password }, anonymous: true });
+export const resetPassword = (token: string, password: string) => done(api.POST('/api/auth/password/reset', { body: { token, password } }));
 
-export const fetchMe = () => api.get<Me>('/api/auth/me');
+export const fetchMe = () => json(api.GET('/api/auth/me'));
 
-export const updateMyName = (id: string, name: string) => api.patch<User>(`/api/users/${encodeURIComponent(id)}`, { name });
+/** The caller's own user record, with what they may change in it (`abilities`). */
+export const ownUserQuery = (id: string) =>
+  queryOptions({ queryKey: ['users', 'one', id] as const, queryFn: ({ signal }) => json(api.GET('/api/users/{id}', { params: { path: { id } }, signal })) });
+
+export const updateMyName = (id: string, name: string) => json(api.PATCH('/api/users/{id}', { params: { path: { id } }, body: { name } }));

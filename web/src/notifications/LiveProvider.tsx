@@ -1,22 +1,28 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import { LiveStream, type StreamStatus } from '../api/stream';
-import type { StreamEvent } from '../api/types';
+import { LiveStream, type StreamEvent, type StreamStatus } from '../api/stream';
+import { applyLiveEvent } from './live-cache';
 
 const LiveContext = createContext<LiveStream | null>(null);
 
-/** One stream per signed-in user, shared by every page that wants live updates. */
+/** One stream per signed-in user, shared by every page; its events keep the query cache current. */
 export function LiveProvider({ userId, children }: { userId: string; children: ReactNode }) {
+  const client = useQueryClient();
   const [stream, setStream] = useState<LiveStream | null>(null);
   useEffect(() => {
     const live = new LiveStream();
+    const stop = live.subscribe((event) => applyLiveEvent(client, event));
     live.start();
     setStream(live);
-    return () => live.stop();
-  }, [userId]);
+    return () => {
+      stop();
+      live.stop();
+    };
+  }, [userId, client]);
   return <LiveContext.Provider value={stream}>{children}</LiveContext.Provider>;
 }
 
-/** Calls `handler` for every live event; the latest handler is used without resubscribing. */
+/** Calls `handler` for every live event (after the cache took it); the latest handler is used without resubscribing. */
 export function useLiveEvents(handler: (event: StreamEvent) => void): void {
   const stream = useContext(LiveContext);
   const handlerRef = useRef(handler);

@@ -1,44 +1,29 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppNotification } from '../api/types';
-import { Link, navigate } from '../app/router';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import type { AppNotification } from '../api/models';
 import { EmptyState, Loading, RelativeTime } from '../ui/feedback';
 import { useToast } from '../ui/toast';
 import { useLiveEvents } from './LiveProvider';
-import { listNotifications, markAllRead as markAllReadOnServer, markNotificationRead, unreadCount } from './notifications.api';
+import { markAllRead as markAllReadOnServer, markNotificationRead, notificationKeys, recentNotificationsQuery, unreadCountQuery } from './notifications.api';
 
 /** The bell in the header: unread count, and a panel listing recent notifications. */
 export function NotificationBell() {
-  const [unread, setUnread] = useState(0);
   const [open, setOpen] = useState(false);
-  const [items, setItems] = useState<AppNotification[] | null>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const toast = useToast();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  // The bell is secondary: a failed count shows nothing rather than disturbing the page.
+  const unread = useQuery({ ...unreadCountQuery, retry: false }).data ?? 0;
+  const recent = useQuery({ ...recentNotificationsQuery, enabled: open, staleTime: 0 });
+  const items = recent.isError ? [] : recent.data;
+  const refresh = () => client.invalidateQueries({ queryKey: notificationKeys.all });
 
-  const refreshCount = useCallback(async () => {
-    try {
-      setUnread(await unreadCount());
-    } catch {
-      // The bell is secondary: a failed count must not disturb the page.
-    }
-  }, []);
-
-  const loadPanel = useCallback(async () => {
-    try {
-      setItems((await listNotifications()).items);
-    } catch {
-      setItems([]);
-    }
-  }, []);
-
-  useEffect(() => {
-    void refreshCount();
-  }, [refreshCount]);
-
+  // The cache takes the event itself (live-cache.ts); the bell adds the toast.
   useLiveEvents((event) => {
     if (event.type !== 'notification') return;
-    void refreshCount();
-    if (open) void loadPanel();
     // The ticket page tells its own news; elsewhere the notification itself is the news.
     const title = typeof event.data.title === 'string' ? event.data.title : null;
     const path = event.ticketId ? `/tickets/${event.ticketId}` : null;
@@ -47,7 +32,6 @@ export function NotificationBell() {
 
   useEffect(() => {
     if (!open) return;
-    void loadPanel();
     const close = (event: MouseEvent | KeyboardEvent) => {
       if (event instanceof KeyboardEvent) {
         if (event.key !== 'Escape') return;
@@ -65,7 +49,7 @@ export function NotificationBell() {
       document.removeEventListener('mousedown', close);
       document.removeEventListener('keydown', close);
     };
-  }, [open, loadPanel]);
+  }, [open]);
 
   const openNotification = async (notification: AppNotification) => {
     setOpen(false);
@@ -75,16 +59,16 @@ export function NotificationBell() {
       } catch {
         // Reading it matters more than marking it.
       }
-      void refreshCount();
+      void refresh();
     }
-    if (notification.ticketId) navigate(`/tickets/${notification.ticketId}`);
+    if (notification.ticketId) void navigate(`/tickets/${notification.ticketId}`);
   };
 
   const markAllRead = async () => {
     try {
       await markAllReadOnServer();
     } finally {
-      await Promise.all([refreshCount(), loadPanel()]);
+      await refresh();
     }
   };
 

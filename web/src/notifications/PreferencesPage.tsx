@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Preference } from '../api/models';
 import { EmptyState, ErrorBox, Loading } from '../ui/feedback';
 import { FormError, useFormErrors } from '../ui/forms';
 import { useToast } from '../ui/toast';
-import { useAsync } from '../ui/useAsync';
-import { getPreferences, putPreferences, type Preference } from './notifications.api';
+import { preferencesQuery, putPreferences } from './notifications.api';
 
 type Channel = 'email' | 'inApp';
 const CHANNELS: [Channel, string][] = [
@@ -13,36 +13,38 @@ const CHANNELS: [Channel, string][] = [
 
 /** One switch per kind and channel; each change is saved at once, and the server's answer shown. */
 export function PreferencesPage() {
-  const state = useAsync(getPreferences, 'preferences');
-  const [saving, setSaving] = useState(false);
+  const client = useQueryClient();
+  const state = useQuery(preferencesQuery);
   const { errors, show, clear } = useFormErrors();
   const toast = useToast();
-
-  const toggle = async (preference: Preference, channel: Channel, on: boolean) => {
-    const before = state.data;
-    if (!before) return;
-    clear();
-    setSaving(true);
-    state.setData({ items: before.items.map((item) => (item.kind === preference.kind ? { ...item, [channel]: on } : item)) });
-    try {
-      const changed: Preference = { ...preference, [channel]: on };
-      state.setData(await putPreferences([{ kind: changed.kind, email: changed.email, inApp: changed.inApp }]));
+  const save = useMutation({
+    mutationFn: (changed: Preference) => putPreferences([{ kind: changed.kind, email: changed.email, inApp: changed.inApp }]),
+    // Show the switch at once; the server's answer replaces it, or the old state comes back.
+    onMutate: (changed) => {
+      clear();
+      const before = client.getQueryData(preferencesQuery.queryKey);
+      client.setQueryData(preferencesQuery.queryKey, before?.map((item) => (item.kind === changed.kind ? changed : item)));
+      return { before };
+    },
+    onSuccess: (saved) => {
+      client.setQueryData(preferencesQuery.queryKey, saved);
       toast.show('Preferences saved');
-    } catch (caught) {
-      state.setData(before);
+    },
+    onError: (caught, _changed, context) => {
+      client.setQueryData(preferencesQuery.queryKey, context?.before);
       show(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
+    },
+  });
+  const saving = save.isPending;
+  const toggle = (preference: Preference, channel: Channel, on: boolean) => save.mutate({ ...preference, [channel]: on });
 
-  const items = state.data?.items;
+  const items = state.data;
   return (
     <section className="page narrow" aria-labelledby="prefs-title">
       <h1 id="prefs-title">Notification preferences</h1>
       <p>Choose which moments reach you, and how. Changes are saved as you make them.</p>
-      {state.loading ? <Loading /> : null}
-      {state.error ? <ErrorBox error={state.error} onRetry={() => void state.reload()} /> : null}
+      {state.isPending ? <Loading /> : null}
+      {state.error ? <ErrorBox error={state.error} onRetry={() => void state.refetch()} /> : null}
       {items?.length === 0 ? <EmptyState title="There is nothing to choose yet" /> : null}
       <FormError message={errors.form} />
       {items?.length ? (
@@ -69,7 +71,7 @@ export function PreferencesPage() {
                       aria-label={`${item.description}: ${label}`}
                       checked={item[channel]}
                       disabled={saving}
-                      onChange={(event) => void toggle(item, channel, event.target.checked)}
+                      onChange={(event) => toggle(item, channel, event.target.checked)}
                     />
                   </td>
                 ))}

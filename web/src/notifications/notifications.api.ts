@@ -1,23 +1,32 @@
-import { api } from '../api/client';
-import type { AppNotification, Page } from '../api/types';
+import { queryOptions } from '@tanstack/react-query';
+import { api, done, json } from '../api/client';
+import type { Preference } from '../api/models';
 
-export const listNotifications = () => api.get<Page<AppNotification>>('/api/notifications', { limit: 20 });
+export const notificationKeys = {
+  all: ['notifications'] as const,
+  recent: ['notifications', 'recent'] as const,
+  unread: ['notifications', 'unread'] as const,
+  preferences: ['notification-preferences'] as const,
+};
 
-export const unreadCount = async (): Promise<number> => (await api.get<{ count: number }>('/api/notifications/unread-count')).count;
+export const recentNotificationsQuery = queryOptions({
+  queryKey: notificationKeys.recent,
+  queryFn: async ({ signal }) => (await json(api.GET('/api/notifications', { params: { query: { limit: 20 } }, signal }))).items,
+});
 
-export const markNotificationRead = (id: string) => api.post(`/api/notifications/${encodeURIComponent(id)}/read`);
+export const unreadCountQuery = queryOptions({
+  queryKey: notificationKeys.unread,
+  queryFn: async ({ signal }) => (await json(api.GET('/api/notifications/unread-count', { signal }))).count,
+});
 
-export const markAllRead = () => api.post('/api/notifications/read-all');
+export const markNotificationRead = (id: string) => done(api.POST('/api/notifications/{id}/read', { params: { path: { id } } }));
 
-/** One kind of notification and where the caller gets it. */
-export interface Preference {
-  kind: string;
-  description: string;
-  email: boolean;
-  inApp: boolean;
-}
+export const markAllRead = () => done(api.POST('/api/notifications/read-all'));
 
-export const getPreferences = () => api.get<{ items: Preference[] }>('/api/notification-preferences');
+export const preferencesQuery = queryOptions({
+  queryKey: notificationKeys.preferences,
+  queryFn: async ({ signal }) => (await json(api.GET('/api/notification-preferences', { signal }))).items,
+});
 
-export const putPreferences = (items: Pick<Preference, 'kind' | 'email' | 'inApp'>[]) =>
-  api.put<{ items: Preference[] }>('/api/notification-preferences', { items });
+export const putPreferences = async (items: Pick<Preference, 'kind' | 'email' | 'inApp'>[]) =>
+  (await json(api.PUT('/api/notification-preferences', { body: { items } }))).items;

@@ -1,14 +1,15 @@
 import { useCallback } from 'react';
-import { PRIORITIES, STATUSES } from '../api/types';
+import { Link } from 'react-router';
+import type { TicketStatus } from '../api/models';
+import { usePaged } from '../api/paging';
+import { useQueryString } from '../app/search-params';
 import { useAuth } from '../auth/AuthContext';
-import { Link, useLocation, useSearchParamsUpdater } from '../app/router';
 import { LiveIndicator } from '../notifications/LiveProvider';
-import { PRIORITY_LABELS, STATUS_LABELS } from '../ui/chips';
-import { EmptyState, ErrorBox, Loading } from '../ui/feedback';
 import { SearchBox } from '../tickets/SearchBox';
-import { ACTIVE_STATUSES } from '../tickets/status';
+import { ticketListQuery } from '../tickets/tickets.api';
 import { TicketTable } from '../tickets/TicketTable';
-import { useTicketList } from '../tickets/useTicketList';
+import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from '../ui/chips';
+import { EmptyState, ErrorBox, Loading, LoadMore } from '../ui/feedback';
 
 const TABS = [
   { id: 'unassigned', label: 'Unassigned', assigneeId: 'none' },
@@ -18,19 +19,20 @@ const TABS = [
 type TabId = (typeof TABS)[number]['id'];
 
 const ACTIVE = 'active';
+/** Statuses a ticket is still being worked in: the queue's default view. */
+const ACTIVE_STATUSES: TicketStatus[] = ['open', 'in_progress', 'waiting_on_customer', 'escalated'];
 
 /** The agent workspace's queue: tabs by assignee, filters, search; rows update live. */
 export function QueuePage() {
   const { can } = useAuth();
-  const { search } = useLocation();
-  const update = useSearchParamsUpdater();
+  const [search, update] = useQueryString();
   const tabId = (search.get('tab') ?? 'unassigned') as TabId;
   const tab = TABS.find((candidate) => candidate.id === tabId) ?? TABS[0];
   const statusChoice = search.get('status') ?? ACTIVE;
-  const priority = search.get('priority') ?? '';
+  const priority = PRIORITIES.find((value) => value === search.get('priority'));
   const q = search.get('q') ?? '';
   const status = statusChoice === ACTIVE ? ACTIVE_STATUSES.join(',') : statusChoice === 'any' ? undefined : statusChoice;
-  const list = useTicketList({ assigneeId: tab.assigneeId, status, priority: priority || undefined, q: q || undefined });
+  const list = usePaged(ticketListQuery({ assigneeId: tab.assigneeId, status, priority, q: q || undefined }));
   const onSearch = useCallback((text: string) => update({ q: text }), [update]);
 
   return (
@@ -82,7 +84,7 @@ export function QueuePage() {
         </label>
         <label className="compact-field">
           <span>Priority</span>
-          <select value={priority} onChange={(event) => update({ priority: event.target.value })}>
+          <select value={priority ?? ''} onChange={(event) => update({ priority: event.target.value })}>
             <option value="">Any priority</option>
             {PRIORITIES.map((value) => (
               <option key={value} value={value}>
@@ -95,14 +97,10 @@ export function QueuePage() {
       </div>
       <div id="queue-panel" role="tabpanel" aria-labelledby={`tab-${tab.id}`}>
         {list.loading ? <Loading label="Loading the queue…" /> : null}
-        {list.error ? <ErrorBox error={list.error} onRetry={() => void list.reload()} /> : null}
-        {list.tickets?.length === 0 ? <EmptyState title="No tickets here" /> : null}
-        {list.tickets?.length ? <TicketTable tickets={list.tickets} staffColumns caption={`${tab.label} tickets`} /> : null}
-        {list.hasMore ? (
-          <button type="button" className="button secondary" onClick={() => void list.loadMore()}>
-            Load more
-          </button>
-        ) : null}
+        {list.error ? <ErrorBox error={list.error} onRetry={list.reload} /> : null}
+        {list.items?.length === 0 ? <EmptyState title="No tickets here" /> : null}
+        {list.items?.length ? <TicketTable tickets={list.items} staffColumns caption={`${tab.label} tickets`} /> : null}
+        <LoadMore list={list} />
       </div>
     </section>
   );

@@ -1,8 +1,8 @@
-import type { SlaState, Ticket } from '../api/types';
+import type { SlaState, Ticket } from '../api/models';
 import { relative } from '../ui/feedback';
 import { useNow } from '../ui/useNow';
 
-type TargetKind = 'firstResponse' | 'resolution';
+type TargetKind = keyof Ticket['sla'];
 
 export interface SlaTarget {
   kind: TargetKind;

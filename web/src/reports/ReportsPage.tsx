@@ -1,10 +1,10 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
-import { useLocation, useSearchParamsUpdater } from '../app/router';
+import { useQueryString } from '../app/search-params';
 import { EmptyState, ErrorBox, formatMinutes, Loading } from '../ui/feedback';
 import { FormError, TextField } from '../ui/forms';
-import { useAsync } from '../ui/useAsync';
 import { BarChart, MetBreachedChart } from './charts';
-import { downloadCsv, getAgents, getDaily, getDistribution, getSummary, type Range } from './reports.api';
+import { agentsQuery, dailyQuery, distributionQuery, downloadCsv, summaryQuery, type DayRange } from './reports.api';
 
 const DAY_MS = 86_400_000;
 
@@ -12,13 +12,6 @@ const DAY_MS = 86_400_000;
 export function isoDate(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** The picked days as the API's instants: from the first day's start to the end of the last day. */
-export function rangeOf(fromDay: string, toDay: string): Range {
-  const from = new Date(`${fromDay}T00:00:00`);
-  const to = new Date(new Date(`${toDay}T00:00:00`).getTime() + DAY_MS);
-  return { from: from.toISOString(), to: to.toISOString() };
 }
 
 const percent = (fraction: number | null) => (fraction === null ? '—' : `${Math.round(fraction * 100)}%`);
@@ -74,7 +67,7 @@ function DateRangePicker({ from, to, onChange }: { from: string; to: string; onC
   );
 }
 
-async function saveCsv(report: 'summary' | 'agents', range: Range, fromDay: string, toDay: string) {
+async function saveCsv(report: 'summary' | 'agents', range: DayRange, fromDay: string, toDay: string) {
   const blob = await downloadCsv(report, range);
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
@@ -87,16 +80,16 @@ async function saveCsv(report: 'summary' | 'agents', range: Range, fromDay: stri
 }
 
 export function ReportsPage() {
-  const { search } = useLocation();
-  const update = useSearchParamsUpdater();
+  const [search, update] = useQueryString();
   const fromDay = search.get('from') ?? isoDate(new Date(Date.now() - 29 * DAY_MS));
   const toDay = search.get('to') ?? isoDate(new Date());
-  const range = rangeOf(fromDay, toDay);
+  // Whole days of the manager's calendar: the server is told the time zone and counts days in it.
+  const range: DayRange = { from: fromDay, to: toDay };
   const key = `${fromDay}|${toDay}`;
-  const summary = useAsync(() => getSummary(range), key);
-  const agents = useAsync(() => getAgents(range), key);
-  const daily = useAsync(() => getDaily(range), key);
-  const distribution = useAsync(() => getDistribution(range), key);
+  const summary = useQuery(summaryQuery(range));
+  const agents = useQuery(agentsQuery(range));
+  const daily = useQuery(dailyQuery(range));
+  const distribution = useQuery(distributionQuery(range));
   const [csvError, setCsvError] = useState<string | undefined>(undefined);
 
   const csv = (report: 'summary' | 'agents') => {
@@ -121,8 +114,8 @@ export function ReportsPage() {
       <DateRangePicker key={key} from={fromDay} to={toDay} onChange={(from, to) => update({ from, to })} />
       <FormError message={csvError} />
 
-      {summary.loading ? <Loading label="Computing the summary…" /> : null}
-      {summary.error ? <ErrorBox error={summary.error} onRetry={() => void summary.reload()} /> : null}
+      {summary.isPending ? <Loading label="Computing the summary…" /> : null}
+      {summary.error ? <ErrorBox error={summary.error} onRetry={() => void summary.refetch()} /> : null}
       {s ? (
         <div className="stat-grid" aria-label="Summary">
           <Card label="Created" value={String(s.created)} />
@@ -138,8 +131,8 @@ export function ReportsPage() {
 
       <div className="chart-grid">
         <section className="card" aria-label="Created vs resolved">
-          {daily.loading ? <Loading /> : null}
-          {daily.error ? <ErrorBox error={daily.error} onRetry={() => void daily.reload()} /> : null}
+          {daily.isPending ? <Loading /> : null}
+          {daily.error ? <ErrorBox error={daily.error} onRetry={() => void daily.refetch()} /> : null}
           {daily.data ? (
             <BarChart
               title="Tickets created vs resolved per day"
@@ -152,8 +145,8 @@ export function ReportsPage() {
           ) : null}
         </section>
         <section className="card" aria-label="Resolution time">
-          {distribution.loading ? <Loading /> : null}
-          {distribution.error ? <ErrorBox error={distribution.error} onRetry={() => void distribution.reload()} /> : null}
+          {distribution.isPending ? <Loading /> : null}
+          {distribution.error ? <ErrorBox error={distribution.error} onRetry={() => void distribution.refetch()} /> : null}
           {distribution.data ? (
             <BarChart
               title="Resolution time distribution"
@@ -177,8 +170,8 @@ export function ReportsPage() {
 
       <section className="card" aria-labelledby="agents-title">
         <h2 id="agents-title">Agents</h2>
-        {agents.loading ? <Loading /> : null}
-        {agents.error ? <ErrorBox error={agents.error} onRetry={() => void agents.reload()} /> : null}
+        {agents.isPending ? <Loading /> : null}
+        {agents.error ? <ErrorBox error={agents.error} onRetry={() => void agents.refetch()} /> : null}
         {agents.data?.items.length === 0 ? <EmptyState title="No agent handled a ticket in this range" /> : null}
         {agents.data?.items.length ? (
           <table className="data-table">

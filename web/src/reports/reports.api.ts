@@ -1,14 +1,41 @@
-import { api } from '../api/client';
-import type { AgentReportRow, DailyCount, DistributionBucket, ReportSummary } from '../api/types';
+import { queryOptions } from '@tanstack/react-query';
+import { api, json } from '../api/client';
+import { ApiError, apiErrorOf } from '../api/errors';
+import type { ReportRange } from '../api/models';
 
-export interface Range {
+/** The picked days, read as days of the manager's own time zone (the server counts and labels days in it). */
+export interface DayRange {
   from: string;
   to: string;
 }
 
-export const getSummary = (range: Range) => api.get<ReportSummary>('/api/reports/summary', { ...range });
-export const getAgents = (range: Range) => api.get<{ items: AgentReportRow[] }>('/api/reports/agents', { ...range });
-export const getDaily = (range: Range) => api.get<{ items: DailyCount[] }>('/api/reports/daily', { ...range });
-export const getDistribution = (range: Range) => api.get<{ buckets: DistributionBucket[] }>('/api/reports/resolution-distribution', { ...range });
+type Report = 'summary' | 'agents' | 'daily' | 'resolution-distribution';
 
-export const downloadCsv = (report: 'summary' | 'agents', range: Range) => api.download(`/api/reports/${report}`, { ...range, format: 'csv' });
+const queryOf = (range: DayRange): ReportRange => ({ ...range, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+
+const reportKey = (report: Report, range: DayRange) => ['reports', report, range] as const;
+
+/** Summary and agents answer CSV too (`format=csv`); asked without it, the answer is JSON. */
+function notCsv<T extends object>(answer: T | string): T {
+  if (typeof answer === 'string') throw new ApiError(200, 'unexpected_csv', 'The server sent CSV where JSON was asked for');
+  return answer;
+}
+
+export const summaryQuery = (range: DayRange) =>
+  queryOptions({ queryKey: reportKey('summary', range), queryFn: async ({ signal }) => notCsv(await json(api.GET('/api/reports/summary', { params: { query: queryOf(range) }, signal }))) });
+export const agentsQuery = (range: DayRange) =>
+  queryOptions({ queryKey: reportKey('agents', range), queryFn: async ({ signal }) => notCsv(await json(api.GET('/api/reports/agents', { params: { query: queryOf(range) }, signal }))) });
+export const dailyQuery = (range: DayRange) =>
+  queryOptions({ queryKey: reportKey('daily', range), queryFn: ({ signal }) => json(api.GET('/api/reports/daily', { params: { query: queryOf(range) }, signal })) });
+export const distributionQuery = (range: DayRange) =>
+  queryOptions({
+    queryKey: reportKey('resolution-distribution', range),
+    queryFn: ({ signal }) => json(api.GET('/api/reports/resolution-distribution', { params: { query: queryOf(range) }, signal })),
+  });
+
+export async function downloadCsv(report: 'summary' | 'agents', range: DayRange): Promise<Blob> {
+  const query = { ...queryOf(range), format: 'csv' as const };
+  const { data, error, response } = await api.GET(`/api/reports/${report}`, { params: { query }, headers: { accept: 'text/csv' }, parseAs: 'blob' });
+  if (!response.ok || !data) throw apiErrorOf(response.status, error);
+  return data;
+}

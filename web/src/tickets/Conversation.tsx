@@ -1,4 +1,4 @@
-import type { Ticket, TicketMessage } from '../api/types';
+import type { Ticket, TicketMessage } from '../api/models';
 import { RelativeTime } from '../ui/feedback';
 import type { NameOf } from './names';
 

@@ -1,25 +1,24 @@
 import { useCallback } from 'react';
-import type { TicketStatus } from '../api/types';
-import { STATUSES } from '../api/types';
+import { Link } from 'react-router';
+import { usePaged } from '../api/paging';
+import { useQueryString } from '../app/search-params';
 import { useAuth, useMe } from '../auth/AuthContext';
-import { Link, useLocation, useSearchParamsUpdater } from '../app/router';
-import { STATUS_LABELS } from '../ui/chips';
-import { EmptyState, ErrorBox, Loading } from '../ui/feedback';
+import { STATUS_LABELS, STATUSES } from '../ui/chips';
+import { EmptyState, ErrorBox, Loading, LoadMore } from '../ui/feedback';
 import { SearchBox } from './SearchBox';
 import { TicketTable } from './TicketTable';
-import { useTicketList } from './useTicketList';
+import { ticketListQuery } from './tickets.api';
 
 /** The customer portal's list: the caller's own tickets, by status, searchable. */
 export function MyTicketsPage() {
   const me = useMe();
   const { can } = useAuth();
-  const { search } = useLocation();
-  const update = useSearchParamsUpdater();
+  const [search, update] = useQueryString();
   const status = search.get('status') ?? '';
   const q = search.get('q') ?? '';
   // Staff see every ticket, so "mine" needs the filter; customers only ever get their own.
   const requesterId = can('tickets.read.all') ? me.id : undefined;
-  const list = useTicketList({ requesterId, status: status || undefined, q: q || undefined });
+  const list = usePaged(ticketListQuery({ requesterId, status: status || undefined, q: q || undefined }));
   const onSearch = useCallback((text: string) => update({ q: text }), [update]);
 
   return (
@@ -37,7 +36,7 @@ export function MyTicketsPage() {
           <button type="button" className="chip-toggle" aria-pressed={status === ''} onClick={() => update({ status: undefined })}>
             All
           </button>
-          {STATUSES.map((value: TicketStatus) => (
+          {STATUSES.map((value) => (
             <button key={value} type="button" className={`chip-toggle status-${value}`} aria-pressed={status === value} onClick={() => update({ status: value })}>
               {STATUS_LABELS[value]}
             </button>
@@ -46,18 +45,14 @@ export function MyTicketsPage() {
         <SearchBox value={q} onSearch={onSearch} label="Search my tickets" />
       </div>
       {list.loading ? <Loading label="Loading your tickets…" /> : null}
-      {list.error ? <ErrorBox error={list.error} onRetry={() => void list.reload()} /> : null}
-      {list.tickets?.length === 0 ? (
+      {list.error ? <ErrorBox error={list.error} onRetry={list.reload} /> : null}
+      {list.items?.length === 0 ? (
         <EmptyState title={q || status ? 'No ticket matches' : 'You have no tickets yet'}>
           {can('tickets.create') && !q && !status ? <Link to="/tickets/new">Ask us something</Link> : null}
         </EmptyState>
       ) : null}
-      {list.tickets?.length ? <TicketTable tickets={list.tickets} staffColumns={false} caption="My tickets" /> : null}
-      {list.hasMore ? (
-        <button type="button" className="button secondary" onClick={() => void list.loadMore()}>
-          Load more
-        </button>
-      ) : null}
+      {list.items?.length ? <TicketTable tickets={list.items} staffColumns={false} caption="My tickets" /> : null}
+      <LoadMore list={list} />
     </section>
   );
 }

@@ -1,13 +1,16 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
-import { PRIORITIES, type Priority } from '../api/types';
+import { useNavigate } from 'react-router';
+import type { Priority } from '../api/models';
 import { useAuth } from '../auth/AuthContext';
-import { navigate } from '../app/router';
-import { PRIORITY_LABELS } from '../ui/chips';
+import { PRIORITIES, PRIORITY_LABELS } from '../ui/chips';
 import { FormError, SelectField, TextAreaField, TextField, useFormErrors } from '../ui/forms';
-import { createTicket } from './tickets.api';
+import { createTicket, ticketKeys } from './tickets.api';
 
 export function NewTicketPage() {
   const { can } = useAuth();
+  const navigate = useNavigate();
+  const client = useQueryClient();
   const [subject, setSubject] = useState('');
   const [description, setDescription] = useState('');
   const [priority, setPriority] = useState<Priority>('normal');
@@ -21,7 +24,9 @@ export function NewTicketPage() {
     setBusy(true);
     try {
       const ticket = await createTicket({ subject, description, ...(choosePriority ? { priority } : {}) });
-      navigate(`/tickets/${ticket.id}`);
+      client.setQueryData(ticketKeys.one(ticket.id), ticket);
+      void client.invalidateQueries({ queryKey: ticketKeys.lists });
+      void navigate(`/tickets/${ticket.id}`);
     } catch (caught) {
       show(caught, ['subject', 'description', 'priority']);
       setBusy(false);

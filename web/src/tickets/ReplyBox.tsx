@@ -1,20 +1,23 @@
 import { useState, type SubmitEvent } from 'react';
-import type { TicketMessage } from '../api/types';
+import type { TicketMessage } from '../api/models';
 import { Checkbox, FormError, TextAreaField, useFormErrors } from '../ui/forms';
 import { addMessage } from './tickets.api';
 
 interface Props {
   ticketId: string;
+  /** `ticket.abilities.reply` and `.note`: what the server lets the caller add now. */
+  canReply: boolean;
   canNote: boolean;
   onSent: (message: TicketMessage) => void;
 }
 
-export function ReplyBox({ ticketId, canNote, onSent }: Props) {
+export function ReplyBox({ ticketId, canReply, canNote, onSent }: Props) {
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
   const [busy, setBusy] = useState(false);
   const { errors, show, clear } = useFormErrors();
-  const asNote = canNote && internal;
+  // Without the right to reply publicly, all that is left is a note.
+  const asNote = canNote && (internal || !canReply);
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -44,7 +47,7 @@ export function ReplyBox({ ticketId, canNote, onSent }: Props) {
         hint={asNote ? 'Only staff can read internal notes.' : undefined}
         onChange={(e) => setBody(e.target.value)}
       />
-      {canNote ? <Checkbox label="Internal note (staff only)" checked={internal} onChange={(e) => setInternal(e.target.checked)} /> : null}
+      {canNote && canReply ? <Checkbox label="Internal note (staff only)" checked={internal} onChange={(e) => setInternal(e.target.checked)} /> : null}
       <FormError message={errors.form} />
       <button type="submit" className="button primary" disabled={busy || body.trim() === ''}>
         {asNote ? 'Add note' : 'Send reply'}

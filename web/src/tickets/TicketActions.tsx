@@ -1,21 +1,22 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { PRIORITIES, type AssignableUser, type Priority, type Ticket, type TicketStatus } from '../api/types';
+import type { AssignableUser, Priority, Ticket, TicketChange, TicketStatus } from '../api/models';
 import { useAuth, useMe } from '../auth/AuthContext';
-import { PRIORITY_LABELS, STATUS_LABELS } from '../ui/chips';
+import { refreshTicket, storeTicket } from './ticket-cache';
+import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS } from '../ui/chips';
 import { FormError, SelectField, useFormErrors } from '../ui/forms';
-import { NEXT_STATUSES } from './status';
-import { updateTicket, type TicketChange } from './tickets.api';
+import { ticketKeys, updateTicket } from './tickets.api';
 
 interface Props {
   ticket: Ticket;
   assignable: AssignableUser[] | undefined;
-  onChanged: (ticket: Ticket) => void;
 }
 
-/** The changes the caller's permissions allow on this ticket; the server checks each one again. */
-export function TicketActions({ ticket, assignable, onChanged }: Props) {
+/** The changes the server says the caller may make now (`ticket.abilities`); it checks each one again. */
+export function TicketActions({ ticket, assignable }: Props) {
   const me = useMe();
-  const { can, reloadMe } = useAuth();
+  const { reloadMe } = useAuth();
+  const client = useQueryClient();
   const [busy, setBusy] = useState(false);
   const { errors, show, clear } = useFormErrors();
   const [status, setStatus] = useState<TicketStatus | ''>('');
@@ -27,36 +28,37 @@ export function TicketActions({ ticket, assignable, onChanged }: Props) {
     clear();
     setBusy(true);
     try {
-      onChanged(await updateTicket(ticket.id, body));
+      storeTicket(client, await updateTicket(ticket.id, body));
+      void client.invalidateQueries({ queryKey: ticketKeys.events(ticket.id), exact: true });
       setStatus('');
       setAssignee('');
     } catch (caught) {
       show(caught);
-      // A refusal may mean our permissions changed: offer only what is still allowed.
+      // A refusal may mean our permissions changed: offer only what the server still allows.
+      void refreshTicket(client, ticket.id);
       void reloadMe();
     } finally {
       setBusy(false);
     }
   };
 
-  const isOwn = ticket.requesterId === me.id;
-  const nextStatuses = NEXT_STATUSES[ticket.status];
-  const canStatus = can('tickets.status') && nextStatuses.length > 0;
-  // A requester may always close their own ticket and reopen it once resolved (API.md).
-  const canClose = !can('tickets.status') && isOwn && ticket.status !== 'closed';
-  const canReopen = !can('tickets.status') && isOwn && ticket.status === 'resolved';
-  const canPriority = can('tickets.priority');
-  const canAssign = ticket.assigneeId === null ? can('tickets.assign') || can('tickets.reassign') : can('tickets.reassign');
-  const canUnassign = ticket.assigneeId !== null && can('tickets.reassign');
+  const abilities = ticket.abilities;
+  // Closing and reopening are buttons; a choice beyond those two gets the full status picker.
+  const buttonMoves = (to: TicketStatus) => (to === 'closed' && abilities.close) || (to === 'open' && abilities.reopen);
+  const pickStatus = abilities.statuses.some((to) => !buttonMoves(to));
+  const canClose = !pickStatus && abilities.close;
+  const canReopen = !pickStatus && abilities.reopen;
+  const canAssign = abilities.assign || abilities.reassign;
+  const canUnassign = ticket.assigneeId !== null && abilities.reassign;
   const others = (assignable ?? []).filter((person) => person.id !== ticket.assigneeId);
 
-  if (!canStatus && !canClose && !canReopen && !canPriority && !canAssign) return null;
+  if (!pickStatus && !canClose && !canReopen && !abilities.priority && !canAssign) return null;
 
   return (
     <section className="card actions" aria-labelledby="actions-title">
       <h2 id="actions-title">Actions</h2>
       <fieldset disabled={busy}>
-        {canStatus ? (
+        {pickStatus ? (
           <form
             className="inline-form"
             onSubmit={(event) => {
@@ -66,7 +68,7 @@ export function TicketActions({ ticket, assignable, onChanged }: Props) {
           >
             <SelectField label="Status" value={status} onChange={(e) => setStatus(e.target.value as TicketStatus | '')}>
               <option value="">{STATUS_LABELS[ticket.status]} (current)</option>
-              {nextStatuses.map((value) => (
+              {abilities.statuses.map((value) => (
                 <option key={value} value={value}>
                   {STATUS_LABELS[value]}
                 </option>
@@ -91,7 +93,7 @@ export function TicketActions({ ticket, assignable, onChanged }: Props) {
             ) : null}
           </div>
         ) : null}
-        {canPriority ? (
+        {abilities.priority ? (
           <form
             className="inline-form"
             onSubmit={(event) => {

@@ -1,4 +1,4 @@
-import type { TicketEvent } from '../api/types';
+import type { TicketEvent } from '../api/models';
 import { PRIORITY_LABELS, STATUS_LABELS } from '../ui/chips';
 import { RelativeTime } from '../ui/feedback';
 import type { NameOf } from './names';
@@ -15,7 +15,7 @@ const TARGETS: Record<string, string> = { first_response: 'first response', reso
 
 /** One line per event type of the ticket history; unknown types still show their name and fields. */
 export function describeEvent(event: TicketEvent, nameOf: NameOf): string {
-  const data = event.data ?? {};
+  const data = event.data;
   const fromTo = `${labelOf(data.from)} → ${labelOf(data.to)}`;
   const byRule = text(data.ruleId) ? ' (escalation rule)' : '';
   switch (event.type) {
@@ -51,7 +51,7 @@ export function TicketHistory({ events, nameOf }: { events: TicketEvent[]; nameO
       <summary>History ({events.length})</summary>
       <ol>
         {events.map((event) => (
-          <li key={String(event.id)} className={event.internal ? 'internal' : undefined}>
+          <li key={event.id} className={event.internal ? 'internal' : undefined}>
             <span className="author">{event.actorId || event.actor ? nameOf(event.actorId, event.actor) : 'Helpline'}</span> {describeEvent(event, nameOf)}{' '}
             <RelativeTime value={event.createdAt} />
           </li>

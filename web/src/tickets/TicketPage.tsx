@@ -1,7 +1,11 @@
-import { useEffect, useState } from 'react';
-import type { AssignableUser, Ticket } from '../api/types';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { Link } from 'react-router';
+import type { Ticket, TicketMessage } from '../api/models';
+import type { StreamEvent } from '../api/stream';
 import { useAuth, useMe } from '../auth/AuthContext';
-import { Link } from '../app/router';
+import { refreshTicket } from './ticket-cache';
+import { useLiveEvents } from '../notifications/LiveProvider';
 import { SlaBadges } from '../queue/sla';
 import { PRIORITY_LABELS, PriorityChip, STATUS_LABELS, StatusChip } from '../ui/chips';
 import { ErrorBox, Loading, RelativeTime } from '../ui/feedback';
@@ -11,84 +15,92 @@ import { nameBook } from './names';
 import { ReplyBox } from './ReplyBox';
 import { TicketActions } from './TicketActions';
 import { TicketHistory } from './TicketHistory';
-import { listAssignable } from './tickets.api';
-import { useTicket, type TicketNews } from './useTicket';
+import { assignableQuery, eventsQuery, messagesQuery, ticketKeys, ticketQuery } from './tickets.api';
 
-function newsText(news: TicketNews, ticket: Ticket): string {
+/** What a live event from someone else tells the person looking at the ticket; undefined for bookkeeping. */
+function newsText(event: StreamEvent, ticket: Ticket): string | undefined {
   const number = ticket.number;
-  if (news.newMessages.some((message) => message.internal)) return `New internal note on #${number}`;
-  if (news.newMessages.length) return `New reply on #${number}`;
-  if (news.changes.includes('status')) return `#${number} is now ${STATUS_LABELS[ticket.status]}`;
-  if (news.changes.includes('assignee')) return ticket.assignee ? `#${number} was assigned to ${ticket.assignee.name}` : `#${number} is unassigned now`;
-  return `#${number} now has ${PRIORITY_LABELS[ticket.priority].toLowerCase()} priority`;
+  const detail = typeof event.data.data === 'object' && event.data.data !== null ? (event.data.data as Record<string, unknown>) : {};
+  switch (event.data.type) {
+    case 'ticket.message':
+      return detail.internal === true ? `New internal note on #${number}` : `New reply on #${number}`;
+    case 'ticket.status_changed':
+      return `#${number} is now ${STATUS_LABELS[ticket.status]}`;
+    case 'ticket.assignee_changed':
+      return ticket.assignee ? `#${number} was assigned to ${ticket.assignee.name}` : `#${number} is unassigned now`;
+    case 'ticket.priority_changed':
+      return `#${number} now has ${PRIORITY_LABELS[ticket.priority].toLowerCase()} priority`;
+    default:
+      return undefined;
+  }
 }
 
 export function TicketPage({ id }: { id: string }) {
   const me = useMe();
   const { can } = useAuth();
   const toast = useToast();
-  const [assignable, setAssignable] = useState<AssignableUser[] | undefined>(undefined);
-  const { view, error, reload, applyOwn } = useTicket(id, {
-    onNews: (news, fresh) => {
-      // Only news from someone else: our own changes are applied before their echo arrives.
-      const fromOthers = news.newMessages.filter((message) => message.authorId !== me.id);
-      if (fromOthers.length || news.changes.length) toast.show(newsText({ ...news, newMessages: fromOthers }, fresh.ticket));
-    },
+  const client = useQueryClient();
+  const ticket = useQuery(ticketQuery(id));
+  const messages = useQuery(messagesQuery(id));
+  const events = useQuery(eventsQuery(id));
+  // The list of whom to assign to is for those who may assign at all (API.md); it also names people in the history.
+  const assignable = useQuery({ ...assignableQuery, enabled: can('tickets.assign') || can('tickets.reassign') });
+
+  // The cache takes the event (live-cache.ts); here it becomes a toast, once the ticket is read again.
+  useLiveEvents((event) => {
+    if (event.ticketId !== id || event.type === 'notification' || event.type === 'ticket.created') return;
+    if (event.data.actorId === me.id) return;
+    void refreshTicket(client, id).then((fresh) => {
+      const text = fresh ? newsText(event, fresh) : undefined;
+      if (text) toast.show(text);
+    });
   });
-  const mayAssign = can('tickets.assign') || can('tickets.reassign');
 
   useEffect(() => {
-    if (!mayAssign) return;
-    listAssignable()
-      .then((answer) => setAssignable(answer.items))
-      .catch(() => setAssignable([]));
-  }, [mayAssign]);
+    if (ticket.data) document.title = `#${ticket.data.number} ${ticket.data.subject} · Helpline`;
+  }, [ticket.data]);
 
-  useEffect(() => {
-    if (view) document.title = `#${view.ticket.number} ${view.ticket.subject} · Helpline`;
-  }, [view]);
-
+  const error = ticket.error ?? messages.error ?? events.error;
   if (error) {
     return (
       <section className="page">
-        <ErrorBox error={error} onRetry={() => void reload()} />
+        <ErrorBox error={error} onRetry={() => void client.invalidateQueries({ queryKey: ticketKeys.one(id) })} />
         <Link to="/">Back to the tickets</Link>
       </section>
     );
   }
-  if (!view) return <Loading label="Loading the ticket…" />;
+  if (!ticket.data || !messages.data || !events.data) return <Loading label="Loading the ticket…" />;
 
-  const { ticket, messages, events } = view;
-  const nameOf = nameBook(me, ticket, assignable);
+  const shown = ticket.data;
+  const { abilities } = shown;
+  const nameOf = nameBook(me, shown, assignable.data);
+  const sent = (message: TicketMessage) => {
+    client.setQueryData(ticketKeys.messages(id), (known: TicketMessage[] | undefined) =>
+      known?.some((entry) => entry.id === message.id) ? known : [...(known ?? []), message],
+    );
+    void client.invalidateQueries({ queryKey: ticketKeys.events(id), exact: true });
+    void refreshTicket(client, id);
+  };
   return (
     <article className="page ticket-page" aria-labelledby="ticket-title">
       <header className="ticket-head">
         <p className="breadcrumb">
-          <Link to={can('tickets.read.all') ? '/queue' : '/tickets'}>{can('tickets.read.all') ? 'Queue' : 'My tickets'}</Link> / #{ticket.number}
+          <Link to={can('tickets.read.all') ? '/queue' : '/tickets'}>{can('tickets.read.all') ? 'Queue' : 'My tickets'}</Link> / #{shown.number}
         </p>
-        <h1 id="ticket-title">{ticket.subject}</h1>
+        <h1 id="ticket-title">{shown.subject}</h1>
         <div className="chips">
-          <StatusChip status={ticket.status} />
-          <PriorityChip priority={ticket.priority} />
-          {can('tickets.read.all') ? <SlaBadges ticket={ticket} /> : null}
+          <StatusChip status={shown.status} />
+          <PriorityChip priority={shown.priority} />
+          {can('tickets.read.all') ? <SlaBadges ticket={shown} /> : null}
         </div>
       </header>
       <div className="ticket-layout">
         <div className="ticket-main">
-          <Conversation ticket={ticket} messages={messages} nameOf={nameOf} />
-          {can('tickets.reply') || can('tickets.note') ? (
-            ticket.status === 'closed' ? (
-              <p className="muted">This ticket is closed. {ticket.requesterId === me.id ? 'Open a new ticket if you need more help.' : ''}</p>
-            ) : (
-              <ReplyBox
-                ticketId={ticket.id}
-                canNote={can('tickets.note')}
-                onSent={(message) => {
-                  applyOwn({ messages: [...messages, message] });
-                  void reload();
-                }}
-              />
-            )
+          <Conversation ticket={shown} messages={messages.data} nameOf={nameOf} />
+          {abilities.reply || abilities.note ? (
+            <ReplyBox ticketId={shown.id} canReply={abilities.reply} canNote={abilities.note} onSent={sent} />
+          ) : shown.status === 'closed' ? (
+            <p className="muted">This ticket is closed. {shown.requesterId === me.id ? 'Open a new ticket if you need more help.' : ''}</p>
           ) : null}
         </div>
         <aside className="ticket-side">
@@ -96,28 +108,21 @@ export function TicketPage({ id }: { id: string }) {
             <h2 id="details-title">Details</h2>
             <dl className="details">
               <dt>Requester</dt>
-              <dd>{ticket.requester.name}</dd>
+              <dd>{shown.requester.name}</dd>
               <dt>Assignee</dt>
-              <dd data-testid="assignee">{ticket.assignee?.name ?? 'Unassigned'}</dd>
+              <dd data-testid="assignee">{shown.assignee?.name ?? 'Unassigned'}</dd>
               <dt>Opened</dt>
               <dd>
-                <RelativeTime value={ticket.createdAt} />
+                <RelativeTime value={shown.createdAt} />
               </dd>
               <dt>Updated</dt>
               <dd>
-                <RelativeTime value={ticket.updatedAt} />
+                <RelativeTime value={shown.updatedAt} />
               </dd>
             </dl>
           </section>
-          <TicketActions
-            ticket={ticket}
-            assignable={assignable}
-            onChanged={(changed) => {
-              applyOwn({ ticket: changed });
-              void reload();
-            }}
-          />
-          <TicketHistory events={events} nameOf={nameOf} />
+          <TicketActions ticket={shown} assignable={assignable.data} />
+          <TicketHistory events={events.data} nameOf={nameOf} />
         </aside>
       </div>
     </article>

@@ -1,5 +1,5 @@
-import type { Ticket } from '../api/types';
-import { Link } from '../app/router';
+import type { Ticket } from '../api/models';
+import { Link } from 'react-router';
 import { SlaBadges } from '../queue/sla';
 import { PriorityChip, StatusChip } from '../ui/chips';
 import { RelativeTime } from '../ui/feedback';

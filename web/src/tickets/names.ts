@@ -1,4 +1,4 @@
-import type { AssignableUser, Me, Ticket } from '../api/types';
+import type { AssignableUser, Me, Ticket } from '../api/models';
 
 /** Names the page knows for ids it meets in messages and history. */
 export function nameBook(me: Me, ticket: Ticket, assignable: AssignableUser[] | undefined) {

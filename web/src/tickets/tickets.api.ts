@@ -1,41 +1,50 @@
-import { api } from '../api/client';
-import type { AssignableUser, Page, Priority, Ticket, TicketEvent, TicketMessage, TicketStatus } from '../api/types';
+import { queryOptions } from '@tanstack/react-query';
+import { api, json } from '../api/client';
+import type { NewTicket, Ticket, TicketChange, TicketFilter, TicketList, TicketMessage } from '../api/models';
+import { pagedQuery } from '../api/paging';
 
-export interface TicketFilter {
-  status?: string | undefined;
-  priority?: string | undefined;
-  assigneeId?: string | undefined;
-  requesterId?: string | undefined;
-  q?: string | undefined;
-  cursor?: string | undefined;
-  limit?: number;
-}
+/**
+ * Cache keys: `['ticket', id, …]` holds one ticket, its messages and its history, so one
+ * ticket's news touches only its own entries; `['tickets', filter]` holds the lists.
+ */
+export const ticketKeys = {
+  lists: ['tickets'] as const,
+  list: (filter: TicketFilter) => ['tickets', filter] as const,
+  one: (id: string) => ['ticket', id] as const,
+  messages: (id: string) => ['ticket', id, 'messages'] as const,
+  events: (id: string) => ['ticket', id, 'events'] as const,
+};
 
-export const listTickets = (filter: TicketFilter) => api.get<Page<Ticket>>('/api/tickets', { ...filter });
+const byId = (id: string) => ({ params: { path: { id } } });
 
-export const getTicket = (id: string) => api.get<Ticket>(`/api/tickets/${encodeURIComponent(id)}`);
+export const getTicket = (id: string, signal?: AbortSignal): Promise<Ticket> => json(api.GET('/api/tickets/{id}', { ...byId(id), signal }));
 
-export interface NewTicket {
-  subject: string;
-  description: string;
-  priority?: Priority;
-}
+export const ticketQuery = (id: string) => queryOptions({ queryKey: ticketKeys.one(id), queryFn: ({ signal }) => getTicket(id, signal) });
 
-export const createTicket = (ticket: NewTicket) => api.post<Ticket>('/api/tickets', ticket);
+export const ticketListQuery = (filter: TicketFilter) =>
+  pagedQuery(ticketKeys.list(filter), (cursor, signal): Promise<TicketList> => json(api.GET('/api/tickets', { params: { query: { ...filter, cursor } }, signal })));
 
-export interface TicketChange {
-  status?: TicketStatus;
-  priority?: Priority;
-  assigneeId?: string | null;
-}
+export const messagesQuery = (id: string) =>
+  queryOptions({
+    queryKey: ticketKeys.messages(id),
+    queryFn: async ({ signal }) => (await json(api.GET('/api/tickets/{id}/messages', { ...byId(id), signal }))).items,
+  });
 
-export const updateTicket = (id: string, change: TicketChange) => api.patch<Ticket>(`/api/tickets/${encodeURIComponent(id)}`, change);
+export const eventsQuery = (id: string) =>
+  queryOptions({
+    queryKey: ticketKeys.events(id),
+    queryFn: async ({ signal }) => (await json(api.GET('/api/tickets/{id}/events', { ...byId(id), signal }))).items,
+  });
 
-export const listMessages = (id: string) => api.get<{ items: TicketMessage[] }>(`/api/tickets/${encodeURIComponent(id)}/messages`);
+export const assignableQuery = queryOptions({
+  queryKey: ['users', 'assignable'] as const,
+  queryFn: async ({ signal }) => (await json(api.GET('/api/users/assignable', { signal }))).items,
+  staleTime: 60_000,
+});
 
-export const addMessage = (id: string, body: string, internal: boolean) =>
-  api.post<TicketMessage>(`/api/tickets/${encodeURIComponent(id)}/messages`, internal ? { body, internal } : { body });
+export const createTicket = (ticket: NewTicket): Promise<Ticket> => json(api.POST('/api/tickets', { body: ticket }));
 
-export const listEvents = (id: string) => api.get<{ items: TicketEvent[] }>(`/api/tickets/${encodeURIComponent(id)}/events`);
+export const updateTicket = (id: string, change: TicketChange): Promise<Ticket> => json(api.PATCH('/api/tickets/{id}', { ...byId(id), body: change }));
 
-export const listAssignable = () => api.get<{ items: AssignableUser[] }>('/api/users/assignable');
+export const addMessage = (id: string, body: string, internal: boolean): Promise<TicketMessage> =>
+  json(api.POST('/api/tickets/{id}/messages', { ...byId(id), body: internal ? { body, internal } : { body } }));

@@ -1,5 +1,6 @@
-import type { Priority, TicketStatus } from '../api/types';
+import type { Priority, Role, TicketStatus } from '../api/models';
 
+/** Display words for the contract's values; each record must name every value of its generated union. */
 export const STATUS_LABELS: Record<TicketStatus, string> = {
   open: 'Open',
   in_progress: 'In progress',
@@ -15,6 +16,19 @@ export const PRIORITY_LABELS: Record<Priority, string> = {
   high: 'High',
   urgent: 'Urgent',
 };
+
+export const ROLE_LABELS: Record<Role, string> = {
+  customer: 'Customer',
+  agent: 'Agent',
+  manager: 'Manager',
+};
+
+/** The keys of a complete label record, in its order: the values to offer in a filter or form. */
+const keysOf = <Key extends string>(labels: Record<Key, string>): Key[] => Object.keys(labels) as Key[];
+
+export const STATUSES = keysOf(STATUS_LABELS);
+export const PRIORITIES = keysOf(PRIORITY_LABELS);
+export const ROLES = keysOf(ROLE_LABELS);
 
 export function StatusChip({ status }: { status: TicketStatus }) {
   return <span className={`chip status-${status}`}>{STATUS_LABELS[status]}</span>;

@@ -68,3 +68,13 @@ export function formatMinutes(minutes: number | null | undefined): string {
   const restHours = hours % 24;
   return restHours ? `${days} d ${restHours} h` : `${days} d`;
 }
+
+/** The button under a paged list, while the server has more. */
+export function LoadMore({ list }: { list: { hasMore: boolean; loadingMore: boolean; loadMore: () => void } }) {
+  if (!list.hasMore) return null;
+  return (
+    <button type="button" className="button secondary" disabled={list.loadingMore} onClick={list.loadMore}>
+      {list.loadingMore ? 'Loading…' : 'Load more'}
+    </button>
+  );
+}

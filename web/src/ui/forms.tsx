@@ -1,10 +1,34 @@
 import { useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError } from '../api/errors';
 
-/** Errors of the last submit: a field's own message beside it, anything else above the button. */
+/** Errors of the last submit: each field's own messages beside it, anything else above the button. */
 export interface FormErrors {
   fields: Record<string, string>;
   form: string | undefined;
+}
+
+/**
+ * The form field a validation detail names: `password` as it is, `conditions.minutesSinceCreated`
+ * by its last name, `conditions.statuses[0]` by its list.
+ */
+function fieldOf(path: string, fields: readonly string[]): string | undefined {
+  if (fields.includes(path)) return path;
+  const last = path.replace(/\[\d+\]/g, '').split('.').at(-1);
+  return last !== undefined && fields.includes(last) ? last : undefined;
+}
+
+/** Splits an error into messages for the given fields (from the API's `details`) and one for the form. */
+function errorsOf(caught: unknown, fields: readonly string[]): FormErrors {
+  const message = caught instanceof Error ? caught.message : 'Something went wrong';
+  if (!(caught instanceof ApiError) || caught.details.length === 0) return { fields: {}, form: message };
+  const byField: Record<string, string> = {};
+  const rest: string[] = [];
+  for (const detail of caught.details) {
+    const field = fieldOf(detail.path, fields);
+    if (field) byField[field] = byField[field] ? `${byField[field]}. ${detail.message}` : detail.message;
+    else rest.push(detail.message);
+  }
+  return { fields: byField, form: rest.length ? rest.join('. ') : undefined };
 }
 
 export function useFormErrors() {
@@ -12,13 +36,8 @@ export function useFormErrors() {
   return {
     errors,
     clear: () => setErrors({ fields: {}, form: undefined }),
-    /** Shows the API's own message; next to the field it names when it names one of `fields`. */
-    show: (caught: unknown, fields: readonly string[] = []) => {
-      const message = caught instanceof Error ? caught.message : 'Something went wrong';
-      const field = caught instanceof ApiError ? caught.field : undefined;
-      if (field && fields.includes(field)) setErrors({ fields: { [field]: message }, form: undefined });
-      else setErrors({ fields: {}, form: message });
-    },
+    /** Shows each validation detail beside the field it names (one of `fields`), the rest above the button. */
+    show: (caught: unknown, fields: readonly string[] = []) => setErrors(errorsOf(caught, fields)),
   };
 }
 

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Link } from '../app/router';
+import { Link } from 'react-router';
 
 interface Toast {
   id: number;
