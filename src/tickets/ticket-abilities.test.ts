@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Role } from '../authz/permissions.js';
+import type { TicketAbilities } from '../authz/policies/ticket.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import type { TestUser } from '../test/factories.js';
@@ -15,17 +16,7 @@ import {
   type TicketJson,
 } from './tickets.test-support.js';
 
-interface Abilities {
-  reply: boolean;
-  note: boolean;
-  close: boolean;
-  reopen: boolean;
-  assign: boolean;
-  reassign: boolean;
-  priority: boolean;
-  statuses: TicketStatus[];
-}
-type TicketWithAbilities = TicketJson & { abilities: Abilities };
+type TicketWithAbilities = TicketJson & { abilities: TicketAbilities };
 
 /** One step from open to each status, as the manager takes it. */
 const PATH_FROM_OPEN: Record<TicketStatus, TicketStatus[]> = {
@@ -55,7 +46,7 @@ describeEachDatabase('ticket abilities', (kind) => {
     return id;
   }
 
-  const abilitiesOf = async (caller: TestUser, id: string): Promise<Abilities> =>
+  const abilitiesOf = async (caller: TestUser, id: string): Promise<TicketAbilities> =>
     (await getJson<TicketWithAbilities>(t, caller, `/api/tickets/${id}`)).abilities;
 
   it('are offered per caller, and a move is offered exactly when the server takes it', { timeout: 120_000 }, async () => {
