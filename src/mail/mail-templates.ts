@@ -29,8 +29,15 @@ export function escapeHtml(value: string): string {
 /** Escaped, with line breaks kept. */
 const htmlLines = (value: string): string => escapeHtml(value).replace(/\r?\n/g, '<br>\n');
 
+/**
+ * User text that belongs inside a sentence (a person's name): line breaks, tabs and other
+ * control characters folded into single spaces, so it cannot pose as a paragraph of its own.
+ * Names stored before the one-line rule are why mails do this too.
+ */
+export const oneLine = (value: string): string => value.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+
 /** Subjects are one header line: folded whitespace, no line breaks, bounded. */
-const subjectLine = (value: string): string => value.replace(/\s+/g, ' ').trim().slice(0, 250);
+const subjectLine = (value: string): string => oneLine(value).slice(0, 250);
 
 function safeUrl(url: string): string | undefined {
   try {
@@ -48,7 +55,7 @@ function renderText(template: MailTemplate, url: string | undefined): string {
       .split(/\r?\n/)
       .map((line) => `> ${line}`)
       .join('\n');
-    blocks.push(template.quote.author ? `${template.quote.author} wrote:\n${quoted}` : quoted);
+    blocks.push(template.quote.author ? `${oneLine(template.quote.author)} wrote:\n${quoted}` : quoted);
   }
   if (template.link && url) blocks.push(`${template.link.label}: ${url}`);
   if (template.footer) blocks.push(`--\n${template.footer}`);
@@ -67,7 +74,7 @@ function renderHtml(template: MailTemplate, url: string | undefined): string {
   const parts = [`<h1 style="font-size:20px;margin:0 0 16px;">${escapeHtml(template.heading)}</h1>`];
   for (const paragraph of template.paragraphs) parts.push(`<p>${htmlLines(paragraph)}</p>`);
   if (template.quote) {
-    const author = template.quote.author ? `<p style="margin:0 0 4px;"><strong>${escapeHtml(template.quote.author)}</strong> wrote:</p>` : '';
+    const author = template.quote.author ? `<p style="margin:0 0 4px;"><strong>${escapeHtml(oneLine(template.quote.author))}</strong> wrote:</p>` : '';
     parts.push(`${author}<blockquote style="${STYLE.quote}">${htmlLines(template.quote.text)}</blockquote>`);
   }
   if (template.link && url) {

@@ -1,4 +1,4 @@
-import { renderMail, type MailTemplate, type RenderedMail } from '../mail/mail-templates.js';
+import { oneLine, renderMail, type MailTemplate, type RenderedMail } from '../mail/mail-templates.js';
 import type { NotificationKind } from './notification-kinds.js';
 
 /** What a notification about one ticket event says; every string here is user text or safe text. */
@@ -87,7 +87,14 @@ const WORDING: Readonly<Record<NotificationKind, (facts: NotificationFacts) => W
 export const ticketMailSubject = (ticket: NotificationFacts['ticket']): string => `[#${ticket.number}] ${ticket.subject}`;
 
 /** One template per kind gives the in-app title and both parts of the mail. */
-export function renderNotification(kind: NotificationKind, facts: NotificationFacts): RenderedNotification {
+export function renderNotification(kind: NotificationKind, given: NotificationFacts): RenderedNotification {
+  // Names and subjects sit inside sentences; one stored with a line break must not open a paragraph of its own.
+  const facts: NotificationFacts = {
+    ...given,
+    ticket: { ...given.ticket, subject: oneLine(given.ticket.subject) },
+    actorName: given.actorName === null ? null : oneLine(given.actorName),
+    recipient: { ...given.recipient, name: oneLine(given.recipient.name) },
+  };
   const wording = WORDING[kind](facts);
   const template: MailTemplate = {
     subject: ticketMailSubject(facts.ticket),
@@ -98,5 +105,5 @@ export function renderNotification(kind: NotificationKind, facts: NotificationFa
     footer: 'You get this mail because of your notification settings in Helpline; you can turn each kind of mail off there.',
   };
   // Titles are one line, like subjects.
-  return { title: wording.title.replace(/\s+/g, ' ').trim().slice(0, 300), mail: renderMail(template) };
+  return { title: oneLine(wording.title).slice(0, 300), mail: renderMail(template) };
 }

@@ -1,4 +1,4 @@
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { mailOutbox } from '../mail/mail.schema.js';
 import { startMailWorker, type MailWorker } from '../mail/mail-worker.js';
@@ -10,6 +10,7 @@ import { publishTicketEvent } from '../tickets/publish-ticket-event.js';
 import type { TicketEvent } from '../tickets/ticket-events.js';
 import { findTicket } from '../tickets/tickets.repository.js';
 import { createDesk, openTicket, patchTicket, postMessage, type Desk, type TicketJson } from '../tickets/tickets.test-support.js';
+import { users } from '../users/users.schema.js';
 import { notifications } from './notifications.schema.js';
 
 const SECRET = 'INTERNAL-ONLY: customer owes us money';
@@ -108,6 +109,29 @@ describeEachDatabase('notifications', (kind) => {
       expect(mail.references).toContain(thread);
     }
     expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(7);
+  });
+
+  it('renders a name stored with line breaks (before names had to be one line) on one line in every mail', async () => {
+    const forged = 'Cora\r\n\r\nIT SECURITY NOTICE:\tyour password expired,\u0007 reset it at http://evil.test';
+    await t.database.db.update(users).set({ name: forged }).where(eq(users.id, desk.customer.user.id));
+    const ticket = await openTicket(t, desk.customer);
+    await ok(patchTicket(t, desk.manager, ticket.id, { assigneeId: desk.agent.user.id }));
+    await ok(postMessage(t, desk.customer, ticket.id, { body: 'Any news?' }), 201);
+
+    await worker.drain();
+    const mails = await smtp.waitForMessages(3);
+    const toStaff = mails.find((mail) => mail.to[0] === desk.agent.user.email && mail.text.startsWith('The customer replied'));
+    const receipt = mails.find((mail) => mail.to[0] === desk.customer.user.email);
+    const oneLine = 'Cora IT SECURITY NOTICE: your password expired, reset it at http://evil.test';
+    expect(toStaff?.text).toContain(`\n${oneLine} replied on "${ticket.subject}", a ticket assigned to you.\n`);
+    expect(toStaff?.text).toContain(`\n${oneLine} wrote:\n> Any news?`);
+    expect(toStaff?.html).toContain(`<strong>${oneLine}</strong> wrote:`);
+    expect(receipt?.text).toContain(`Thank you, ${oneLine}. Your request`);
+    for (const mail of [toStaff, receipt]) {
+      const body = `${mail?.text ?? ''}${mail?.html ?? ''}`;
+      expect(body).not.toMatch(/Cora\s*[\r\n]/);
+      for (const control of ['\u0007', '\t']) expect(body).not.toContain(control);
+    }
   });
 
   it('never tells people about their own actions, except the receipt of a ticket they opened', async () => {
