@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +39,19 @@ describe('npm run cli -- user:create', () => {
     await database.close();
     expect(user?.role).toBe('agent');
     expect(await verifyPassword(user?.passwordHash, password)).toBe(true);
+  });
+
+  it('refuses a common password and a multi-line name before opening the database', { timeout: 60_000 }, async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'helpline-cli-'));
+    const create = (name: string, password: string) =>
+      runCli(['user:create', '--role', 'agent', '--email', 'ada@example.test', '--name', name, '--password', password], { DATA_DIR: dataDir });
+    const weak = await create('Ada', 'password');
+    expect(weak.code).toBe(1);
+    expect(weak.output).toContain('Error: Password is too common; choose one that is harder to guess');
+    const multiLine = await create('Ada\nManager approved', 'long enough password');
+    expect(multiLine.code).toBe(1);
+    expect(multiLine.output).toContain('--name must be one line');
+    expect(readdirSync(dataDir)).toEqual([]);
   });
 
   it('explains its usage on bad arguments', { timeout: 60_000 }, async () => {

@@ -2,14 +2,17 @@ import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { Value } from '@sinclair/typebox/value';
 import { ConfigError, loadConfig } from './config.js';
 import { migratedEmbeddedTemplate, openDatabase } from './db/database.js';
 import { ROLES, type Role } from './authz/permissions.js';
 import { hashPassword } from './users/passwords.js';
+import { assertPasswordHardToGuess } from './users/password-strength.js';
 import { isEmailAddress } from './email-address.js';
 import { insertUser } from './users/users.repository.js';
 import { recordAudit } from './audit/audit.repository.js';
 import { DomainError } from './http/errors.js';
+import { PersonName } from './http/schemas.js';
 import { openApiDocument } from './openapi-document.js';
 
 const USAGE = `Usage: npm run cli -- user:create --role <customer|agent|manager> --email <email> --name <name> [--password <password>]
@@ -27,7 +30,9 @@ async function createUser(args: string[]): Promise<void> {
   });
   const { role, email, name } = values;
   if (!role || !isRole(role) || !email || !isEmailAddress(email) || !name) throw new UsageError();
+  if (!Value.Check(PersonName, name)) throw new Error('--name must be one line of at most 100 characters, without control characters');
   if (values.password !== undefined && values.password.length < 8) throw new Error('--password must be at least 8 characters');
+  if (values.password !== undefined) assertPasswordHardToGuess(values.password, [email, name]);
   const password = values.password ?? randomBytes(12).toString('base64url');
   const config = loadConfig();
   const database = await openDatabase(config);

@@ -5,6 +5,7 @@ import { unauthenticated } from '../http/errors.js';
 import { findUserByEmail, findUserById, insertUser } from '../users/users.repository.js';
 import { presentUser, type UserDto } from '../users/users.presenter.js';
 import { hashPassword, verifyPassword } from '../users/passwords.js';
+import { assertPasswordHardToGuess } from '../users/password-strength.js';
 import { revokeSessionOfRefreshToken, rotateRefreshToken, startSession, type IssuedSession } from './sessions.repository.js';
 import { ACCESS_TOKEN_SECONDS, issueAccessToken } from './tokens.js';
 
@@ -23,6 +24,7 @@ async function authResult(ctx: AppContext, session: IssuedSession, user: UserDto
 /** Self-registration always creates a customer; staff accounts are made by managers. */
 export async function register(ctx: AppContext, input: { email: string; name: string; password: string }): Promise<AuthResult> {
   const { db } = ctx.database;
+  assertPasswordHardToGuess(input.password, [input.email, input.name]);
   const passwordHash = await hashPassword(input.password);
   const user = await insertUser(db, { email: input.email, name: input.name.trim(), role: CUSTOMER_ROLE, passwordHash });
   const session = await startSession(db, user.id, ctx.now());

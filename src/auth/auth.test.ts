@@ -5,7 +5,10 @@ import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import { createUser, DEFAULT_PASSWORD } from '../test/factories.js';
 import { users } from '../users/users.schema.js';
+import { TOO_COMMON_PASSWORD } from '../users/password-strength.js';
 import { ACCESS_TOKEN_SECONDS } from './tokens.js';
+
+const MULTI_LINE_NAMES = ['Ann\nSmith', 'Ann\r\n\r\nIT Security: your account is locked', 'Ann\tSmith', 'Ann\u0007', 'Ann\u0085Smith', 'Ann\u2028Smith'];
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -54,6 +57,33 @@ describeEachDatabase('auth', (kind) => {
     expect((await register({ email: 'nul@example.test', name: 'a\u0000b', password: 'long enough' })).statusCode).toBe(400);
     // JSON bodies are not coerced: a number is not a name.
     expect((await register({ email: 'z@example.test', name: 123, password: 'long enough' })).statusCode).toBe(400);
+  });
+
+  it('refuses common and easily guessed passwords, saying why beside the field, and creates nothing', async () => {
+    const before = await userCount();
+    for (const password of ['12345678', 'password', 'password123', 'qwertyuiop', 'Summer2024', 'rita.reset@example.test']) {
+      const response = await register({ email: 'rita.reset@example.test', name: 'Rita Reset', password });
+      expect(response.statusCode, password).toBe(400);
+      expect(response.json().error).toMatchObject({ code: 'invalid_input', details: [{ path: 'password', message: TOO_COMMON_PASSWORD }] });
+    }
+    expect(await userCount()).toBe(before);
+    expect((await register({ email: 'rita.reset@example.test', name: 'Rita Reset', password: 'marmalade on the stairs' })).statusCode).toBe(201);
+  });
+
+  it('refuses a name with a line break or a control character, and creates nothing', async () => {
+    const before = await userCount();
+    for (const name of MULTI_LINE_NAMES) {
+      const response = await register({ email: 'ann@example.test', name, password: 'long enough' });
+      expect(response.statusCode, JSON.stringify(name)).toBe(400);
+      expect(response.json().error).toMatchObject({
+        code: 'invalid_input',
+        details: [{ path: 'name', message: 'Name must be on one line, without control characters' }],
+      });
+    }
+    expect(await userCount()).toBe(before);
+    const accented = await register({ email: 'ann@example.test', name: 'Ann-Marie O’Brien Ünal 王', password: 'long enough' });
+    expect(accented.statusCode).toBe(201);
+    expect(accented.json().user.name).toBe('Ann-Marie O’Brien Ünal 王');
   });
 
   it('answers wrong password and unknown email with the same 401', async () => {

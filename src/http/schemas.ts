@@ -101,4 +101,13 @@ export const Email = Type.String({
   'x-pattern-message': 'must be a valid email address',
 });
 export const Password = Type.String({ minLength: 8, maxLength: 200 });
-export const PersonName = Type.String({ minLength: 1, maxLength: 100 });
+/**
+ * A name is shown inside mails and pages as part of a sentence: a line break, a tab or another
+ * control character (U+2028 and U+2029 break lines too) would let it pose as a paragraph of its own.
+ */
+export const PersonName = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$',
+  'x-pattern-message': 'must be on one line, without control characters',
+});

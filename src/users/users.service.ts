@@ -1,12 +1,13 @@
 import { recordAudit } from '../audit/audit.repository.js';
 import { hashPassword } from './passwords.js';
+import { assertPasswordHardToGuess } from './password-strength.js';
 import { revokeAllSessions } from '../auth/sessions.repository.js';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
 import type { Role } from '../authz/permissions.js';
 import { authorizeUserChange, userAbilities } from '../authz/policies/user.js';
 import type { AppContext } from '../context.js';
-import { renderMail } from '../mail/mail-templates.js';
+import { oneLine, renderMail } from '../mail/mail-templates.js';
 import { enqueueMail } from '../mail/outbox.repository.js';
 import { decodeCursor, encodeCursor, isCursorInstant, isCursorUuid } from '../http/cursor.js';
 import { userNotFound } from './user-errors.js';
@@ -52,6 +53,7 @@ export async function createUserFor(
   input: { email: string; name: string; role: Role; password: string },
 ): Promise<ManagedUserDto> {
   authorize(actor, 'user.create');
+  assertPasswordHardToGuess(input.password, [input.email, input.name]);
   const passwordHash = await hashPassword(input.password);
   return ctx.database.db.transaction(async (tx) => {
     const user = await insertUser(tx, { email: input.email, name: input.name.trim(), role: input.role, passwordHash });
@@ -70,7 +72,7 @@ const welcomeMail = (ctx: AppContext, name: string, creator: string) =>
   renderMail({
     subject: 'Your Helpline account',
     heading: 'Welcome to Helpline',
-    paragraphs: [`Hello ${name},`, `${creator} created a Helpline account for you.`, 'Ask them for your first password, or choose one with "Forgot password" on the login page.'],
+    paragraphs: [`Hello ${oneLine(name)},`, `${oneLine(creator)} created a Helpline account for you.`, 'Ask them for your first password, or choose one with "Forgot password" on the login page.'],
     link: { url: `${ctx.config.publicUrl}/login`, label: 'Log in' },
   });
 

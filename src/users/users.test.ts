@@ -4,6 +4,9 @@ import { mailOutbox } from '../mail/mail.schema.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import { createUser, type TestUser } from '../test/factories.js';
+import { auditLog } from '../audit/audit.schema.js';
+import { TOO_COMMON_PASSWORD } from './password-strength.js';
+import { users } from './users.schema.js';
 
 describeEachDatabase('users, roles and the audit log', (kind) => {
   let t: TestApp;
@@ -81,6 +84,31 @@ describeEachDatabase('users, roles and the audit log', (kind) => {
     expect((await call('GET', '/api/users?cursor=garbage', manager.accessToken)).statusCode).toBe(400);
     expect((await call('GET', '/api/users?limit=0', manager.accessToken)).statusCode).toBe(400);
     expect((await call('GET', '/api/users?role=admin', manager.accessToken)).statusCode).toBe(400);
+  });
+
+  it('refuses a common password and a multi-line name for a new user, and writes nothing', async () => {
+    const create = (body: Record<string, string>) =>
+      call('POST', '/api/users', manager.accessToken, { email: 'new.agent@example.test', name: 'New Agent', role: 'agent', password: 'long enough', ...body });
+    const weak = await create({ password: '12345678' });
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().error).toMatchObject({ code: 'invalid_input', details: [{ path: 'password', message: TOO_COMMON_PASSWORD }] });
+    for (const name of ['New\nAgent', 'New Agent\r\nManager approved', 'New\tAgent', 'New\u001bAgent']) {
+      const refused = await create({ name });
+      expect(refused.statusCode, JSON.stringify(name)).toBe(400);
+      expect(refused.json().error.details).toEqual([{ path: 'name', message: 'Name must be on one line, without control characters' }]);
+    }
+    expect(await t.database.db.select().from(users).where(eq(users.email, 'new.agent@example.test'))).toEqual([]);
+    expect(await t.database.db.select().from(mailOutbox)).toEqual([]);
+    expect(await t.database.db.select().from(auditLog)).toEqual([]);
+  });
+
+  it('refuses renaming a user to a multi-line name and keeps the name', async () => {
+    const renamed = await call('PATCH', `/api/users/${agent.user.id}`, manager.accessToken, { name: 'Avi\n\nPlease send your password to' });
+    expect(renamed.statusCode).toBe(400);
+    expect(renamed.json().error.details).toEqual([{ path: 'name', message: 'Name must be on one line, without control characters' }]);
+    const [stored] = await t.database.db.select().from(users).where(eq(users.id, agent.user.id));
+    expect(stored?.name).toBe('Avi Agent');
+    expect((await call('PATCH', `/api/users/${agent.user.id}`, manager.accessToken, { name: 'Avi Agent-Ortiz' })).json().name).toBe('Avi Agent-Ortiz');
   });
 
   it('lists assignable staff for holders of tickets.assign only', async () => {
