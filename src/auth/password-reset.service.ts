@@ -1,17 +1,21 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import { invalid } from '../http/errors.js';
-import { renderMail } from '../mail/mail-templates.js';
+import { oneLine, renderMail } from '../mail/mail-templates.js';
 import { enqueueMail } from '../mail/outbox.repository.js';
 import { findUserByEmail, updateUserRow } from '../users/users.repository.js';
-import { passwordResets } from './auth.schema.js';
 import { hashPassword } from '../users/passwords.js';
+import { assertPasswordHardToGuess } from '../users/password-strength.js';
+import { insertPasswordReset, spendOutstandingPasswordResets, spendPasswordReset } from './password-resets.repository.js';
 import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 import { revokeAllSessions } from './sessions.repository.js';
 
 const RESET_TOKEN_MS = 60 * 60 * 1000;
 
-/** Says nothing about whether the account exists; only a real, active account gets a mail. */
+/**
+ * Says nothing about whether the account exists; only a real, active account gets a mail.
+ * Only the newest link works: the user clicks the mail they just asked for, and a link left
+ * in an older mail (or a mailbox read by someone else since) sets no password.
+ */
 export async function requestPasswordReset(ctx: AppContext, email: string): Promise<void> {
   const { db } = ctx.database;
   const user = await findUserByEmail(db, email);
@@ -22,27 +26,30 @@ export async function requestPasswordReset(ctx: AppContext, email: string): Prom
   const mail = renderMail({
     subject: 'Reset your Helpline password',
     heading: 'Reset your password',
-    paragraphs: [`Hello ${user.name},`, 'Someone asked to reset the password of your Helpline account. The link works once, for one hour.'],
+    paragraphs: [`Hello ${oneLine(user.name)},`, 'Someone asked to reset the password of your Helpline account. The link works once, for one hour.'],
     link: { url: link, label: 'Choose a new password' },
     footer: 'If you did not ask for this, ignore this mail: your password stays as it is.',
   });
   await db.transaction(async (tx) => {
-    await tx.insert(passwordResets).values({ userId: user.id, tokenHash: hash, createdAt: now, expiresAt: new Date(now.getTime() + RESET_TOKEN_MS) });
+    await spendOutstandingPasswordResets(tx, user.id, now);
+    await insertPasswordReset(tx, { userId: user.id, tokenHash: hash, createdAt: now, expiresAt: new Date(now.getTime() + RESET_TOKEN_MS) });
     await enqueueMail(tx, { kind: 'password_reset', to: user.email, ...mail }, ctx);
   });
 }
 
-/** Single use: the token is spent, the password replaced and every login of the user ended. */
+/**
+ * Single use: the token is spent with every other of the user, the password replaced and
+ * every login of the user ended. A weak password is refused before the token is touched,
+ * so the same link can be used again with a better one.
+ */
 export async function resetPassword(ctx: AppContext, token: string, password: string): Promise<void> {
+  assertPasswordHardToGuess(password);
   const now = ctx.now();
   const passwordHash = await hashPassword(password);
   await ctx.database.db.transaction(async (tx) => {
-    const [reset] = await tx
-      .update(passwordResets)
-      .set({ usedAt: now })
-      .where(and(eq(passwordResets.tokenHash, hashSecretToken(token)), isNull(passwordResets.usedAt)))
-      .returning();
+    const reset = await spendPasswordReset(tx, hashSecretToken(token), now);
     if (!reset || reset.expiresAt <= now) throw invalid('invalid_reset_token', 'This reset link is invalid, used or expired');
+    await spendOutstandingPasswordResets(tx, reset.userId, now);
     await updateUserRow(tx, reset.userId, { passwordHash }, now);
     await revokeAllSessions(tx, reset.userId, now);
   });

@@ -4,6 +4,9 @@ import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import { createUser, type TestUser } from '../test/factories.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../test/smtp.js';
+import { TOO_COMMON_PASSWORD } from '../users/password-strength.js';
+import { insertPasswordReset } from './password-resets.repository.js';
+import { newSecretToken } from './secret-tokens.js';
 
 describeEachDatabase('password reset by mail', (kind) => {
   let t: TestApp;
@@ -48,6 +51,50 @@ describeEachDatabase('password reset by mail', (kind) => {
     expect((await t.request({ method: 'GET', url: '/api/auth/me', token: customer.accessToken })).statusCode).toBe(401);
     const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: customer.user.email, password: 'brand new password' } });
     expect(login.statusCode).toBe(200);
+  });
+
+  it('refuses a common password without spending the link', async () => {
+    await forgot(customer.user.email);
+    const [mail] = await smtp.waitForMessages(1);
+    const token = tokenFrom(mail?.text ?? '');
+    const weak = await reset(token, 'password');
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().error).toMatchObject({ code: 'invalid_input', details: [{ path: 'password', message: TOO_COMMON_PASSWORD }] });
+    const old = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: customer.user.email, password: customer.password } });
+    expect(old.statusCode).toBe(200);
+    expect((await reset(token, 'brand new password')).statusCode).toBe(204);
+  });
+
+  it('lets only the newest link work: an older one is refused before and after the newer is used', async () => {
+    await forgot(customer.user.email);
+    await forgot(customer.user.email);
+    const mails = await smtp.waitForMessages(2);
+    const [older, newer] = mails.map((mail) => tokenFrom(mail.text));
+    if (!older || !newer || older === newer) throw new Error('expected two different links');
+
+    const early = await reset(older, 'brand new password');
+    expect(early.statusCode).toBe(400);
+    expect(early.json().error.code).toBe('invalid_reset_token');
+    expect((await reset(newer, 'brand new password')).statusCode).toBe(204);
+    const late = await reset(older, 'password of the attacker');
+    expect(late.statusCode).toBe(400);
+    expect(late.json().error.code).toBe('invalid_reset_token');
+    const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: customer.user.email, password: 'brand new password' } });
+    expect(login.statusCode).toBe(200);
+  });
+
+  it('spends every other outstanding link of the user when one is used (two requests that raced)', async () => {
+    const now = t.clock.now();
+    const issue = async () => {
+      const { token, hash } = newSecretToken();
+      await insertPasswordReset(t.database.db, { userId: customer.user.id, tokenHash: hash, createdAt: now, expiresAt: new Date(now.getTime() + 60_000) });
+      return token;
+    };
+    const [first, second] = [await issue(), await issue()];
+    expect((await reset(second, 'brand new password')).statusCode).toBe(204);
+    const other = await reset(first, 'password of the attacker');
+    expect(other.statusCode).toBe(400);
+    expect(other.json().error.code).toBe('invalid_reset_token');
   });
 
   it('answers 202 for unknown emails and sends nothing', async () => {
