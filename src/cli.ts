@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
+import { keepDataDirPrivate } from './data-dir.js';
 import { migratedEmbeddedTemplate, openDatabase } from './db/database.js';
 import { ROLES, type Role } from './authz/permissions.js';
 import { hashPassword } from './users/passwords.js';
@@ -30,6 +31,8 @@ async function createUser(args: string[]): Promise<void> {
   if (values.password !== undefined && values.password.length < 8) throw new Error('--password must be at least 8 characters');
   const password = values.password ?? randomBytes(12).toString('base64url');
   const config = loadConfig();
+  const dataDirWarning = keepDataDirPrivate(config.dataDir);
+  if (dataDirWarning) console.warn(dataDirWarning);
   const database = await openDatabase(config);
   try {
     await database.migrate();
