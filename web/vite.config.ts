@@ -12,7 +12,8 @@ export default defineConfig({
     emptyOutDir: true,
     // The server's CSP allows scripts from 'self' only: keep every script in a file.
     modulePreload: { polyfill: false },
-    sourcemap: true,
+    // Served to anyone, maps would hand out the app's source as written; none are made.
+    sourcemap: false,
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:3000' },

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installErrorHandlers } from '../http/error-handler.js';
 import { createTestApp } from '../test/app.js';
 import { webApp } from './static.js';
@@ -115,5 +116,40 @@ describe('content security policy of the served app', () => {
     expect(plain).toContain("script-src 'self'");
     expect(plain).not.toContain('upgrade-insecure-requests');
     expect(await cspOf('https://help.example.com')).toContain('upgrade-insecure-requests');
+  });
+});
+
+describe('the web app as its build ships it', () => {
+  let dir: string;
+  let app: FastifyInstance;
+  let mainScript: string;
+
+  beforeAll(async () => {
+    // Built by the real Vite config into a private folder: web/dist is left alone.
+    dir = await mkdtemp(path.join(tmpdir(), 'helpline-web-build-'));
+    const { build } = await import('vite');
+    const configFile = fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url));
+    // Vitest's NODE_ENV=test would otherwise bundle React's development build.
+    const production = { 'process.env.NODE_ENV': JSON.stringify('production') };
+    await build({ configFile, mode: 'production', logLevel: 'warn', define: production, build: { outDir: dir, emptyOutDir: true } });
+    app = await serverWith(dir);
+    const page = (await app.inject({ url: '/', headers: html })).body;
+    mainScript = /<script type="module"[^>]* src="([^"]+\.js)"/.exec(page)?.[1] ?? '';
+  }, 120_000);
+  afterAll(async () => {
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves no source maps, and its scripts point at none', async () => {
+    expect(mainScript).toMatch(/^\/assets\/.+\.js$/);
+    const files = await readdir(dir, { recursive: true });
+    expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
+    for (const script of files.filter((file) => file.endsWith('.js'))) {
+      expect(await readFile(path.join(dir, script), 'utf8'), script).not.toContain('sourceMappingURL');
+    }
+    const map = await app.inject({ url: `${mainScript}.map`, headers: { accept: '*/*' } });
+    expect(map.statusCode).toBe(404);
+    expect((await app.inject({ url: mainScript })).body).not.toContain('sourceMappingURL');
   });
 });
