@@ -53,7 +53,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   installValidation(app);
   installErrorHandlers(app);
   app.addSchema(ErrorResponse);
+  const servedOverHttps = ctx.config.publicUrl.startsWith('https:');
   await app.register(helmet, {
+    // Over plain http a browser ignores it at best; at worst it pins a name that has no TLS yet.
+    strictTransportSecurity: servedOverHttps,
     contentSecurityPolicy: {
       directives: {
         'script-src': ["'self'"],
@@ -61,7 +64,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         'img-src': ["'self'", 'data:'],
         // Served over plain http (a LAN address, no TLS in front), upgrading would send the web
         // app's own scripts to an https port that does not exist and leave a blank page.
-        ...(ctx.config.publicUrl.startsWith('https:') ? {} : { 'upgrade-insecure-requests': null }),
+        ...(servedOverHttps ? {} : { 'upgrade-insecure-requests': null }),
       },
     },
   });

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigError, loadConfig } from './config.js';
+import { keepDataDirPrivate } from './data-dir.js';
 import { migratedEmbeddedTemplate, openDatabase } from './db/database.js';
 import { ROLES, type Role } from './authz/permissions.js';
 import { hashPassword } from './users/passwords.js';
@@ -35,6 +36,8 @@ async function createUser(args: string[]): Promise<void> {
   if (values.password !== undefined) assertPasswordHardToGuess(values.password, [email, name]);
   const password = values.password ?? randomBytes(12).toString('base64url');
   const config = loadConfig();
+  const dataDirWarning = keepDataDirPrivate(config.dataDir);
+  if (dataDirWarning) console.warn(dataDirWarning);
   const database = await openDatabase(config);
   try {
     await database.migrate();

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,9 +30,11 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: raw }).trustProxy).toEqual(expected);
   });
 
-  it('keeps a generated JWT secret in DATA_DIR across starts', () => {
-    const dir = dataDir();
+  it('keeps a generated JWT secret in DATA_DIR across starts, readable by its own user only', () => {
+    const dir = path.join(dataDir(), 'data');
     expect(loadConfig({ DATA_DIR: dir }).jwtSecret).toEqual(loadConfig({ DATA_DIR: dir }).jwtSecret);
+    expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
+    expect((statSync(path.join(dir, 'jwt-secret')).mode & 0o777).toString(8)).toBe('600');
   });
 
   it.each([

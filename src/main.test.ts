@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,18 @@ async function startServer(dataDir: string): Promise<Server & { exit: Promise<nu
   throw new Error(`server did not start:\n${server.output()}`);
 }
 
+const modeOf = (file: string) => statSync(file).mode & 0o777;
+
+async function firstFileIn(dir: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const [name] = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.eml')) : [];
+    if (name) return path.join(dir, name);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no mail was written to ${dir}`);
+}
+
 const post = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -66,6 +78,32 @@ describe('the server process', () => {
     const second = await startServer(dataDir);
     expect(second.output()).not.toContain('First manager created');
     expect((await post(`${second.url}/api/auth/login`, { email: 'kept@example.test', password: 'long enough' })).status).toBe(200);
+    second.child.kill('SIGTERM');
+    expect(await second.exit).toBe(0);
+  });
+
+  it('keeps its data folder to its own user: database, secret and mail with reset links', { timeout: 240_000 }, async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'helpline-main-')), 'data');
+    const first = await startServer(dataDir);
+    expect((await post(`${first.url}/api/auth/password/forgot`, { email: 'manager@localhost' })).status).toBe(202);
+    const mail = await firstFileIn(path.join(dataDir, 'mail'));
+    expect(modeOf(dataDir).toString(8)).toBe('700');
+    expect(modeOf(path.join(dataDir, 'jwt-secret')).toString(8)).toBe('600');
+    expect(modeOf(mail).toString(8)).toBe('600');
+    expect(modeOf(path.join(dataDir, 'mail')).toString(8)).toBe('700');
+    expect(modeOf(path.join(dataDir, 'pgdata')).toString(8)).toBe('700');
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toBe(0);
+    // PGlite sets its files' modes itself; once it has stopped, every one is private too.
+    const entries = readdirSync(dataDir, { recursive: true, encoding: 'utf8' }).map((name) => path.join(dataDir, name));
+    expect(entries.length).toBeGreaterThan(100);
+    expect(entries.filter((entry) => (modeOf(entry) & 0o077) !== 0)).toEqual([]);
+
+    // A data folder left open (by an older version, or by hand) is closed at start, with a warning.
+    chmodSync(dataDir, 0o755);
+    const second = await startServer(dataDir);
+    expect(second.output()).toContain(`DATA_DIR ${dataDir} was open to other users (mode 0755): made it private (0700)`);
+    expect(modeOf(dataDir).toString(8)).toBe('700');
     second.child.kill('SIGTERM');
     expect(await second.exit).toBe(0);
   });

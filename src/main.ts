@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createAppContext } from './compose.js';
+import { keepDataDirPrivate } from './data-dir.js';
 import { openDatabase } from './db/database.js';
 import { startEscalationScheduler } from './escalation/escalation-scheduler.js';
 import { startMailWorker } from './mail/mail-worker.js';
@@ -20,7 +21,10 @@ function readConfig(): Config {
 }
 
 async function main(): Promise<void> {
+  // loadConfig writes only the generated secret, privately; what follows (PGlite's files, mail) comes under the umask set here.
   const config = readConfig();
+  const dataDirWarning = keepDataDirPrivate(config.dataDir);
+  if (dataDirWarning) console.warn(dataDirWarning);
   const database = await openDatabase(config);
   await database.migrate();
   const ctx = createAppContext({ config, database, now: () => new Date() });

@@ -10,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { closeToOthers, PRIVATE_DIR_MODE } from '../data-dir.js';
 import { embeddedTemplate, isFreshDataDir } from './embedded-template.js';
 
 /** A database or an open transaction: repositories accept either. */
@@ -165,11 +166,26 @@ async function migratePostgres(connectionString: string): Promise<void> {
 export async function openDatabase(options: { databaseUrl: string | undefined; databasePoolSize?: number; dataDir: string }): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.databasePoolSize);
   const dir = path.join(options.dataDir, 'pgdata');
-  mkdirSync(dir, { recursive: true });
-  if (!isFreshDataDir(dir)) return openPglite(new PGlite(dir));
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const database = await openPglite(await embeddedCluster(dir));
+  // PGlite sets its files' modes itself, past the process umask (the template's files come out
+  // 0666, files it creates 0644): made private at open and again at close, while the 0700
+  // folders keep others out in between.
+  await closeToOthers(dir);
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await closeToOthers(dir);
+    },
+  };
+}
+
+async function embeddedCluster(dir: string): Promise<PGlite> {
+  if (!isFreshDataDir(dir)) return new PGlite(dir);
   // A read-only install cannot keep a template: it starts the slow way instead.
   const template = await migratedEmbeddedTemplate().then((file) => readFile(file), () => undefined);
-  return openPglite(new PGlite(dir, template ? { loadDataDir: new Blob([template]) } : {}));
+  return new PGlite(dir, template ? { loadDataDir: new Blob([template]) } : {});
 }
 
 /** The path of a migrated embedded cluster's tarball, made once per migration set (see embedded-template.ts). */

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -270,7 +270,7 @@ describeEachDatabase('mail worker without SMTP', (kind) => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('writes each mail as one .eml file under DATA_DIR/mail, named in time order', async () => {
+  it('writes each mail as one .eml file under DATA_DIR/mail, named in time order, for its own user only', async () => {
     const worker = await startMailWorker(t.ctx, QUIET);
     const first = await enqueueMail(t.database.db, message({ subject: 'first' }), t.ctx);
     try {
@@ -285,6 +285,10 @@ describeEachDatabase('mail worker without SMTP', (kind) => {
     const files = await readdir(directory);
     expect(files).toHaveLength(2);
     expect(files.every((file) => /^\d{4}-\d\d-\d\dT[\d-]+Z-\d{12}\.eml$/.test(file))).toBe(true);
+    // They carry password-reset links.
+    const modeOf = async (file: string) => ((await stat(file)).mode & 0o777).toString(8);
+    expect(await modeOf(directory)).toBe('700');
+    expect(await Promise.all(files.map((file) => modeOf(path.join(directory, file))))).toEqual(['600', '600']);
     const parsed = await Promise.all(files.sort().map(async (file) => simpleParser(await readFile(path.join(directory, file)))));
     expect(parsed.map((mail) => mail.subject)).toEqual(['first', 'second']);
     expect(parsed[0]?.messageId).toBe(first.headers['Message-ID']);

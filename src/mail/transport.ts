@@ -3,6 +3,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { Config } from '../config.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../data-dir.js';
 
 /** One queued mail as the transport sends it. */
 export interface MailToSend {
@@ -76,10 +77,11 @@ function fileTransport(config: TransportConfig, now: () => Date): MailTransport 
     send: async (mail) => {
       const info = await transporter.sendMail(mailOptions(config.mailFrom, mail));
       if (!Buffer.isBuffer(info.message)) throw new Error('The mail composer returned no buffer');
-      await mkdir(directory, { recursive: true });
+      // Reset and verification links are in these files: for the server's user only.
+      await mkdir(directory, { recursive: true, mode: PRIVATE_DIR_MODE });
       const file = path.join(directory, emlFileName(mail, now()));
       // Written aside and renamed, so a reader never sees half a mail.
-      await writeFile(`${file}.partial`, info.message);
+      await writeFile(`${file}.partial`, info.message, { mode: PRIVATE_FILE_MODE });
       await rename(`${file}.partial`, file);
     },
     close: () => transporter.close(),

@@ -1,8 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installErrorHandlers } from '../http/error-handler.js';
 import { createTestApp } from '../test/app.js';
 import { webApp } from './static.js';
@@ -115,5 +117,84 @@ describe('content security policy of the served app', () => {
     expect(plain).toContain("script-src 'self'");
     expect(plain).not.toContain('upgrade-insecure-requests');
     expect(await cspOf('https://help.example.com')).toContain('upgrade-insecure-requests');
+  });
+});
+
+describe('the web app as its build ships it', () => {
+  let dir: string;
+  let app: FastifyInstance;
+  let mainScript: string;
+  let mainStyle: string;
+
+  beforeAll(async () => {
+    // Built by the real Vite config into a private folder: web/dist is left alone.
+    dir = await mkdtemp(path.join(tmpdir(), 'helpline-web-build-'));
+    const { build } = await import('vite');
+    const configFile = fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url));
+    // Vitest's NODE_ENV=test would otherwise bundle React's development build.
+    const production = { 'process.env.NODE_ENV': JSON.stringify('production') };
+    await build({ configFile, mode: 'production', logLevel: 'warn', define: production, build: { outDir: dir, emptyOutDir: true } });
+    app = await serverWith(dir);
+    const page = (await app.inject({ url: '/', headers: html })).body;
+    mainScript = /<script type="module"[^>]* src="([^"]+\.js)"/.exec(page)?.[1] ?? '';
+    mainStyle = /<link rel="stylesheet"[^>]* href="([^"]+\.css)"/.exec(page)?.[1] ?? '';
+  }, 120_000);
+  afterAll(async () => {
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves no source maps, and its scripts point at none', async () => {
+    expect(mainScript).toMatch(/^\/assets\/.+\.js$/);
+    const files = await readdir(dir, { recursive: true });
+    expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
+    for (const script of files.filter((file) => file.endsWith('.js'))) {
+      expect(await readFile(path.join(dir, script), 'utf8'), script).not.toContain('sourceMappingURL');
+    }
+    const map = await app.inject({ url: `${mainScript}.map`, headers: { accept: '*/*' } });
+    expect(map.statusCode).toBe(404);
+    expect((await app.inject({ url: mainScript })).body).not.toContain('sourceMappingURL');
+  });
+
+  it('sends the main script brotli- or gzip-compressed as the client accepts, the same bytes in a third of the size', async () => {
+    const plain = await app.inject({ url: mainScript });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toContain('accept-encoding');
+    for (const [acceptEncoding, encoding, decompress] of [
+      ['br', 'br', brotliDecompressSync],
+      ['gzip', 'gzip', gunzipSync],
+      // What browsers send: the smallest the server has wins.
+      ['gzip, deflate, br, zstd', 'br', brotliDecompressSync],
+    ] as const) {
+      const compressed = await app.inject({ url: mainScript, headers: { 'accept-encoding': acceptEncoding } });
+      expect(compressed.statusCode, acceptEncoding).toBe(200);
+      expect(compressed.headers['content-encoding'], acceptEncoding).toBe(encoding);
+      expect(compressed.headers['content-type'], acceptEncoding).toContain('javascript');
+      expect(compressed.headers['cache-control'], acceptEncoding).toContain('immutable');
+      expect(compressed.headers.vary, acceptEncoding).toContain('accept-encoding');
+      expect(decompress(compressed.rawPayload).equals(plain.rawPayload), acceptEncoding).toBe(true);
+      expect(compressed.rawPayload.length, acceptEncoding).toBeLessThan(plain.rawPayload.length / 3);
+    }
+  });
+
+  it('sends the styles and the page compressed too, deep links included', async () => {
+    const cases = [
+      { url: mainStyle, type: 'text/css' },
+      { url: '/', type: 'text/html' },
+      { url: '/tickets/5b3c', type: 'text/html' },
+    ];
+    for (const { url, type } of cases) {
+      const response = await app.inject({ url, headers: { ...html, 'accept-encoding': 'br' } });
+      expect(response.statusCode, url).toBe(200);
+      expect(response.headers['content-encoding'], url).toBe('br');
+      expect(response.headers['content-type'], url).toContain(type);
+      expect(brotliDecompressSync(response.rawPayload).length, url).toBeGreaterThan(response.rawPayload.length);
+    }
+  });
+
+  it('does not serve the compressed twins as files of their own', async () => {
+    const response = await app.inject({ url: `${mainScript}.br`, headers: { accept: '*/*' } });
+    expect(response.statusCode).toBe(404);
   });
 });

@@ -38,6 +38,10 @@ export const webApp: FastifyPluginAsync<WebAppOptions> = async (app, options) =>
     root,
     // One route per built file (found at start), so the fallback below owns every other path.
     wildcard: false,
+    // The build writes `.br` and `.gz` twins of its text files: sent by Accept-Encoding (with
+    // `Vary: Accept-Encoding`), no CPU spent compressing per request. They get no routes of their own.
+    preCompressed: true,
+    globIgnore: ['**/*.br', '**/*.gz'],
     schemaHide: true,
     cacheControl: false,
     setHeaders: (reply, filePath) => {
