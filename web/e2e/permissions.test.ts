@@ -63,8 +63,10 @@ describeInBrowser(
 
       // The manager keeps it, and the audit log records the change.
       await boss.page.getByRole('link', { name: 'Audit log' }).click();
-      await boss.page.getByRole('cell', { name: 'Mia Manager' }).first().waitFor();
-      await expect(boss.page.locator('main').textContent()).resolves.toContain('tickets.status');
+      // The users table (the page before) has the same cell: wait for the log's own table.
+      const auditLog = boss.page.getByRole('table', { name: 'Audit log' });
+      await auditLog.getByRole('cell', { name: 'Mia Manager' }).first().waitFor();
+      await expect(auditLog.textContent()).resolves.toContain('tickets.status');
 
       expectClean(staff.problems);
       expectClean(boss.problems);
