@@ -28,6 +28,8 @@ export interface Config {
   production: boolean;
   /** Attempts per window for login, register and password-forgot, per IP and per email. */
   authRateLimit: { max: number; windowMs: number };
+  /** At most one password-reset mail per account in this time, while its link is unused. */
+  passwordResetMailIntervalMs: number;
   /** Open SSE connections one user may hold at once. */
   maxStreamsPerUser: number;
   logLevel: string;
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
       max: integer(env, 'AUTH_RATE_LIMIT_MAX', 10, 1, 1_000_000),
       windowMs: integer(env, 'AUTH_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
     },
+    passwordResetMailIntervalMs: integer(env, 'PASSWORD_RESET_MAIL_INTERVAL_MS', 300_000, 0, 86_400_000),
     maxStreamsPerUser: integer(env, 'MAX_STREAMS_PER_USER', 10, 1, 10_000),
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: trustProxy(env),

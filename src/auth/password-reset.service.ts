@@ -2,10 +2,15 @@ import type { AppContext } from '../context.js';
 import { invalid } from '../http/errors.js';
 import { oneLine, renderMail } from '../mail/mail-templates.js';
 import { enqueueMail } from '../mail/outbox.repository.js';
-import { findUserByEmail, updateUserRow } from '../users/users.repository.js';
+import { findUserByEmail, lockUser, updateUserRow } from '../users/users.repository.js';
 import { hashPassword } from '../users/passwords.js';
 import { assertPasswordHardToGuess } from '../users/password-strength.js';
-import { insertPasswordReset, spendOutstandingPasswordResets, spendPasswordReset } from './password-resets.repository.js';
+import {
+  insertPasswordReset,
+  newestOutstandingResetAt,
+  spendOutstandingPasswordResets,
+  spendPasswordReset,
+} from './password-resets.repository.js';
 import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 import { revokeAllSessions } from './sessions.repository.js';
 
@@ -14,7 +19,9 @@ const RESET_TOKEN_MS = 60 * 60 * 1000;
 /**
  * Says nothing about whether the account exists; only a real, active account gets a mail.
  * Only the newest link works: the user clicks the mail they just asked for, and a link left
- * in an older mail (or a mailbox read by someone else since) sets no password.
+ * in an older mail (or a mailbox read by someone else since) sets no password. While a link
+ * sent less than `passwordResetMailIntervalMs` ago is unused, asking again sends nothing
+ * (silently, like an unknown address): nobody can flood a mailbox through this form.
  */
 export async function requestPasswordReset(ctx: AppContext, email: string): Promise<void> {
   const { db } = ctx.database;
@@ -31,6 +38,10 @@ export async function requestPasswordReset(ctx: AppContext, email: string): Prom
     footer: 'If you did not ask for this, ignore this mail: your password stays as it is.',
   });
   await db.transaction(async (tx) => {
+    // Locked, so two requests at once cannot both find that no mail went out lately.
+    await lockUser(tx, user.id);
+    const lastSent = await newestOutstandingResetAt(tx, user.id);
+    if (lastSent && now.getTime() - lastSent.getTime() < ctx.config.passwordResetMailIntervalMs) return;
     await spendOutstandingPasswordResets(tx, user.id, now);
     await insertPasswordReset(tx, { userId: user.id, tokenHash: hash, createdAt: now, expiresAt: new Date(now.getTime() + RESET_TOKEN_MS) });
     await enqueueMail(tx, { kind: 'password_reset', to: user.email, ...mail }, ctx);

@@ -1,3 +1,4 @@
+import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startMailWorker, type MailWorker } from '../mail/mail-worker.js';
 import { createTestApp, type TestApp } from '../test/app.js';
@@ -5,6 +6,7 @@ import { describeEachDatabase } from '../test/databases.js';
 import { createUser, type TestUser } from '../test/factories.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../test/smtp.js';
 import { TOO_COMMON_PASSWORD } from '../users/password-strength.js';
+import { mailOutbox } from '../mail/mail.schema.js';
 import { insertPasswordReset } from './password-resets.repository.js';
 import { newSecretToken } from './secret-tokens.js';
 
@@ -67,6 +69,7 @@ describeEachDatabase('password reset by mail', (kind) => {
 
   it('lets only the newest link work: an older one is refused before and after the newer is used', async () => {
     await forgot(customer.user.email);
+    t.clock.advance(t.ctx.config.passwordResetMailIntervalMs);
     await forgot(customer.user.email);
     const mails = await smtp.waitForMessages(2);
     const [older, newer] = mails.map((mail) => tokenFrom(mail.text));
@@ -81,6 +84,30 @@ describeEachDatabase('password reset by mail', (kind) => {
     expect(late.json().error.code).toBe('invalid_reset_token');
     const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: customer.user.email, password: 'brand new password' } });
     expect(login.statusCode).toBe(200);
+  });
+
+  it('sends at most one mail per interval while its link is unused, and says nothing about it', async () => {
+    const resetMails = async () =>
+      (await t.database.db.select().from(mailOutbox).where(and(eq(mailOutbox.kind, 'password_reset'), eq(mailOutbox.toAddress, customer.user.email))))
+        .length;
+    const asked = await forgot(customer.user.email);
+    expect(asked.statusCode).toBe(202);
+    t.clock.advance(t.ctx.config.passwordResetMailIntervalMs - 1000);
+    const again = await forgot(customer.user.email);
+    expect([again.statusCode, again.body]).toEqual([asked.statusCode, asked.body]);
+    expect(await resetMails()).toBe(1);
+    const [mail] = await smtp.waitForMessages(1);
+    const first = tokenFrom(mail?.text ?? '');
+
+    // The link of the mail that went out still works: the quiet request spent nothing.
+    expect((await reset(first, 'brand new password')).statusCode).toBe(204);
+    // Once it is used, a new request within the interval is answered with a new mail.
+    await forgot(customer.user.email);
+    expect(await resetMails()).toBe(2);
+    // And after the interval, another.
+    t.clock.advance(t.ctx.config.passwordResetMailIntervalMs);
+    await forgot(customer.user.email);
+    expect(await resetMails()).toBe(3);
   });
 
   it('spends every other outstanding link of the user when one is used (two requests that raced)', async () => {

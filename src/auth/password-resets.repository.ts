@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, max } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { passwordResets } from './auth.schema.js';
 
@@ -16,6 +16,15 @@ export async function spendPasswordReset(db: Db, tokenHash: string, now: Date): 
     .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt)))
     .returning();
   return row;
+}
+
+/** When the newest link of the user still unused was issued, if there is one. */
+export async function newestOutstandingResetAt(db: Db, userId: string): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ at: max(passwordResets.createdAt) })
+    .from(passwordResets)
+    .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
+  return row?.at ?? undefined;
 }
 
 /** Every reset token of the user not used yet is spent, so no older link sets the password. */

@@ -84,6 +84,11 @@ export async function lockActiveManagers(db: Db): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
+/** Holds the user's row until the transaction ends: decisions about them are taken one at a time. */
+export async function lockUser(db: Db, id: string): Promise<void> {
+  await db.select({ id: users.id }).from(users).where(eq(users.id, id)).for('update');
+}
+
 export async function countActiveManagers(db: Db): Promise<number> {
   const [row] = await db
     .select({ n: count() })
