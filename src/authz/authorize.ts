@@ -7,7 +7,7 @@ import { reportsPolicy } from './policies/reports.js';
 import { rolePolicy } from './policies/role.js';
 import { ticketPolicy } from './policies/ticket.js';
 import { userPolicy } from './policies/user.js';
-import { refusal, type LookupRule, type Rule } from './policy.js';
+import { allowed, enforce, type LookupRule, type Rule } from './policy.js';
 
 type Policies = typeof ticketPolicy &
   typeof userPolicy &
@@ -42,7 +42,7 @@ const RULES: { [A in Action]: Rule<ResourceOf<A>> } = {
 export function can(subject: Subject, action: PlainAction): boolean;
 export function can<A extends ResourceAction>(subject: Subject, action: A, resource: ResourceOf<A>): boolean;
 export function can<A extends Action>(subject: Subject, action: A, resource?: ResourceOf<A>): boolean {
-  return refusal(subject, RULES[action], resource) === undefined;
+  return allowed(subject, RULES[action], resource);
 }
 
 /**
@@ -57,6 +57,5 @@ export function authorize(subject: Subject, action: PlainAction): void;
 export function authorize<A extends LookupAction>(subject: Subject, action: A, resource: ResourceOf<A> | undefined): asserts resource is ResourceOf<A>;
 export function authorize<A extends ResourceAction>(subject: Subject, action: A, resource: ResourceOf<A>): void;
 export function authorize<A extends Action>(subject: Subject, action: A, resource?: ResourceOf<A>): void {
-  const refused = refusal(subject, RULES[action], resource);
-  if (refused) throw refused;
+  enforce(subject, RULES[action], resource);
 }
