@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
-import { createUser, type TestUser } from '../test/factories.js';
+import { createUser, currentPermissions, setRolePermissions, type TestUser } from '../test/factories.js';
 
 describeEachDatabase('audit log access', (kind) => {
   let t: TestApp;
@@ -14,12 +14,8 @@ describeEachDatabase('audit log access', (kind) => {
 
   const readLog = (token: string | undefined) => t.request({ method: 'GET', url: '/api/audit-log', token });
 
-  async function setPermissions(role: 'agent' | 'manager', change: (permissions: string[]) => string[]): Promise<void> {
-    const roles = (await t.request({ method: 'GET', url: '/api/roles', token: manager.accessToken })).json<{ role: string; permissions: string[] }[]>();
-    const permissions = change(roles.find((entry) => entry.role === role)?.permissions ?? []);
-    const put = await t.request({ method: 'PUT', url: `/api/roles/${role}`, token: manager.accessToken, body: { permissions } });
-    expect(put.statusCode, put.body).toBe(200);
-  }
+  const setPermissions = async (role: 'agent' | 'manager', change: (permissions: string[]) => string[]) =>
+    setRolePermissions(t, manager, role, change(await currentPermissions(t, manager, role)));
 
   it('is read by managers through audit.read, granted by default', async () => {
     const roles = (await t.request({ method: 'GET', url: '/api/roles', token: manager.accessToken })).json<{ role: string; permissions: string[] }[]>();

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { expectErrorShape } from '../security/answers.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
-import { createUser, type TestUser } from '../test/factories.js';
+import { createUser, currentPermissions, setRolePermissions, type TestUser } from '../test/factories.js';
 import { mailOutbox } from './mail.schema.js';
 import { enqueueMail, findMail } from './outbox.repository.js';
 
@@ -105,12 +105,8 @@ describeEachDatabase('failed mail routes', (kind) => {
   it('follows mail.manage, not the role: a manager without it is refused, an agent with it served', async () => {
     const mail = await failedMail('bounced');
     const agent = await createUser(t, { role: 'agent' });
-    const setPermissions = async (role: 'agent' | 'manager', change: (permissions: string[]) => string[]) => {
-      const roles = (await t.request({ method: 'GET', url: '/api/roles', token: manager.accessToken })).json<{ role: string; permissions: string[] }[]>();
-      const permissions = change(roles.find((entry) => entry.role === role)?.permissions ?? []);
-      const put = await t.request({ method: 'PUT', url: `/api/roles/${role}`, token: manager.accessToken, body: { permissions } });
-      expect(put.statusCode, put.body).toBe(200);
-    };
+    const setPermissions = async (role: 'agent' | 'manager', change: (permissions: string[]) => string[]) =>
+      setRolePermissions(t, manager, role, change(await currentPermissions(t, manager, role)));
 
     await setPermissions('manager', (permissions) => permissions.filter((permission) => permission !== 'mail.manage'));
     const list = await t.request({ method: 'GET', url: '/api/mail/failed', token: manager.accessToken });

@@ -3,14 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openPostgres, type Database } from '../db/database.js';
 import { describeEachDatabase, describeOnPostgres } from '../test/databases.js';
+import { currentPermissions, setRolePermissions } from '../test/factories.js';
 import { appendTicketEvent } from '../tickets/ticket-events.repository.js';
 import {
   createDesk,
-  currentPermissions,
   openTicket,
   patchTicket,
   postMessage,
-  setRolePermissions,
   type Desk,
 } from '../tickets/tickets.test-support.js';
 import {

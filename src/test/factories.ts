@@ -4,6 +4,7 @@ import { startSession } from '../auth/sessions.repository.js';
 import { issueAccessToken } from '../auth/tokens.js';
 import type { Role } from '../authz/permissions.js';
 import { insertUser, type UserRow } from '../users/users.repository.js';
+import { expect } from 'vitest';
 import type { TestApp } from './app.js';
 
 export const DEFAULT_PASSWORD = 'correct horse battery';
@@ -35,4 +36,15 @@ export async function createUser(
   const session = await startSession(t.database.db, user.id, t.clock.now());
   const accessToken = await issueAccessToken(t.ctx.config.jwtSecret, { userId: user.id, sessionId: session.sessionId }, t.clock.now());
   return { user, password, accessToken, refreshToken: session.refreshToken, sessionId: session.sessionId };
+}
+
+/** Replaces a role's permissions through the API, as a manager would. */
+export async function setRolePermissions(t: TestApp, manager: TestUser, role: Role, permissions: string[]): Promise<void> {
+  const response = await t.request({ method: 'PUT', url: `/api/roles/${role}`, token: manager.accessToken, body: { permissions } });
+  expect(response.statusCode, response.body).toBe(200);
+}
+
+export async function currentPermissions(t: TestApp, manager: TestUser, role: Role): Promise<string[]> {
+  const response = await t.request({ method: 'GET', url: '/api/roles', token: manager.accessToken });
+  return response.json<{ role: Role; permissions: string[] }[]>().find((entry) => entry.role === role)?.permissions ?? [];
 }

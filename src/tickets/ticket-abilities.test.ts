@@ -3,7 +3,7 @@ import type { Role } from '../authz/permissions.js';
 import type { TicketAbilities } from '../authz/policies/ticket.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
-import type { TestUser } from '../test/factories.js';
+import { setRolePermissions, type TestUser } from '../test/factories.js';
 import { TICKET_STATUSES, type TicketStatus } from './ticket-status.js';
 import {
   createDesk,
@@ -11,7 +11,6 @@ import {
   openTicket,
   patchTicket,
   postMessage,
-  setRolePermissions,
   type Desk,
   type TicketJson,
 } from './tickets.test-support.js';

@@ -2,15 +2,13 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Role } from '../authz/permissions.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
-import { createUser, type TestUser } from '../test/factories.js';
+import { createUser, currentPermissions, setRolePermissions, type TestUser } from '../test/factories.js';
 import {
   createDesk,
-  currentPermissions,
   getJson,
   openTicket,
   patchTicket,
   postMessage,
-  setRolePermissions,
   type Desk,
   type TicketJson,
 } from './tickets.test-support.js';

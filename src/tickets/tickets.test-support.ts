@@ -1,6 +1,5 @@
 import { count } from 'drizzle-orm';
 import { expect } from 'vitest';
-import type { Role } from '../authz/permissions.js';
 import type { TestApp } from '../test/app.js';
 import { createUser, type TestUser } from '../test/factories.js';
 import { ticketEvents, ticketMessages, tickets } from './tickets.schema.js';
@@ -71,16 +70,6 @@ export const getJson = async <T>(t: TestApp, user: TestUser, url: string): Promi
 };
 
 /** Changes a role's permissions the way a manager does: through PUT /api/roles/:role. */
-export async function setRolePermissions(t: TestApp, manager: TestUser, role: Role, permissions: string[]): Promise<void> {
-  const response = await t.request({ method: 'PUT', url: `/api/roles/${role}`, token: manager.accessToken, body: { permissions } });
-  expect(response.statusCode, response.body).toBe(200);
-}
-
-export async function currentPermissions(t: TestApp, manager: TestUser, role: Role): Promise<string[]> {
-  const roles = await getJson<{ role: Role; permissions: string[] }[]>(t, manager, '/api/roles');
-  return roles.find((entry) => entry.role === role)?.permissions ?? [];
-}
-
 /** Row counts of the ticket tables, to prove a refused request wrote nothing. */
 export async function ticketTableCounts(t: TestApp): Promise<{ tickets: number; messages: number; events: number }> {
   const { db } = t.database;
