@@ -1,26 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { verifyPassword } from './users/passwords.js';
 import { openDatabase } from './db/database.js';
 import { findUserByEmail } from './users/users.repository.js';
-
-const cli = path.join(import.meta.dirname, 'cli.ts');
-
-async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, output: failed.stdout + failed.stderr };
-  }
-}
+import { runCli } from './test/cli.js';
 
 describe('npm run cli -- user:create', () => {
   it('creates an agent with a printed password in the embedded database', { timeout: 120_000 }, async () => {

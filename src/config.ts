@@ -33,6 +33,8 @@ export interface Config {
   /** Open SSE connections one user may hold at once. */
   maxStreamsPerUser: number;
   logLevel: string;
+  /** The embedded desk backs itself up into DATA_DIR/backups this often (0: never), keeping the newest `keep`. */
+  backups: { intervalMs: number; keep: number };
   /**
    * Which hops' X-Forwarded-For to believe for the client address (Fastify's `trustProxy`):
    * off by default, because a client could otherwise name any address and slip every
@@ -153,6 +155,10 @@ export function loadConfig(env: Env = process.env): Config {
     passwordResetMailIntervalMs: integer(env, 'PASSWORD_RESET_MAIL_INTERVAL_MS', 300_000, 0, 86_400_000),
     maxStreamsPerUser: integer(env, 'MAX_STREAMS_PER_USER', 10, 1, 10_000),
     logLevel: env.LOG_LEVEL || 'info',
+    backups: {
+      intervalMs: integer(env, 'BACKUP_INTERVAL_HOURS', 24, 0, 8760) * 3_600_000,
+      keep: integer(env, 'BACKUP_KEEP', 7, 1, 1000),
+    },
     trustProxy: trustProxy(env),
   };
 }

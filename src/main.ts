@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createAppContext } from './compose.js';
 import { keepDataDirPrivate } from './data-dir.js';
 import { openDatabase } from './db/database.js';
+import { startBackupScheduler } from './backup/backup-scheduler.js';
 import { startEscalationScheduler } from './escalation/escalation-scheduler.js';
 import { startMailWorker } from './mail/mail-worker.js';
 import { ensureFirstManager } from './users/bootstrap.js';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const address = await app.listen({ port: config.port, host: config.host });
   const mailWorker = await startMailWorker(ctx, { logger: app.log });
   const escalation = startEscalationScheduler(ctx, { logger: app.log });
+  const backups = startBackupScheduler(ctx, { logger: app.log });
   console.log(`Helpline listening on ${address} (${database.driver === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server'})`);
 
   let stopping = false;
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     // Stop accepting, let in-flight requests finish, flush mail, then close the database cleanly.
     await app.close();
     await escalation.stop();
+    await backups.stop();
     await mailWorker.stop();
     await database.close();
     process.exit(0);

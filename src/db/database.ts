@@ -30,6 +30,8 @@ export interface Database {
    */
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
   migrate(): Promise<void>;
+  /** The embedded cluster as PGlite's own gzipped tarball, taken between queries; absent on a server. */
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function openPglite(client: PGlite): Promise<Database> {
     },
     listen: (channel, handler) => client.listen(channel, handler),
     migrate: () => migrateEmbedded(client),
+    dumpDataDir: () => client.dumpDataDir('gzip'),
     close: () => client.close(),
   };
 }
@@ -165,7 +168,7 @@ async function migratePostgres(connectionString: string): Promise<void> {
 /** Embedded PostgreSQL on disk, or a PostgreSQL server when a URL is given. */
 export async function openDatabase(options: { databaseUrl: string | undefined; databasePoolSize?: number; dataDir: string }): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.databasePoolSize);
-  const dir = path.join(options.dataDir, 'pgdata');
+  const dir = embeddedClusterDir(options.dataDir);
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const database = await openPglite(await embeddedCluster(dir));
   // PGlite sets its files' modes itself, past the process umask (the template's files come out
@@ -180,6 +183,9 @@ export async function openDatabase(options: { databaseUrl: string | undefined; d
     },
   };
 }
+
+/** Where the embedded cluster of a data directory lives. */
+export const embeddedClusterDir = (dataDir: string): string => path.join(dataDir, 'pgdata');
 
 async function embeddedCluster(dir: string): Promise<PGlite> {
   if (!isFreshDataDir(dir)) return new PGlite(dir);

@@ -1,26 +1,19 @@
 import type { AppContext } from '../context.js';
+import { silentLogger, type BackgroundLogger } from '../background-logger.js';
 import { runEscalation } from './escalation.service.js';
-
-/** Pino-compatible (Fastify's `app.log`). */
-export interface SchedulerLogger {
-  info(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
 
 export interface EscalationScheduler {
   /** Stops the timer and waits for a run in progress to finish. */
   stop(): Promise<void>;
 }
 
-const silent: SchedulerLogger = { info: () => undefined, error: () => undefined };
-
 /**
  * Runs the SLA check and the escalation rules now and then every
  * `config.escalationIntervalMs`. Runs in one process never overlap; across processes the
  * database makes each breach and each rule action happen once.
  */
-export function startEscalationScheduler(ctx: AppContext, options: { logger?: SchedulerLogger } = {}): EscalationScheduler {
-  const logger = options.logger ?? silent;
+export function startEscalationScheduler(ctx: AppContext, options: { logger?: BackgroundLogger } = {}): EscalationScheduler {
+  const logger = options.logger ?? silentLogger;
   let running: Promise<void> | undefined;
   let stopped = false;
 

@@ -8,14 +8,8 @@ import {
   releaseClaim,
   type ClaimedMail,
 } from './outbox.repository.js';
+import { silentLogger, type BackgroundLogger } from '../background-logger.js';
 import { createMailTransport, type MailTransport } from './transport.js';
-
-/** Pino-compatible (Fastify's `app.log`), so the worker logs where the server logs. */
-export interface MailWorkerLogger {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
 
 export interface MailWorkerOptions {
   /** Checks for mails whose backoff has passed; new mails wake the worker at once via NOTIFY. */
@@ -27,7 +21,7 @@ export interface MailWorkerOptions {
   backoffMaxMs?: number;
   /** How long a claimed mail stays with this worker; longer than any send can take. */
   leaseMs?: number;
-  logger?: MailWorkerLogger;
+  logger?: BackgroundLogger;
   /** Defaults to SMTP from the config, or `.eml` files when no SMTP host is set. */
   transport?: MailTransport;
 }
@@ -50,13 +44,12 @@ export const MAIL_WORKER_DEFAULTS = {
   leaseMs: 10 * 60_000,
 } as const;
 
-const silentLogger: MailWorkerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 class OutboxWorker implements MailWorker {
   private readonly settings: Required<Omit<MailWorkerOptions, 'logger' | 'transport'>>;
-  private readonly logger: MailWorkerLogger;
+  private readonly logger: BackgroundLogger;
   private readonly transport: MailTransport;
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
