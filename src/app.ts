@@ -1,3 +1,4 @@
+import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -67,6 +68,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         ...(servedOverHttps ? {} : { 'upgrade-insecure-requests': null }),
       },
     },
+  });
+  await app.register(compress, {
+    encodings: ['br', 'gzip'],
+    // API answers only: the web app's files are compressed once at build time, and the live
+    // stream must reach the client event by event, never held back to fill a compressor.
+    customTypes: /^(application\/json|text\/csv)\b/,
+    // A compressed request body could inflate far past what was sent: bodies come plain (415 otherwise).
+    requestEncodings: ['identity'],
   });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {

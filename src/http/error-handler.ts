@@ -17,6 +17,7 @@ const FRAMEWORK_CODES: Record<string, { code: string; message?: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', message: 'Send application/json' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_input', message: 'The JSON body is empty' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', message: 'The body is not valid JSON' },
+  FST_CP_ERR_INVALID_CONTENT_ENCODING: { code: 'unsupported_content_encoding', message: 'Send the body uncompressed (without Content-Encoding)' },
 };
 
 /**
