@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
-import type { TestUser } from '../test/factories.js';
+import { currentPermissions, setRolePermissions, type TestUser } from '../test/factories.js';
 import { COMMON_WORD_WINDOW, RARE_HITS, SEARCH_WINDOW } from './tickets.repository.js';
 import { createDesk, getJson, openTicket, patchTicket, postMessage, type Desk, type TicketJson } from './tickets.test-support.js';
 
@@ -46,7 +46,7 @@ describeEachDatabase('ticket queue and search', (kind) => {
     expect(await subjects(desk.customer, '?priority=urgent')).toEqual(['B']);
   });
 
-  it('searches subject, description and public messages in full text, never internal notes', async () => {
+  it('searches subject, description and messages in full text, internal notes only for those who may read them', async () => {
     const printer = await openTicket(t, desk.customer, { subject: 'Printer jammed', description: 'Paper stuck in tray two' });
     const billing = await openTicket(t, desk.customer, { subject: 'Billing question', description: 'Charged twice this month' });
     await openTicket(t, desk.customer, { subject: 'Password reset', description: 'Forgot it' });
@@ -56,7 +56,12 @@ describeEachDatabase('ticket queue and search', (kind) => {
     expect(await subjects(desk.agent, '?q=printers')).toEqual(['Printer jammed']); // stemmed
     expect(await subjects(desk.agent, '?q=tray')).toEqual(['Printer jammed']);
     expect(await subjects(desk.agent, '?q=refunds')).toEqual(['Billing question']);
+    expect(await subjects(desk.agent, '?q=fuser')).toEqual(['Printer jammed']);
+    expect(await subjects(desk.customer, '?q=fuser')).toEqual([]);
+    // An agent whose role may not read notes does not find them either.
+    await setRolePermissions(t, desk.manager, 'agent', (await currentPermissions(t, desk.manager, 'agent')).filter((p) => p !== 'tickets.note'));
     expect(await subjects(desk.agent, '?q=fuser')).toEqual([]);
+    expect(await subjects(desk.manager, '?q=fuser')).toEqual(['Printer jammed']);
     expect(await subjects(desk.agent, '?q=' + encodeURIComponent('"charged twice"'))).toEqual(['Billing question']);
     expect(await subjects(desk.agent, '?q=' + encodeURIComponent('question -twice'))).toEqual([]);
     expect(await subjects(desk.agent, '?q=' + encodeURIComponent('jammed or charged'))).toEqual(['Billing question', 'Printer jammed']);
@@ -68,6 +73,28 @@ describeEachDatabase('ticket queue and search', (kind) => {
       expect(response.statusCode, q).toBe(200);
     }
     expect(await subjects(desk.agent, '?q=')).toHaveLength(3);
+  });
+
+  it('matches the last word by prefix as one types, and finds a ticket by its number', async () => {
+    const printer = await openTicket(t, desk.customer, { subject: 'Printer jammed', description: 'Paper stuck in tray two' });
+    await openTicket(t, desk.customer, { subject: 'Printing invoices', description: 'Need copies' });
+    const mine = await openTicket(t, desk.otherCustomer, { subject: 'Laptop battery', description: 'Drains by noon' });
+
+    expect(await subjects(desk.agent, '?q=prin')).toEqual(['Printing invoices', 'Printer jammed']);
+    expect(await subjects(desk.agent, '?q=invoi')).toEqual(['Printing invoices']);
+    expect(await subjects(desk.agent, '?q=paper%20tr')).toEqual(['Printer jammed']);
+    expect(await subjects(desk.agent, '?q=tray%20pri')).toEqual(['Printer jammed']);
+    expect(await subjects(desk.agent, '?q=batt')).toEqual(['Laptop battery']);
+    // Only the last word is a prefix: earlier ones are whole words.
+    expect(await subjects(desk.agent, '?q=pri%20jammed')).toEqual([]);
+
+    expect(await subjects(desk.agent, `?q=${encodeURIComponent(`#${printer.number}`)}`)).toEqual(['Printer jammed']);
+    expect(await subjects(desk.agent, `?q=${printer.number}`)).toEqual(['Printer jammed']);
+    expect(await subjects(desk.agent, `?q=${encodeURIComponent(`#${printer.number}`)}&status=closed`)).toEqual([]);
+    // A number finds only a ticket the caller may see.
+    expect(await subjects(desk.customer, `?q=${encodeURIComponent(`#${mine.number}`)}`)).toEqual([]);
+    expect(await subjects(desk.otherCustomer, `?q=${encodeURIComponent(`#${mine.number}`)}`)).toEqual(['Laptop battery']);
+    expect(await subjects(desk.agent, '?q=%23999999')).toEqual([]);
   });
 
   const allPages = async (user: TestUser, query: string) => {
@@ -94,7 +121,8 @@ describeEachDatabase('ticket queue and search', (kind) => {
         select 'Filler ' || n, 'Nothing to find here.', ${desk.customer.user.id} from generate_series(1, ${count}) n`);
 
     const expectEveryRule = async () => {
-      const everyHit = ['Walrus again', 'Their walrus', 'Old message', 'Walrus sighting'];
+      // Staff read notes, so find the ticket that says it only in a note; its customer does not.
+      const everyHit = ['Walrus again', 'Their walrus', 'Only a note', 'Old message', 'Walrus sighting'];
       expect(await allPages(desk.agent, '?q=walrus&limit=2')).toEqual(everyHit);
       expect(await allPages(desk.agent, '?q=walrus&limit=25')).toEqual(everyHit);
       expect(await allPages(desk.agent, `?q=walrus&limit=1&requesterId=${desk.otherCustomer.user.id}`)).toEqual(['Their walrus']);

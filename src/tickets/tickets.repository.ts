@@ -160,6 +160,8 @@ export interface TicketListFilter {
   assigneeId?: string | null | undefined;
   requesterId?: string | undefined;
   search?: string | undefined;
+  /** Which messages the caller may read (from src/authz): a search finds text in those only. */
+  messageVisibility: SQL | undefined;
   /** Keyset: only tickets numbered below this (the last number of the previous page). */
   beforeNumber?: number | undefined;
   limit: number;
@@ -183,8 +185,8 @@ export const COMMON_WORD_WINDOW = 20_000;
 
 /**
  * The numbers of the tickets a search finds, at most `limit` of them, newest first. Full
- * text over subject and description, and over public messages only: an internal note
- * never produces a hit, whoever searches.
+ * text over subject and description, and over the messages the caller may read: internal
+ * notes for staff who may read them, never for anyone else. `2` or `#2` also finds ticket 2.
  *
  * Neither way to find them is cheap for every word. Testing the newest tickets one by one
  * stops at a page, so it costs in proportion to how rare the word is: seconds for a word
@@ -206,10 +208,10 @@ export const COMMON_WORD_WINDOW = 20_000;
  * is. Each step is MATERIALIZED so the final LIMIT is not pushed into the index branches,
  * and each gate is a one-time filter, so a step not needed never starts its scan.
  */
-function searchHits(text: string, filters: SQL | undefined, limit: number): SQL {
+function searchHits(text: string, filters: SQL | undefined, messageVisibility: SQL | undefined, limit: number): SQL {
   const filtered = filters ?? sql`true`;
-  const query = sql`websearch_to_tsquery('english', ${text})`;
-  const publicMessageMatches = (search: SQL) => sql`not ${ticketMessages.internal} and ${ticketMessages.search} @@ ${search}`;
+  const query = searchQuery(text);
+  const publicMessageMatches = (search: SQL) => sql`${messageVisibility ?? sql`true`} and ${ticketMessages.search} @@ ${search}`;
   const walk = (gate: SQL, skip: number, take: number) => sql`
       select newest.number from (
         select ${tickets.id} as id, ${tickets.number} as number, ${tickets.search} as search from ${tickets}
@@ -260,12 +262,39 @@ function searchHits(text: string, filters: SQL | undefined, limit: number): SQL 
     select number from (
       select number from newest_hits union select number from rare_hits union select number from further_hits
       union select number from ticket_hits union select number from message_hits
+      union select ${tickets.number} from ${tickets} where ${tickets.number} = ${ticketNumberIn(text)} and ${filtered}
     ) hits order by number desc limit ${limit}`;
+}
+
+/** A bare number may be a ticket's, as agents quote them; otherwise 0, which numbers no ticket. */
+function ticketNumberIn(text: string): number {
+  return /^\d{1,9}$/.test(text) ? Number(text) : 0;
+}
+
+/**
+ * The search box's text as a full-text query (quotes, `or` and `-word` as web searches read
+ * them). Plain words are all required, and the last one also matches as a prefix once it holds
+ * a letter, so results follow as one types: `prin` finds `printer`. The prefix is stemmed like
+ * the indexed words, so `printers` finds them too.
+ */
+function searchQuery(text: string): SQL {
+  const words = text.split(/\s+/);
+  const plain = words.every((word) => /^[\p{L}\p{N}]+$/u.test(word) && word.toLowerCase() !== 'or');
+  const last = words.at(-1) ?? '';
+  if (!plain || !/\p{L}/u.test(last)) return sql`websearch_to_tsquery('english', ${text})`;
+  return sql`(websearch_to_tsquery('english', ${words.slice(0, -1).join(' ')}) && to_tsquery('english', ${`${last}:*`}))`;
 }
 
 function assigneeCondition(assigneeId: string | null | undefined): SQL | undefined {
   if (assigneeId === undefined) return undefined;
   return assigneeId === null ? isNull(tickets.assigneeId) : eq(tickets.assigneeId, assigneeId);
+}
+
+/** `#2` is ticket 2 and nothing else; any other text is searched. */
+function searchCondition(text: string, filters: SQL | undefined, messageVisibility: SQL | undefined, limit: number): SQL | undefined {
+  const quotedNumber = /^#(\d{1,9})$/.exec(text);
+  if (quotedNumber) return and(filters, eq(tickets.number, Number(quotedNumber[1])));
+  return sql`${tickets.number} = any(array(${searchHits(text, filters, messageVisibility, limit)}))`;
 }
 
 /** Newest first by number; a number never changes, so pages neither skip nor repeat while tickets are added. */
@@ -278,8 +307,6 @@ export async function listTicketViews(db: Db, filter: TicketListFilter): Promise
     filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
     filter.beforeNumber === undefined ? undefined : lt(tickets.number, filter.beforeNumber),
   );
-  const selected = filter.search
-    ? sql`${tickets.number} = any(array(${searchHits(filter.search, filters, filter.limit)}))`
-    : filters;
+  const selected = filter.search ? searchCondition(filter.search, filters, filter.messageVisibility, filter.limit) : filters;
   return selectTicketViews(db).where(selected).orderBy(desc(tickets.number)).limit(filter.limit);
 }

@@ -45,7 +45,14 @@ export const ListTicketsQuery = Type.Object(
     priority: Type.Optional(TicketPrioritySchema),
     assigneeId: Type.Optional(Type.String({ pattern: `^(me|none|${UUID_PATTERN})$`, description: 'A user id, me, or none' })),
     requesterId: Type.Optional(Uuid),
-    q: Type.Optional(Type.String({ maxLength: 200, description: 'Full-text search' })),
+    q: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description:
+          'Full-text search of subject, description and the messages the caller may read (internal notes for those who may read them); ' +
+          'quotes, `or` and `-word` as in web search; the last word also matches as a prefix; `#12` (or `12`) finds ticket 12',
+      }),
+    ),
     ...ListQuery,
   },
   { additionalProperties: false },

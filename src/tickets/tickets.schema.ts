@@ -96,8 +96,8 @@ export const ticketMessages = pgTable(
   },
   (t) => [
     index('ticket_messages_ticket_seq_idx').on(t.ticketId, t.seq),
-    // Only public messages are searchable: an internal note must never produce a hit.
-    index('ticket_messages_public_search_idx').using('gin', t.search).where(sql`not ${t.internal}`),
+    // Notes too: staff who may read them find them; everyone else's search filters them out.
+    index('ticket_messages_search_idx').using('gin', t.search),
   ],
 );
 

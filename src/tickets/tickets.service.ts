@@ -4,6 +4,7 @@ import {
   authorizeCreateTicket,
   authorizeTicketPatch,
   visibleRequester,
+  visibleMessages,
   visibleTickets,
   type TicketPatch,
 } from '../authz/policies/ticket.js';
@@ -134,6 +135,7 @@ export async function listTickets(
     assigneeId: assigneeFilter(actor, input.assigneeId),
     requesterId: input.requesterId,
     search: search === '' ? undefined : search,
+    messageVisibility: visibleMessages(actor),
     beforeNumber: cursor?.n,
     limit: input.limit + 1,
   });

@@ -1,4 +1,4 @@
-import { eq, type SQL } from 'drizzle-orm';
+import { eq, not, type SQL } from 'drizzle-orm';
 import { forbidden } from '../../http/errors.js';
 import { ticketAlreadyAssigned, ticketClosed, ticketNotFound } from '../../tickets/ticket-errors.js';
 import { STATUS_TRANSITIONS, type TicketPriority, type TicketStatus } from '../../tickets/ticket-status.js';
@@ -38,7 +38,7 @@ export function canSeeTicket(viewer: TicketViewer, ticket: { requesterId: string
 export const canSeeInternalNotes = (viewer: TicketViewer): boolean => holds(viewer, 'tickets.note');
 
 export function visibleMessages(viewer: TicketViewer): SQL | undefined {
-  return canSeeInternalNotes(viewer) ? undefined : eq(ticketMessages.internal, false);
+  return canSeeInternalNotes(viewer) ? undefined : not(ticketMessages.internal);
 }
 
 export function visibleEvents(viewer: TicketViewer): SQL | undefined {
