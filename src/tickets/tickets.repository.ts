@@ -272,17 +272,17 @@ function ticketNumberIn(text: string): number {
 }
 
 /**
- * The search box's text as a full-text query (quotes, `or` and `-word` as web searches read
- * them). Plain words are all required, and the last one also matches as a prefix once it holds
- * a letter, so results follow as one types: `prin` finds `printer`. The prefix is stemmed like
- * the indexed words, so `printers` finds them too.
+ * The search box's text as a full-text query. Plain words are all required, each also as a
+ * prefix once it holds a letter, so results follow as one types: `prin` finds `printer`. The
+ * prefixes are stemmed like the indexed words (`printers` finds them too). Text with quotes,
+ * `or` or `-word` is read as a web search reads it.
  */
 function searchQuery(text: string): SQL {
   const words = text.split(/\s+/);
   const plain = words.every((word) => /^[\p{L}\p{N}]+$/u.test(word) && word.toLowerCase() !== 'or');
-  const last = words.at(-1) ?? '';
-  if (!plain || !/\p{L}/u.test(last)) return sql`websearch_to_tsquery('english', ${text})`;
-  return sql`(websearch_to_tsquery('english', ${words.slice(0, -1).join(' ')}) && to_tsquery('english', ${`${last}:*`}))`;
+  if (!plain) return sql`websearch_to_tsquery('english', ${text})`;
+  const prefixes = words.map((word) => (/\p{L}/u.test(word) ? `${word}:*` : word)).join(' & ');
+  return sql`to_tsquery('english', ${prefixes})`;
 }
 
 function assigneeCondition(assigneeId: string | null | undefined): SQL | undefined {

@@ -50,7 +50,7 @@ export const ListTicketsQuery = Type.Object(
         maxLength: 200,
         description:
           'Full-text search of subject, description and the messages the caller may read (internal notes for those who may read them); ' +
-          'quotes, `or` and `-word` as in web search; the last word also matches as a prefix; `#12` (or `12`) finds ticket 12',
+          'words match by prefix; quotes, `or` and `-word` as in web search; `#12` (or `12`) finds ticket 12',
       }),
     ),
     ...ListQuery,

@@ -2611,7 +2611,7 @@ export interface operations {
                 /** @description A user id, me, or none */
                 assigneeId?: string;
                 requesterId?: string;
-                /** @description Full-text search of subject, description and the messages the caller may read (internal notes for those who may read them); quotes, `or` and `-word` as in web search; the last word also matches as a prefix; `#12` (or `12`) finds ticket 12 */
+                /** @description Full-text search of subject, description and the messages the caller may read (internal notes for those who may read them); words match by prefix; quotes, `or` and `-word` as in web search; `#12` (or `12`) finds ticket 12 */
                 q?: string;
                 limit?: number;
                 cursor?: string;
