@@ -46,6 +46,59 @@ describeEachDatabase('ticket queue and search', (kind) => {
     expect(await subjects(desk.customer, '?priority=urgent')).toEqual(['B']);
   });
 
+  it('sorts by creation, last update, priority, due date and attention, either way, page after page', async () => {
+    const opened = async (subject: string, priority: string) => {
+      const ticket = await openTicket(t, desk.customer, { subject });
+      if (priority !== 'normal') expect((await patchTicket(t, desk.manager, ticket.id, { priority })).statusCode).toBe(200);
+      t.clock.advance(60_000);
+      return ticket;
+    };
+    const low = await opened('Low', 'low');
+    await opened('Urgent', 'urgent');
+    await opened('High', 'high');
+    await opened('Normal', 'normal');
+    // The oldest is touched last, and its resolution target was missed.
+    expect((await postMessage(t, desk.agent, low.id, { body: 'Looking' })).statusCode).toBe(201);
+    await t.database.db.execute(sql`update tickets set resolution_breached = true where id = ${low.id}`);
+
+    const inBothOrders = async (sort: string, reverse: 'asc' | 'desc', expected: string[]) => {
+      expect(await allPages(desk.agent, `?sort=${sort}&limit=1`), sort).toEqual(expected);
+      expect(await allPages(desk.agent, `?sort=${sort}&limit=100`), sort).toEqual(expected);
+      expect(await allPages(desk.agent, `?sort=${sort}&order=${reverse}&limit=3`), sort).toEqual([...expected].reverse());
+    };
+    await inBothOrders('created', 'asc', ['Normal', 'High', 'Urgent', 'Low']);
+    await inBothOrders('updated', 'asc', ['Low', 'Normal', 'High', 'Urgent']);
+    await inBothOrders('priority', 'asc', ['Urgent', 'High', 'Normal', 'Low']);
+    // Due: the SLA targets still to meet, soonest first; urgent ones are the shortest.
+    const due = await allPages(desk.agent, '?sort=due&limit=100');
+    expect(due[0]).toBe('Urgent');
+    await inBothOrders('due', 'desc', due);
+    // Attention: the missed target first whatever its priority, then urgent, high, normal.
+    await inBothOrders('attention', 'asc', ['Low', 'Urgent', 'High', 'Normal']);
+    // Filters and visibility hold in every order.
+    expect(await allPages(desk.agent, '?sort=priority&status=open&assigneeId=none&limit=1')).toEqual(['Urgent', 'High', 'Normal', 'Low']);
+    expect(await allPages(desk.otherCustomer, '?sort=attention&limit=1')).toEqual([]);
+    expect(await allPages(desk.customer, '?sort=priority&limit=2')).toEqual(['Urgent', 'High', 'Normal', 'Low']);
+  });
+
+  it('refuses a sort with a search, an unknown sort, and a cursor from another order, with readable 400s', async () => {
+    await openTicket(t, desk.customer, { subject: 'One' });
+    await openTicket(t, desk.customer, { subject: 'Two' });
+    const refused = async (query: string, code: string) => {
+      const response = await t.request({ method: 'GET', url: `/api/tickets${query}`, token: desk.agent.accessToken });
+      expect(response.statusCode, query).toBe(400);
+      expect(response.json<{ error: { code: string; message: string } }>().error.code, query).toBe(code);
+    };
+    await refused('?q=one&sort=priority', 'sort_with_search');
+    await refused('?q=one&order=asc', 'sort_with_search');
+    await refused('?sort=shoe-size', 'invalid_input');
+    const byPriority = await getJson<Page>(t, desk.agent, '/api/tickets?sort=priority&limit=1');
+    expect(byPriority.nextCursor).not.toBeNull();
+    await refused(`?limit=1&cursor=${byPriority.nextCursor ?? ''}`, 'invalid_cursor');
+    await refused(`?sort=priority&order=asc&limit=1&cursor=${byPriority.nextCursor ?? ''}`, 'invalid_cursor');
+    expect((await getJson<Page>(t, desk.agent, '/api/tickets?q=one')).items.map((ticket) => ticket.subject)).toEqual(['One']);
+  });
+
   it('searches subject, description and messages in full text, internal notes only for those who may read them', async () => {
     const printer = await openTicket(t, desk.customer, { subject: 'Printer jammed', description: 'Paper stuck in tray two' });
     const billing = await openTicket(t, desk.customer, { subject: 'Billing question', description: 'Charged twice this month' });

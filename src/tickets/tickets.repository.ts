@@ -1,9 +1,10 @@
-import { and, desc, eq, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/database.js';
 import { preparedPerDb } from '../db/prepared.js';
 import { users } from '../users/users.schema.js';
 import type { TicketPriority, TicketStatus } from './ticket-status.js';
+import { afterTicket, orderByClause, type TicketOrder } from './ticket-sort.js';
 import { ticketMessages, tickets } from './tickets.schema.js';
 
 /** A ticket row without its search document and the SLA check's and reports' bookkeeping, which nobody reads back. */
@@ -162,8 +163,9 @@ export interface TicketListFilter {
   search?: string | undefined;
   /** Which messages the caller may read (from src/authz): a search finds text in those only. */
   messageVisibility: SQL | undefined;
-  /** Keyset: only tickets numbered below this (the last number of the previous page). */
-  beforeNumber?: number | undefined;
+  order: TicketOrder;
+  /** Keyset: only tickets after this one in `order` (the last of the previous page). */
+  afterNumber?: number | undefined;
   limit: number;
 }
 
@@ -297,7 +299,10 @@ function searchCondition(text: string, filters: SQL | undefined, messageVisibili
   return sql`${tickets.number} = any(array(${searchHits(text, filters, messageVisibility, limit)}))`;
 }
 
-/** Newest first by number; a number never changes, so pages neither skip nor repeat while tickets are added. */
+/**
+ * In `filter.order`, newest first by default: a number never changes, so those pages neither
+ * skip nor repeat while tickets are added. A search lists its hits newest first.
+ */
 export async function listTicketViews(db: Db, filter: TicketListFilter): Promise<TicketView[]> {
   const filters = and(
     filter.visibility,
@@ -305,8 +310,8 @@ export async function listTicketViews(db: Db, filter: TicketListFilter): Promise
     filter.priority ? eq(tickets.priority, filter.priority) : undefined,
     assigneeCondition(filter.assigneeId),
     filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
-    filter.beforeNumber === undefined ? undefined : lt(tickets.number, filter.beforeNumber),
+    filter.afterNumber === undefined ? undefined : afterTicket(filter.order, filter.afterNumber),
   );
   const selected = filter.search ? searchCondition(filter.search, filters, filter.messageVisibility, filter.limit) : filters;
-  return selectTicketViews(db).where(selected).orderBy(desc(tickets.number)).limit(filter.limit);
+  return selectTicketViews(db).where(selected).orderBy(orderByClause(filter.order)).limit(filter.limit);
 }

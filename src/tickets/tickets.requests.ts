@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { ListQuery, Nullable } from '../http/schemas.js';
+import { ListQuery, literalUnion, Nullable } from '../http/schemas.js';
+import { SORT_ORDERS, TICKET_SORTS } from './ticket-sort.js';
 import { TICKET_STATUSES, type TicketStatus } from './ticket-status.js';
 import { TicketPrioritySchema, TicketStatusSchema } from './ticket-status-schemas.js';
 
@@ -53,6 +54,14 @@ export const ListTicketsQuery = Type.Object(
           'words match by prefix; quotes, `or` and `-word` as in web search; `#12` (or `12`) finds ticket 12',
       }),
     ),
+    sort: Type.Optional(
+      literalUnion(TICKET_SORTS, {
+        description:
+          'created (default), updated, priority, due (the next SLA target still to meet), or attention: ' +
+          'missed SLA targets first, then by priority, most pressing due date, oldest first. Not with q: search hits are newest first',
+      }),
+    ),
+    order: Type.Optional(literalUnion(SORT_ORDERS, { description: 'Defaults: desc, except due (asc, soonest first)' })),
     ...ListQuery,
   },
   { additionalProperties: false },

@@ -12,10 +12,11 @@ import { isActiveCustomer, isActiveStaff } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInt4 } from '../http/cursor.js';
-import { conflict, invalid, preconditionFailed } from '../http/errors.js';
+import { conflict, invalid, invalidField, preconditionFailed } from '../http/errors.js';
 import { findUserById } from '../users/users.repository.js';
 import { publishTicketEvent } from './publish-ticket-event.js';
 import { ticketAlreadyAssigned, ticketNotFound } from './ticket-errors.js';
+import { DEFAULT_SORT_ORDER, SORT_ORDERS, TICKET_SORTS, type SortOrder, type TicketOrder, type TicketSort } from './ticket-sort.js';
 import type { EventActor, TicketEvent, TicketEventDispatcher } from './ticket-events.js';
 import { assertTransition, timestampsOnEntering, type TicketPriority, type TicketStatus } from './ticket-status.js';
 import {
@@ -101,18 +102,34 @@ export interface ListTicketsInput {
   assigneeId?: string | undefined;
   requesterId?: string | undefined;
   q?: string | undefined;
+  sort?: TicketSort | undefined;
+  order?: SortOrder | undefined;
   limit: number;
   cursor?: string | undefined;
 }
 
+/** The last ticket of the page, and the order it was read in (absent: newest first). */
 interface ListCursor {
   n: number;
+  s?: TicketSort;
+  o?: SortOrder;
 }
 
-const isListCursor = (value: unknown): value is ListCursor =>
-  typeof value === 'object' &&
-  value !== null &&
-  isCursorInt4((value as { n?: unknown }).n);
+const isListCursor = (value: unknown): value is ListCursor => {
+  if (typeof value !== 'object' || value === null) return false;
+  const { n, s, o } = value as { n?: unknown; s?: unknown; o?: unknown };
+  const among = (list: readonly string[], part: unknown) => part === undefined || (typeof part === 'string' && list.includes(part));
+  return isCursorInt4(n) && among(TICKET_SORTS, s) && among(SORT_ORDERS, o);
+};
+
+function listOrder(input: ListTicketsInput, search: string | undefined): TicketOrder {
+  const sort = input.sort ?? 'created';
+  const order = input.order ?? DEFAULT_SORT_ORDER[sort];
+  if (search && (sort !== 'created' || order !== 'desc')) {
+    throw invalidField('sort_with_search', 'sort', 'Search results are listed newest first: leave out sort and order');
+  }
+  return { sort, order };
+}
 
 function assigneeFilter(actor: Actor, assigneeId: string | undefined): string | null | undefined {
   if (assigneeId === 'me') return actor.id;
@@ -126,7 +143,11 @@ export async function listTickets(
   input: ListTicketsInput,
 ): Promise<{ items: TicketView[]; nextCursor: string | null }> {
   const cursor = input.cursor === undefined ? undefined : decodeCursor(input.cursor, isListCursor);
-  const search = input.q?.trim();
+  const search = input.q?.trim() || undefined;
+  const order = listOrder(input, search);
+  if (cursor && ((cursor.s ?? 'created') !== order.sort || (cursor.o ?? 'desc') !== order.order)) {
+    throw invalid('invalid_cursor', 'The cursor belongs to a list in another order: start again without it');
+  }
   // One row more than asked tells whether another page exists.
   const rows = await listTicketViews(ctx.database.db, {
     visibility: visibleTickets(actor),
@@ -134,14 +155,18 @@ export async function listTickets(
     priority: input.priority,
     assigneeId: assigneeFilter(actor, input.assigneeId),
     requesterId: input.requesterId,
-    search: search === '' ? undefined : search,
+    search,
     messageVisibility: visibleMessages(actor),
-    beforeNumber: cursor?.n,
+    order,
+    afterNumber: cursor?.n,
     limit: input.limit + 1,
   });
   const items = rows.slice(0, input.limit);
   const last = items.at(-1);
-  const nextCursor = rows.length > input.limit && last ? encodeCursor({ n: last.number } satisfies ListCursor) : null;
+  // Newest-first cursors stay as they always were: `{ n }`.
+  const newestFirst = order.sort === 'created' && order.order === 'desc';
+  const position: ListCursor | undefined = last && (newestFirst ? { n: last.number } : { n: last.number, s: order.sort, o: order.order });
+  const nextCursor = rows.length > input.limit && position ? encodeCursor(position) : null;
   return { items, nextCursor };
 }
 

@@ -1,5 +1,5 @@
 import { expect, inject, it } from 'vitest';
-import { customerWithTicket } from './api.js';
+import { call, customerWithTicket, tokenOf } from './api.js';
 import { describeInBrowser } from './browser.js';
 import { expectClean, openTicket, register, reply, signIn } from './flows.js';
 import { browserFixture } from './fixture.js';
@@ -66,6 +66,40 @@ describeInBrowser(
       await reply(staff.page, 'We are looking into the invoice.');
       await chips.filter({ hasText: /^First response/ }).waitFor({ state: 'detached' });
       await expect(chips.allTextContents()).resolves.toEqual(['Resolution paused: waiting on the customer']);
+      expectClean(staff.problems);
+    });
+
+    it("lists the queue as the agent picks: what needs attention first by default, then any other order", async () => {
+      const { url } = fixture.server;
+      const customer = await customerWithTicket(url, 'Quinn Queue', 'Sorted low');
+      const manager = await fixture.server.createUser('manager', 'Mona Manager');
+      const managerToken = await tokenOf(url, manager.email, manager.password);
+      const subjects = ['Sorted urgent', 'Sorted normal', 'Sorted high'];
+      for (const subject of subjects) {
+        const opened = await call(url, 'POST', '/api/tickets', { token: customer.token, body: { subject, description: 'Sort me' } });
+        expect(opened.status).toBe(201);
+        const priority = subject.split(' ')[1];
+        if (priority !== 'normal') expect((await call(url, 'PATCH', `/api/tickets/${String(opened.body.id)}`, { token: managerToken, body: { priority } })).status).toBe(200);
+      }
+      expect((await call(url, 'PATCH', `/api/tickets/${customer.ticketId}`, { token: managerToken, body: { priority: 'low' } })).status).toBe(200);
+
+      const agent = await fixture.server.createUser('agent', 'Sam Sorter');
+      const staff = await fixture.open();
+      await signIn(staff.page, agent);
+      await staff.page.goto('/queue?tab=all&q=sorted');
+      const firstColumnOrder = () => staff.page.locator('#queue-panel tbody tr a', { hasText: 'Sorted' }).allTextContents();
+      await staff.page.getByRole('link', { name: 'Sorted high' }).waitFor();
+      // A search lists newest first, and says so instead of offering an order.
+      await expect(staff.page.getByLabel('Sort').isDisabled()).resolves.toBe(true);
+      await expect(firstColumnOrder()).resolves.toEqual(['Sorted high', 'Sorted normal', 'Sorted urgent', 'Sorted low']);
+
+      await staff.page.goto('/queue?tab=all');
+      await staff.page.getByRole('link', { name: 'Sorted high' }).waitFor();
+      await expect(staff.page.getByLabel('Sort').inputValue()).resolves.toBe('attention');
+      await expect(firstColumnOrder()).resolves.toEqual(['Sorted urgent', 'Sorted high', 'Sorted normal', 'Sorted low']);
+      await staff.page.getByLabel('Sort').selectOption('oldest');
+      await staff.page.waitForURL(/sort=oldest/);
+      await expect.poll(firstColumnOrder).toEqual(['Sorted low', 'Sorted urgent', 'Sorted normal', 'Sorted high']);
       expectClean(staff.problems);
     });
 

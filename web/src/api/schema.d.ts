@@ -2613,6 +2613,10 @@ export interface operations {
                 requesterId?: string;
                 /** @description Full-text search of subject, description and the messages the caller may read (internal notes for those who may read them); words match by prefix; quotes, `or` and `-word` as in web search; `#12` (or `12`) finds ticket 12 */
                 q?: string;
+                /** @description created (default), updated, priority, due (the next SLA target still to meet), or attention: missed SLA targets first, then by priority, most pressing due date, oldest first. Not with q: search hits are newest first */
+                sort?: "created" | "updated" | "priority" | "due" | "attention";
+                /** @description Defaults: desc, except due (asc, soonest first) */
+                order?: "asc" | "desc";
                 limit?: number;
                 cursor?: string;
             };

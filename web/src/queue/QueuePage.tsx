@@ -18,6 +18,16 @@ const TABS = [
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
+/** Orders an agent picks from; the first, missed SLA targets and urgent tickets first, is the default. */
+const SORTS = [
+  { id: 'attention', label: 'Needs attention', sort: 'attention', order: undefined },
+  { id: 'due', label: 'Due soonest', sort: 'due', order: undefined },
+  { id: 'priority', label: 'Priority', sort: 'priority', order: undefined },
+  { id: 'updated', label: 'Recently updated', sort: 'updated', order: undefined },
+  { id: 'newest', label: 'Newest', sort: 'created', order: undefined },
+  { id: 'oldest', label: 'Oldest', sort: 'created', order: 'asc' },
+] as const;
+
 const ACTIVE = 'active';
 /** Statuses a ticket is still being worked in: the queue's default view. */
 const ACTIVE_STATUSES: TicketStatus[] = ['open', 'in_progress', 'waiting_on_customer', 'escalated'];
@@ -31,8 +41,11 @@ export function QueuePage() {
   const statusChoice = search.get('status') ?? ACTIVE;
   const priority = PRIORITIES.find((value) => value === search.get('priority'));
   const q = search.get('q') ?? '';
+  const sortChoice = SORTS.find((candidate) => candidate.id === search.get('sort')) ?? SORTS[0];
   const status = statusChoice === ACTIVE ? ACTIVE_STATUSES.join(',') : statusChoice === 'any' ? undefined : statusChoice;
-  const list = usePaged(ticketListQuery({ assigneeId: tab.assigneeId, status, priority, q: q || undefined }));
+  // Search hits come newest first: the server takes no order with a search.
+  const order = q ? {} : { sort: sortChoice.sort, order: sortChoice.order };
+  const list = usePaged(ticketListQuery({ assigneeId: tab.assigneeId, status, priority, q: q || undefined, ...order }));
   const onSearch = useCallback((text: string) => update({ q: text }), [update]);
 
   return (
@@ -89,6 +102,21 @@ export function QueuePage() {
             {PRIORITIES.map((value) => (
               <option key={value} value={value}>
                 {PRIORITY_LABELS[value]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="compact-field">
+          <span>Sort</span>
+          <select
+            value={q ? 'newest' : sortChoice.id}
+            disabled={Boolean(q)}
+            title={q ? 'Search results are listed newest first' : undefined}
+            onChange={(event) => update({ sort: event.target.value === SORTS[0].id ? undefined : event.target.value })}
+          >
+            {SORTS.map((candidate) => (
+              <option key={candidate.id} value={candidate.id}>
+                {candidate.label}
               </option>
             ))}
           </select>
