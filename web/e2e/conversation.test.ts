@@ -100,6 +100,15 @@ describeInBrowser(
       await staff.page.getByLabel('Sort').selectOption('oldest');
       await staff.page.waitForURL(/sort=oldest/);
       await expect.poll(firstColumnOrder).toEqual(['Sorted low', 'Sorted urgent', 'Sorted normal', 'Sorted high']);
+
+      // On a ticket, the requester's other tickets are one click away.
+      await staff.page.getByRole('link', { name: 'Sorted low' }).click();
+      const others = staff.page.getByRole('list', { name: 'Other tickets of Quinn Queue' });
+      await others.getByRole('link', { name: /Sorted urgent/ }).waitFor();
+      await expect(others.getByRole('listitem').count()).resolves.toBe(3);
+      await staff.page.getByRole('link', { name: 'All their tickets' }).click();
+      await staff.page.waitForURL(/requesterId=/);
+      await expect.poll(async () => (await firstColumnOrder()).length).toBe(4);
       expectClean(staff.problems);
     });
 

@@ -41,11 +41,12 @@ export function QueuePage() {
   const statusChoice = search.get('status') ?? ACTIVE;
   const priority = PRIORITIES.find((value) => value === search.get('priority'));
   const q = search.get('q') ?? '';
+  const requesterId = search.get('requesterId') ?? undefined;
   const sortChoice = SORTS.find((candidate) => candidate.id === search.get('sort')) ?? SORTS[0];
   const status = statusChoice === ACTIVE ? ACTIVE_STATUSES.join(',') : statusChoice === 'any' ? undefined : statusChoice;
   // Search hits come newest first: the server takes no order with a search.
   const order = q ? {} : { sort: sortChoice.sort, order: sortChoice.order };
-  const list = usePaged(ticketListQuery({ assigneeId: tab.assigneeId, status, priority, q: q || undefined, ...order }));
+  const list = usePaged(ticketListQuery({ assigneeId: tab.assigneeId, status, priority, requesterId, q: q || undefined, ...order }));
   const onSearch = useCallback((text: string) => update({ q: text }), [update]);
 
   return (

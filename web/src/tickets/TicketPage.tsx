@@ -13,6 +13,7 @@ import { useToast } from '../ui/toast';
 import { Conversation } from './Conversation';
 import { nameBook } from './names';
 import { ReplyBox } from './ReplyBox';
+import { RequesterCard } from './RequesterCard';
 import { TicketActions } from './TicketActions';
 import { TicketHistory } from './TicketHistory';
 import { assignableQuery, eventsQuery, messagesQuery, ticketKeys, ticketQuery } from './tickets.api';
@@ -121,6 +122,7 @@ export function TicketPage({ id }: { id: string }) {
               </dd>
             </dl>
           </section>
+          {can('tickets.read.all') ? <RequesterCard ticket={shown} /> : null}
           <TicketActions ticket={shown} assignable={assignable.data} />
           <TicketHistory events={events.data} nameOf={nameOf} />
         </aside>
