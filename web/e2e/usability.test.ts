@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, inject, it } from 'vitest';
 import { describeInBrowser } from './browser.js';
-import { expectClean, openTicket } from './flows.js';
+import { expectClean, openTicket, signIn } from './flows.js';
 import { browserFixture } from './fixture.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -13,6 +13,19 @@ describeInBrowser(
   'usability in the browser',
   () => {
     const fixture = browserFixture();
+
+    it('opens the notification panel inside a phone screen', async () => {
+      const watched = await fixture.open({ viewport: PHONE });
+      await signIn(watched.page, await fixture.server.createUser('agent', 'Pia Phone'));
+      await watched.page.getByRole('button', { name: /^Notifications/ }).click();
+      const panel = watched.page.getByRole('region', { name: 'Notifications' });
+      await panel.waitFor();
+      const box = await panel.boundingBox();
+      expect(box?.x).toBeGreaterThanOrEqual(0);
+      expect((box?.x ?? 0) + (box?.width ?? Infinity)).toBeLessThanOrEqual(PHONE.width);
+      expect(await overflow(watched.page)).toBeLessThanOrEqual(0);
+      expectClean(watched.problems);
+    });
 
     it('registers with the keyboard alone, shows the API errors beside the fields, and fits a phone', async () => {
       const watched = await fixture.open({ viewport: PHONE });
