@@ -1,7 +1,7 @@
 import type { Actor } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
-import { conflict, invalid } from '../http/errors.js';
+import { conflict, invalid, unauthenticated } from '../http/errors.js';
 import { renderMail } from '../mail/mail-templates.js';
 import { enqueueMail } from '../mail/outbox.repository.js';
 import { findUserById, lockUser, markEmailVerified, type UserRow } from '../users/users.repository.js';
@@ -71,7 +71,7 @@ export async function resendVerificationMail(ctx: AppContext, actor: Actor): Pro
     // Locked, so two requests at once cannot both find that no mail went out lately.
     await lockUser(tx, actor.id);
     const user = await findUserById(tx, actor.id);
-    if (!user) throw invalid('user_not_found', 'The account no longer exists');
+    if (!user) throw unauthenticated();
     if (user.emailVerifiedAt) throw conflict('email_already_verified', 'Your email address is already verified');
     const sent = await verificationMailsSince(tx, user.id, new Date(now.getTime() - DAY_MS));
     const waits = [
