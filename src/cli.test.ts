@@ -23,6 +23,7 @@ describe('npm run cli -- user:create', () => {
     const user = await findUserByEmail(database.db, 'ada@example.test');
     await database.close();
     expect(user?.role).toBe('agent');
+    expect(user?.emailVerifiedAt, 'whoever runs the CLI vouches for the address').toBeInstanceOf(Date);
     expect(await verifyPassword(user?.passwordHash, password)).toBe(true);
   });
 

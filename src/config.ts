@@ -30,6 +30,8 @@ export interface Config {
   authRateLimit: { max: number; windowMs: number };
   /** At most one password-reset mail per account in this time, while its link is unused. */
   passwordResetMailIntervalMs: number;
+  /** At most one verification mail per account in this time (and a few a day), asked for by its owner. */
+  emailVerificationMailIntervalMs: number;
   /** Open SSE connections one user may hold at once. */
   maxStreamsPerUser: number;
   logLevel: string;
@@ -153,6 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowMs: integer(env, 'AUTH_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
     },
     passwordResetMailIntervalMs: integer(env, 'PASSWORD_RESET_MAIL_INTERVAL_MS', 300_000, 0, 86_400_000),
+    emailVerificationMailIntervalMs: integer(env, 'EMAIL_VERIFICATION_MAIL_INTERVAL_MS', 300_000, 0, 86_400_000),
     maxStreamsPerUser: integer(env, 'MAX_STREAMS_PER_USER', 10, 1, 10_000),
     logLevel: env.LOG_LEVEL || 'info',
     backups: {

@@ -8,6 +8,7 @@ import { hashPassword, verifyPassword } from '../users/passwords.js';
 import { assertPasswordHardToGuess } from '../users/password-strength.js';
 import { revokeSessionOfRefreshToken, rotateRefreshToken, startSession, type IssuedSession } from './sessions.repository.js';
 import { ACCESS_TOKEN_SECONDS, issueAccessToken } from './tokens.js';
+import { queueVerificationMail } from './email-verification.service.js';
 
 export interface AuthResult {
   accessToken: string;
@@ -21,13 +22,19 @@ async function authResult(ctx: AppContext, session: IssuedSession, user: UserDto
   return { accessToken, refreshToken: session.refreshToken, expiresIn: ACCESS_TOKEN_SECONDS, user };
 }
 
-/** Self-registration always creates a customer; staff accounts are made by managers. */
+/**
+ * Self-registration always creates a customer; staff accounts are made by managers. Typing
+ * an address proves nothing, so the account starts unverified and its only mail is the
+ * verification link, queued with the account; the portal works meanwhile.
+ */
 export async function register(ctx: AppContext, input: { email: string; name: string; password: string }): Promise<AuthResult> {
-  const { db } = ctx.database;
   assertPasswordHardToGuess(input.password, [input.email, input.name]);
   const passwordHash = await hashPassword(input.password);
-  const user = await insertUser(db, { email: input.email, name: input.name.trim(), role: CUSTOMER_ROLE, passwordHash });
-  const session = await startSession(db, user.id, ctx.now());
+  const { user, session } = await ctx.database.db.transaction(async (tx) => {
+    const row = await insertUser(tx, { email: input.email, name: input.name.trim(), role: CUSTOMER_ROLE, passwordHash, emailVerifiedAt: null });
+    await queueVerificationMail(tx, ctx, row);
+    return { user: row, session: await startSession(tx, row.id, ctx.now()) };
+  });
   return authResult(ctx, session, presentUser(user));
 }
 

@@ -2,7 +2,7 @@ import type { AppContext } from '../context.js';
 import { invalid } from '../http/errors.js';
 import { oneLine, renderMail } from '../mail/mail-templates.js';
 import { enqueueMail } from '../mail/outbox.repository.js';
-import { findUserByEmail, lockUser, updateUserRow } from '../users/users.repository.js';
+import { findUserByEmail, lockUser, markEmailVerified, updateUserRow } from '../users/users.repository.js';
 import { hashPassword } from '../users/passwords.js';
 import { assertPasswordHardToGuess } from '../users/password-strength.js';
 import {
@@ -11,6 +11,7 @@ import {
   spendOutstandingPasswordResets,
   spendPasswordReset,
 } from './password-resets.repository.js';
+import { spendOutstandingEmailVerifications } from './email-verifications.repository.js';
 import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 import { revokeAllSessions } from './sessions.repository.js';
 
@@ -33,7 +34,8 @@ export async function requestPasswordReset(ctx: AppContext, email: string): Prom
   const mail = renderMail({
     subject: 'Reset your Helpline password',
     heading: 'Reset your password',
-    paragraphs: [`Hello ${oneLine(user.name)},`, 'Someone asked to reset the password of your Helpline account. The link works once, for one hour.'],
+    // An unproven address gets no words of whoever registered it, not even their name.
+    paragraphs: [user.emailVerifiedAt ? `Hello ${oneLine(user.name)},` : 'Hello,', 'Someone asked to reset the password of your Helpline account. The link works once, for one hour.'],
     link: { url: link, label: 'Choose a new password' },
     footer: 'If you did not ask for this, ignore this mail: your password stays as it is.',
   });
@@ -51,7 +53,9 @@ export async function requestPasswordReset(ctx: AppContext, email: string): Prom
 /**
  * Single use: the token is spent with every other of the user, the password replaced and
  * every login of the user ended. A weak password is refused before the token is touched,
- * so the same link can be used again with a better one.
+ * so the same link can be used again with a better one. Following a link mailed to the
+ * address proves the address as well as a verification link would (mail intake's customers
+ * claim their accounts this way), so the account counts as verified from now on.
  */
 export async function resetPassword(ctx: AppContext, token: string, password: string): Promise<void> {
   assertPasswordHardToGuess(password);
@@ -63,5 +67,7 @@ export async function resetPassword(ctx: AppContext, token: string, password: st
     await spendOutstandingPasswordResets(tx, reset.userId, now);
     await updateUserRow(tx, reset.userId, { passwordHash }, now);
     await revokeAllSessions(tx, reset.userId, now);
+    await markEmailVerified(tx, reset.userId, now);
+    await spendOutstandingEmailVerifications(tx, reset.userId, now);
   });
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { unauthenticated } from '../http/errors.js';
 import { refreshTokens, sessions } from './auth.schema.js';
@@ -75,4 +75,12 @@ export async function revokeSessionOfRefreshToken(db: Db, userId: string, token:
 
 export async function revokeAllSessions(db: Db, userId: string, now: Date): Promise<void> {
   await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+}
+
+/** Ends every login of the user but one (the caller's own, which stays signed in). */
+export async function revokeOtherSessions(db: Db, userId: string, keepSessionId: string, now: Date): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt)));
 }

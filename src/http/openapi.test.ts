@@ -12,8 +12,9 @@ const PUBLIC = [
   'POST /api/auth/refresh',
   'POST /api/auth/password/forgot',
   'POST /api/auth/password/reset',
+  'POST /api/auth/email/verify',
 ];
-const RATE_LIMITED = ['POST /api/auth/register', 'POST /api/auth/login', 'POST /api/auth/password/forgot'];
+const RATE_LIMITED = ['POST /api/auth/register', 'POST /api/auth/login', 'POST /api/auth/password/forgot', 'POST /api/auth/email/resend'];
 
 interface Entry {
   name: string;

@@ -16,6 +16,8 @@ export interface Recipient {
   name: string;
   role: Role;
   permissions: ReadonlySet<Permission>;
+  /** Whether the owner proved the address: no ticket mail goes to an unproven one. */
+  emailVerified: boolean;
   wantsEmail: boolean;
   wantsInApp: boolean;
 }
@@ -26,6 +28,7 @@ interface RecipientRow {
   name: string;
   role: Role;
   permissions: string[];
+  email_verified: boolean;
   wants_email: boolean;
   wants_in_app: boolean;
 }
@@ -41,6 +44,7 @@ export async function loadRecipients(db: Db, audience: Audience, kind: Notificat
     db,
     sql`select u.id, u.email, u.name, u.role,
           coalesce((select array_agg(rp.permission) from role_permissions rp where rp.role = u.role), '{}') as permissions,
+          u.email_verified_at is not null as email_verified,
           coalesce(p.email, true) as wants_email,
           coalesce(p.in_app, true) as wants_in_app
         from users u
@@ -54,6 +58,7 @@ export async function loadRecipients(db: Db, audience: Audience, kind: Notificat
     name: row.name,
     role: row.role,
     permissions: new Set(row.permissions.filter(isPermission)),
+    emailVerified: row.email_verified,
     wantsEmail: row.wants_email,
     wantsInApp: row.wants_in_app,
   }));

@@ -28,12 +28,18 @@ interface Delivery {
   recipients: Recipient[];
 }
 
+/**
+ * A mail goes only to an address its owner proved. For an unverified account it is dropped
+ * here, not held: anyone can register someone else's address and open tickets whose subjects
+ * carry a phishing link, and mails held until the owner verifies would reach them all at
+ * once. The in-app notification is still recorded, so the user misses nothing in the portal.
+ */
 function reaches(recipient: Recipient, planned: PlannedNotification, { actor, ticket }: TicketEventEnvelope) {
   const self = recipient.id === actor?.id;
   const visible = canSeeTicket(recipient, ticket);
   return {
     inApp: visible && recipient.wantsInApp && (!self || mayReachActor(planned.kind, 'inApp')),
-    email: visible && recipient.wantsEmail && (!self || mayReachActor(planned.kind, 'email')),
+    email: visible && recipient.emailVerified && recipient.wantsEmail && (!self || mayReachActor(planned.kind, 'email')),
   };
 }
 

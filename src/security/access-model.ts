@@ -477,5 +477,20 @@ export const ACCESS_CASES: readonly AccessCase[] = [
       expect(me.statusCode, "another user's logout ended this session").toBe(200);
     },
   },
+  {
+    operation: 'POST /api/auth/password/change',
+    what: 'change own password without knowing the current one',
+    request: async () => ({ url: '/api/auth/password/change', body: { currentPassword: 'not the password', newPassword: 'a quite different password' } }),
+    expected: () => 400,
+  },
+  {
+    operation: 'POST /api/auth/password/change',
+    // To the same password, so the scene's callers keep the one the desk gave them.
+    what: 'change own password, proving the current one',
+    request: async (_scene, caller) => ({ url: '/api/auth/password/change', body: { currentPassword: caller.password, newPassword: caller.password } }),
+    expected: () => 204,
+  },
+  // The desk's accounts are verified: nothing to resend, whoever asks.
+  { operation: 'POST /api/auth/email/resend', what: 'ask for another verification link', request: async () => ({ url: '/api/auth/email/resend' }), expected: () => 409 },
   { operation: 'GET /api/stream', what: 'open the live stream', request: async () => ({ url: '/api/stream' }), expected: () => 200 },
 ];

@@ -21,7 +21,7 @@ export interface TestUser {
 /** A user with a live session, built straight in the database (no HTTP, no rate limits). */
 export async function createUser(
   t: TestApp,
-  options: { role?: Role; email?: string; name?: string; password?: string } = {},
+  options: { role?: Role; email?: string; name?: string; password?: string; emailVerified?: boolean } = {},
 ): Promise<TestUser> {
   const role = options.role ?? 'customer';
   const password = options.password ?? DEFAULT_PASSWORD;
@@ -32,6 +32,8 @@ export async function createUser(
     name: options.name ?? `Test ${role}`,
     role,
     passwordHash,
+    // Verified unless a test asks otherwise: most suites are about what happens after sign-up.
+    emailVerifiedAt: options.emailVerified === false ? null : t.clock.now(),
   });
   const session = await startSession(t.database.db, user.id, t.clock.now());
   const accessToken = await issueAccessToken(t.ctx.config.jwtSecret, { userId: user.id, sessionId: session.sessionId }, t.clock.now());

@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit.repository.js';
 import { hashPassword } from './passwords.js';
 import { MANAGER_ROLE } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
-import { insertUser } from './users.repository.js';
+import { insertVerifiedUser } from './users.repository.js';
 import { users } from './users.schema.js';
 
 export interface BootstrappedManager {
@@ -24,7 +24,7 @@ export async function ensureFirstManager(ctx: AppContext): Promise<BootstrappedM
   const password = configured?.password ?? generatedPassword ?? '';
   const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
-    const user = await insertUser(tx, { email, name: 'Manager', role: MANAGER_ROLE, passwordHash });
+    const user = await insertVerifiedUser(tx, { email, name: 'Manager', role: MANAGER_ROLE, passwordHash }, ctx.now());
     await recordAudit(tx, { actorId: null, action: 'user.created', targetType: 'user', targetId: user.id, details: { email, role: MANAGER_ROLE, bootstrap: true } }, ctx.now());
   });
   return { email, generatedPassword };

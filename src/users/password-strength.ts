@@ -17,10 +17,10 @@ const estimatorOf = () => (estimator ??= new ZxcvbnFactory({ dictionary, graphs:
 
 /**
  * Refuses a password among the common and the easily guessed, as the field `password` of the
- * request (`invalid_input`), so a form shows why beside the field. `related` are words of the
+ * request (`invalid_input`) or the one named, so a form shows why beside the field. `related` are words of the
  * account itself (its email, its name): a password built from them is guessed first, too.
  */
-export function assertPasswordHardToGuess(password: string, related: readonly string[] = []): void {
+export function assertPasswordHardToGuess(password: string, related: readonly string[] = [], field = 'password'): void {
   const { score } = estimatorOf().check(password, [...related]);
-  if (score < LEAST_SCORE) throw invalidField('invalid_input', 'password', TOO_COMMON_PASSWORD);
+  if (score < LEAST_SCORE) throw invalidField('invalid_input', field, TOO_COMMON_PASSWORD);
 }

@@ -11,6 +11,9 @@ export const UserSchema = Type.Object(
     name: Type.String(),
     role: RoleSchema,
     active: Type.Boolean(),
+    emailVerified: Type.Boolean({
+      description: 'Whether the owner proved the address; until then no mail but the verification link is sent to it',
+    }),
     createdAt: Timestamp,
   },
   { $id: 'User', additionalProperties: false },
@@ -23,6 +26,7 @@ export const presentUser = (row: UserRow): UserDto => ({
   name: row.name,
   role: row.role,
   active: row.active,
+  emailVerified: row.emailVerifiedAt !== null,
   createdAt: row.createdAt.toISOString(),
 });
 

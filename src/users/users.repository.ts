@@ -12,6 +12,11 @@ export interface NewUser {
   name: string;
   role: Role;
   passwordHash: string;
+  /**
+   * When the address was proven; null for a self-registered account, which gets no mail
+   * but its verification link until the owner follows it (or resets the password).
+   */
+  emailVerifiedAt: Date | null;
 }
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
@@ -23,6 +28,25 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRow> {
     .onConflictDoNothing({ target: users.email })
     .returning();
   if (!row) throw conflict('email_taken', 'An account with this email already exists');
+  return row;
+}
+
+/**
+ * An account whose address counts as proven from the start: staff a manager or the CLI
+ * creates (someone vouched for them), and customers mail intake creates from a mail that
+ * arrived from the address (the mailbox vouches for it).
+ */
+export function insertVerifiedUser(db: Db, user: Omit<NewUser, 'emailVerifiedAt'>, verifiedAt: Date): Promise<UserRow> {
+  return insertUser(db, { ...user, emailVerifiedAt: verifiedAt });
+}
+
+/** Records that the owner proved the address; an earlier proof keeps its time. */
+export async function markEmailVerified(db: Db, id: string, now: Date): Promise<UserRow | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now.toISOString()}::timestamptz)`, updatedAt: now })
+    .where(eq(users.id, id))
+    .returning();
   return row;
 }
 

@@ -12,6 +12,8 @@ export const users = pgTable(
     role: text('role', { enum: ROLES }).notNull(),
     active: boolean('active').notNull().default(true),
     passwordHash: text('password_hash').notNull(),
+    /** When the owner proved the address (a link, a reset, or a manager vouching); null: no mail but verification reaches it. */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },

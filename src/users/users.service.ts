@@ -15,7 +15,7 @@ import { presentManagedUser, type ManagedUserDto } from './users.presenter.js';
 import {
   countActiveManagers,
   findUserById,
-  insertUser,
+  insertVerifiedUser,
   listAssignable,
   listUsers,
   lockActiveManagers,
@@ -56,7 +56,8 @@ export async function createUserFor(
   assertPasswordHardToGuess(input.password, [input.email, input.name]);
   const passwordHash = await hashPassword(input.password);
   return ctx.database.db.transaction(async (tx) => {
-    const user = await insertUser(tx, { email: input.email, name: input.name.trim(), role: input.role, passwordHash });
+    // A manager vouches for the address of an account they make (as staff always are).
+    const user = await insertVerifiedUser(tx, { email: input.email, name: input.name.trim(), role: input.role, passwordHash }, ctx.now());
     await recordAudit(
       tx,
       { actorId: actor.id, action: 'user.created', targetType: 'user', targetId: user.id, details: { email: user.email, role: user.role } },

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Person } from './server.js';
+import type { E2eServer, Person } from './server.js';
 
 /** What a person does in the UI, step by step, as the tests describe it. */
 
@@ -19,6 +19,22 @@ export async function register(page: Page, person: { name: string; email: string
   await page.getByLabel('Password').fill(person.password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForURL('**/tickets');
+}
+
+/**
+ * Follows the link of the verification mail sent to `email` in `page`: until then the desk
+ * mails that address nothing else. Returns the link.
+ */
+export async function confirmAddress(page: Page, server: E2eServer, email: string): Promise<string> {
+  const linkIn = () => {
+    const mail = server.smtp.messages.find((message) => message.to.includes(email) && message.text.includes('/verify-email?token='));
+    return /(http:\/\/\S+\/verify-email\?token=[\w%-]+)/.exec(mail?.text ?? '')?.[1];
+  };
+  await expect.poll(linkIn, { timeout: 15_000 }).toMatch(new RegExp(`^${server.url}/verify-email\\?token=`));
+  const link = linkIn() ?? '';
+  await page.goto(link);
+  await page.getByText('Your email address is confirmed').waitFor();
+  return link;
 }
 
 /** Opens a ticket from the customer portal; returns its id (from the page it lands on). */

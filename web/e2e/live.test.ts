@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, inject, it } from 'vitest';
 import { describeInBrowser, screenshot } from './browser.js';
-import { expectClean, openTicket, register, reply, signIn } from './flows.js';
+import { confirmAddress, expectClean, openTicket, register, reply, signIn } from './flows.js';
 import { browserFixture } from './fixture.js';
 
 /** Marks the document; if the page reloads or navigates for real, the mark is gone. */
@@ -25,6 +25,8 @@ describeInBrowser(
       const customer = await fixture.open();
       const email = 'cora@example.test';
       await register(customer.page, { name: 'Cora Customer', email, password: 'cora-password' });
+      // Only a confirmed address gets mail about its tickets.
+      await confirmAddress(customer.page, fixture.server, email);
       const ticketId = await openTicket(customer.page, 'Cannot log in', 'The login page says my password is wrong.');
       await customer.page.locator('.message-body').first().waitFor();
       await markDocument(customer.page);

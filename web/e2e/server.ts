@@ -8,7 +8,7 @@ import { testConfig } from '../../src/test/config.js';
 import { freePort } from '../../src/test/free-port.js';
 import { createTestDatabase, type TestDatabase } from '../../src/test/databases.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../../src/test/smtp.js';
-import { insertUser } from '../../src/users/users.repository.js';
+import { insertVerifiedUser } from '../../src/users/users.repository.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -52,7 +52,7 @@ export async function startServer(): Promise<E2eServer> {
     smtp,
     createUser: async (role, name) => {
       const email = `${role}-${++counter}-${Date.now()}@example.test`;
-      const user = await insertUser(database.db, { email, name, role, passwordHash });
+      const user = await insertVerifiedUser(database.db, { email, name, role, passwordHash }, new Date());
       return { id: user.id, email, name, password: PASSWORD };
     },
     close: async () => {

@@ -4,7 +4,14 @@ import type { paths } from './schema';
 import { Session } from './session';
 
 /** The routes anyone may call: sent without a token, and a 401 from them is an answer, not an expired session. */
-const PUBLIC_PATHS = new Set(['/api/auth/register', '/api/auth/login', '/api/auth/refresh', '/api/auth/password/forgot', '/api/auth/password/reset']);
+const PUBLIC_PATHS = new Set([
+  '/api/auth/register',
+  '/api/auth/login',
+  '/api/auth/refresh',
+  '/api/auth/password/forgot',
+  '/api/auth/password/reset',
+  '/api/auth/email/verify',
+]);
 
 /** The one typed client of the API: paths, parameters, bodies and answers come from schema.d.ts. */
 export const api = createClient<paths>();

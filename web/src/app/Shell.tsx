@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import type { Permission } from '../api/models';
 import { useAuth, useMe } from '../auth/AuthContext';
+import { VerifyEmailBanner } from '../auth/VerifyEmailBanner';
 import { NotificationBell } from '../notifications/NotificationBell';
 
 interface NavItem {
@@ -92,6 +93,7 @@ export function Shell({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
+        <VerifyEmailBanner />
         {children}
       </main>
     </div>

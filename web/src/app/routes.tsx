@@ -12,6 +12,7 @@ import { LoginPage } from '../auth/LoginPage';
 import { ProfilePage } from '../auth/ProfilePage';
 import { RegisterPage } from '../auth/RegisterPage';
 import { ResetPasswordPage } from '../auth/ResetPasswordPage';
+import { VerifyEmailPage } from '../auth/VerifyEmailPage';
 import { useAuth } from '../auth/AuthContext';
 import { PreferencesPage } from '../notifications/PreferencesPage';
 import { QueuePage } from '../queue/QueuePage';
@@ -62,7 +63,7 @@ function NoSuchPage() {
   );
 }
 
-/** Every URL of the app; mails link to some of them (/tickets/:id, /reset-password?token=), so they stay as they are. */
+/** Every URL of the app; mails link to some of them (/tickets/:id, /reset-password?token=, /verify-email?token=), so they stay as they are. */
 export function AppRoutes() {
   return (
     <Routes>
@@ -74,6 +75,10 @@ export function AppRoutes() {
       {/* Password reset works signed in too (the mail may be opened in a signed-in browser). */}
       <Route path="/reset-password" element={<PublicLayout signedInToo />}>
         <Route index element={<ResetPasswordPage />} />
+      </Route>
+      {/* So is the address check: the link works in whichever browser the mail is opened. */}
+      <Route path="/verify-email" element={<PublicLayout signedInToo />}>
+        <Route index element={<VerifyEmailPage />} />
       </Route>
       <Route element={<SignedInLayout />}>
         <Route index element={<StartPage />} />

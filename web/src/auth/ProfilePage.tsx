@@ -4,7 +4,66 @@ import { Link } from 'react-router';
 import { FormError, TextField, useFormErrors } from '../ui/forms';
 import { useToast } from '../ui/toast';
 import { useAuth, useMe } from './AuthContext';
-import { forgotPassword, ownUserQuery, updateMyName } from './auth.api';
+import { changePassword, forgotPassword, ownUserQuery, updateMyName } from './auth.api';
+
+/** Current and new password; the server checks both and ends the user's other sessions. */
+function ChangePasswordForm() {
+  const toast = useToast();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [busy, setBusy] = useState(false);
+  const { errors, show, clear } = useFormErrors();
+  const mismatch = repeat !== '' && repeat !== next ? 'The two passwords differ' : undefined;
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (mismatch) return;
+    clear();
+    setBusy(true);
+    try {
+      await changePassword(current, next);
+      setCurrent('');
+      setNext('');
+      setRepeat('');
+      toast.show('Password changed. You stay signed in here; every other device was signed out.');
+    } catch (caught) {
+      show(caught, ['currentPassword', 'newPassword']);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="change-password-title">
+      <h2 id="change-password-title">Change your password</h2>
+      <TextField
+        label="Current password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={current}
+        error={errors.fields.currentPassword}
+        onChange={(e) => setCurrent(e.target.value)}
+      />
+      <TextField
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 8 characters, not a common one."
+        value={next}
+        error={errors.fields.newPassword}
+        onChange={(e) => setNext(e.target.value)}
+      />
+      <TextField label="Repeat the new password" type="password" autoComplete="new-password" required value={repeat} error={mismatch} onChange={(e) => setRepeat(e.target.value)} />
+      <FormError message={errors.form} />
+      <button type="submit" className="button primary" disabled={busy || Boolean(mismatch)}>
+        Change password
+      </button>
+    </form>
+  );
+}
 
 export function ProfilePage() {
   const me = useMe();
@@ -50,7 +109,9 @@ export function ProfilePage() {
         <dt>Name</dt>
         <dd>{me.name}</dd>
         <dt>Email</dt>
-        <dd>{me.email}</dd>
+        <dd>
+          {me.email} {me.emailVerified ? <span className="muted">(confirmed)</span> : <span className="muted">(not confirmed yet)</span>}
+        </dd>
         <dt>Role</dt>
         <dd className="capitalize">{me.role}</dd>
         <dt>Member since</dt>
@@ -65,8 +126,9 @@ export function ProfilePage() {
           </button>
         </form>
       ) : null}
+      <ChangePasswordForm />
       <div className="card">
-        <h2>Password</h2>
+        <h2>Forgot your password?</h2>
         <p>We will email you a link to choose a new password.</p>
         <button type="button" className="button secondary" onClick={() => void sendReset()}>
           Email me a reset link

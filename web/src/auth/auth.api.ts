@@ -9,6 +9,13 @@ export const forgotPassword = (email: string) => done(api.POST('/api/auth/passwo
 
 export const resetPassword = (token: string, password: string) => done(api.POST('/api/auth/password/reset', { body: { token, password } }));
 
+export const changePassword = (currentPassword: string, newPassword: string) =>
+  done(api.POST('/api/auth/password/change', { body: { currentPassword, newPassword } }));
+
+export const verifyEmail = (token: string) => done(api.POST('/api/auth/email/verify', { body: { token } }));
+
+export const resendVerificationEmail = () => done(api.POST('/api/auth/email/resend'));
+
 export const fetchMe = () => json(api.GET('/api/auth/me'));
 
 /** The caller's own user record, with what they may change in it (`abilities`). */
