@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { buildApp } from './app.js';
+import { startAttachmentCleanup } from './attachments/attachments-scheduler.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createAppContext } from './compose.js';
 import { keepDataDirPrivate } from './data-dir.js';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const address = await app.listen({ port: config.port, host: config.host });
   const mailWorker = await startMailWorker(ctx, { logger: app.log });
   const escalation = startEscalationScheduler(ctx, { logger: app.log });
+  const attachmentCleanup = startAttachmentCleanup(ctx, { logger: app.log });
   console.log(`Helpline listening on ${address} (${database.driver === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server'})`);
 
   let stopping = false;
@@ -50,7 +52,9 @@ async function main(): Promise<void> {
     // Stop accepting, let in-flight requests finish, flush mail, then close the database cleanly.
     await app.close();
     await escalation.stop();
+    await attachmentCleanup.stop();
     await mailWorker.stop();
+    await ctx.attachmentStore.close();
     await database.close();
     process.exit(0);
   };
