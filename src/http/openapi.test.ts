@@ -13,7 +13,7 @@ const PUBLIC = [
   'POST /api/auth/password/forgot',
   'POST /api/auth/password/reset',
 ];
-const RATE_LIMITED = ['POST /api/auth/register', 'POST /api/auth/login', 'POST /api/auth/password/forgot'];
+const RATE_LIMITED = ['POST /api/auth/register', 'POST /api/auth/login', 'POST /api/auth/password/forgot', 'POST /api/attachments'];
 
 interface Entry {
   name: string;
