@@ -6,7 +6,21 @@ const MAX_NAME_LENGTH = 255;
  * line and paragraph separators, and the bidirectional overrides that make `gpj.exe` read
  * as `exe.jpg`.
  */
-const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/;
+const UNSAFE_RANGES: readonly (readonly [number, number])[] = [
+  [0x00, 0x1f],
+  [0x7f, 0x9f],
+  [0x2028, 0x2029],
+  [0x202a, 0x202e],
+  [0x2066, 0x2069],
+];
+function isUnsafe(name: string): boolean {
+  // Code point by code point: a regular expression over control characters is what lint forbids.
+  for (const char of name) {
+    const code = char.codePointAt(0) ?? 0;
+    if (UNSAFE_RANGES.some(([from, to]) => code >= from && code <= to)) return true;
+  }
+  return false;
+}
 
 /**
  * The name a file is stored and offered under. A path in the name (`../../etc/passwd`,
@@ -17,7 +31,7 @@ const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u206
 export function cleanFileName(raw: string): string {
   const base = raw.split(/[/\\]/).at(-1)?.trim() ?? '';
   if (base === '' || base === '.' || base === '..') throw invalidFileName('The file needs a name');
-  if (UNSAFE.test(base)) throw invalidFileName('The file name must not contain control characters');
+  if (isUnsafe(base)) throw invalidFileName('The file name must not contain control characters');
   if (base.length > MAX_NAME_LENGTH) throw invalidFileName(`The file name must be at most ${MAX_NAME_LENGTH} characters`);
   return base.normalize('NFC');
 }

@@ -151,7 +151,7 @@ async function managerFile(scene: Scene, on?: { ticketId: string; internal: bool
     payload,
   });
   expect(response.statusCode, `setup upload: ${response.body}`).toBe(201);
-  const id = String(response.json<{ id: string }>().id);
+  const id = response.json<{ id: string }>().id;
   if (on) await asManager(scene, 'POST', `/api/tickets/${on.ticketId}/messages`, { body: 'See the file', internal: on.internal, attachmentIds: [id] });
   return id;
 }
