@@ -147,11 +147,6 @@ function isBrokenUpload(error: unknown): boolean {
   return error instanceof Error && BROKEN_UPLOAD.test(error.message);
 }
 
-export interface AttachmentDownload {
-  attachment: AttachmentWithPlace;
-  range: ByteRange;
-}
-
 /** An attachment the actor may see, or 404. */
 export async function readableAttachment(ctx: AppContext, actor: Actor, id: string): Promise<AttachmentWithPlace> {
   const attachment = await findAttachment(ctx.database.db, id);
