@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { attachmentRoutes } from './attachments/attachments.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { authentication } from './auth/authenticate.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -62,7 +63,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       directives: {
         'script-src': ["'self'"],
         'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:'],
+        // blob: the web app shows image attachments it fetched with the session's token.
+        'img-src': ["'self'", 'data:', 'blob:'],
         // Served over plain http (a LAN address, no TLS in front), upgrading would send the web
         // app's own scripts to an https port that does not exist and leave a blank page.
         ...(servedOverHttps ? {} : { 'upgrade-insecure-requests': null }),
@@ -107,6 +109,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(auditRoutes, { prefix: '/api', ctx });
 
   await app.register(ticketRoutes, { prefix: '/api', ctx });
+  await app.register(attachmentRoutes, { prefix: '/api', ctx });
   await app.register(slaRoutes, { prefix: '/api', ctx });
   await app.register(escalationRoutes, { prefix: '/api', ctx });
   await app.register(reportRoutes, { prefix: '/api', ctx });

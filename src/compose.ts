@@ -1,3 +1,5 @@
+import { databaseBlobStore } from './attachments/database-blob-store.js';
+import { s3BlobStore } from './attachments/s3-blob-store.js';
 import type { AppContext } from './context.js';
 import { EventDispatcher } from './events/dispatcher.js';
 import { registerTicketNotifications } from './notifications/ticket-event-notifier.js';
@@ -14,5 +16,6 @@ export function createAppContext({ config, database, now }: Pick<AppContext, 'co
   // In this order: an event's own notifications come before those of a breach it reveals.
   registerTicketNotifications(ticketEvents, { publicUrl: config.publicUrl });
   registerSlaClock(ticketEvents, database);
-  return { config, database, now, ticketEvents, newTicketDueDates: newTicketDueDates(database) };
+  const attachmentStore = config.attachments.s3 ? s3BlobStore(config.attachments.s3) : databaseBlobStore(database.db);
+  return { config, database, now, ticketEvents, newTicketDueDates: newTicketDueDates(database), attachmentStore };
 }

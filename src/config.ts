@@ -43,6 +43,29 @@ export interface Config {
    * per-address limit.
    */
   trustProxy: boolean | string;
+  attachments: AttachmentsConfig;
+}
+
+/** An S3-compatible object store for attachments' bytes (otherwise they live in the database). */
+export interface S3Config {
+  bucket: string;
+  region: string;
+  /** For stores other than AWS (MinIO, Ceph, …): their URL; path-style addressing is then used. */
+  endpoint: string | undefined;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  forcePathStyle: boolean;
+}
+
+export interface AttachmentsConfig {
+  maxFileBytes: number;
+  maxFilesPerMessage: number;
+  /** Uploads one user may make in any hour. */
+  uploadsPerHour: number;
+  /** An upload no ticket or message took is removed after this long. */
+  unusedTtlMs: number;
+  cleanupIntervalMs: number;
+  s3: S3Config | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -130,6 +153,34 @@ function trustProxy(env: Env): Config['trustProxy'] {
   return addresses.join(',');
 }
 
+function s3(env: Env): S3Config | undefined {
+  const bucket = env.ATTACHMENTS_S3_BUCKET;
+  if (!bucket) return undefined;
+  const endpoint = url(env, 'ATTACHMENTS_S3_ENDPOINT', ['http:', 'https:']);
+  return {
+    bucket,
+    region: env.ATTACHMENTS_S3_REGION || 'us-east-1',
+    endpoint,
+    accessKeyId: env.ATTACHMENTS_S3_ACCESS_KEY_ID || undefined,
+    secretAccessKey: env.ATTACHMENTS_S3_SECRET_ACCESS_KEY || undefined,
+    forcePathStyle: boolean(env, 'ATTACHMENTS_S3_FORCE_PATH_STYLE', endpoint !== undefined),
+  };
+}
+
+const MIB = 1024 * 1024;
+
+function attachments(env: Env): AttachmentsConfig {
+  return {
+    maxFileBytes: integer(env, 'ATTACHMENTS_MAX_FILE_BYTES', 25 * MIB, 1, 1024 * MIB),
+    // 50 is the most the request schemas take.
+    maxFilesPerMessage: integer(env, 'ATTACHMENTS_MAX_FILES_PER_MESSAGE', 10, 1, 50),
+    uploadsPerHour: integer(env, 'ATTACHMENTS_UPLOADS_PER_HOUR', 100, 1, 1_000_000),
+    unusedTtlMs: integer(env, 'ATTACHMENTS_UNUSED_TTL_MS', 86_400_000, 60_000, 30 * 86_400_000),
+    cleanupIntervalMs: integer(env, 'ATTACHMENTS_CLEANUP_INTERVAL_MS', 600_000, 100, 86_400_000),
+    s3: s3(env),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -163,5 +214,6 @@ export function loadConfig(env: Env = process.env): Config {
       keep: integer(env, 'BACKUP_KEEP', 7, 1, 1000),
     },
     trustProxy: trustProxy(env),
+    attachments: attachments(env),
   };
 }

@@ -1,3 +1,4 @@
+import type { BlobStore } from './attachments/blob-store.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { NewTicketDueDates } from './tickets/ticket-due-dates.js';
@@ -15,4 +16,6 @@ export interface AppContext {
   ticketEvents: TicketEventDispatcher;
   /** The SLA policies' due dates for a new ticket. */
   newTicketDueDates: NewTicketDueDates;
+  /** Where attachments' bytes live: the database, or an S3-compatible store when configured. */
+  attachmentStore: BlobStore;
 }

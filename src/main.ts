@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { buildApp } from './app.js';
+import { startAttachmentCleanup } from './attachments/attachments-scheduler.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createAppContext } from './compose.js';
 import { keepDataDirPrivate } from './data-dir.js';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   const mailWorker = await startMailWorker(ctx, { logger: app.log });
   const escalation = startEscalationScheduler(ctx, { logger: app.log });
   const backups = startBackupScheduler(ctx, { logger: app.log });
+  const attachmentCleanup = startAttachmentCleanup(ctx, { logger: app.log });
   console.log(`Helpline listening on ${address} (${database.driver === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server'})`);
 
   let stopping = false;
@@ -53,7 +55,9 @@ async function main(): Promise<void> {
     await app.close();
     await escalation.stop();
     await backups.stop();
+    await attachmentCleanup.stop();
     await mailWorker.stop();
+    await ctx.attachmentStore.close();
     await database.close();
     process.exit(0);
   };

@@ -1,4 +1,5 @@
 import type { Subject } from './actor.js';
+import { attachmentPolicy } from './policies/attachment.js';
 import { auditPolicy } from './policies/audit.js';
 import { escalationPolicy } from './policies/escalation.js';
 import { mailPolicy } from './policies/mail.js';
@@ -16,7 +17,8 @@ type Policies = typeof ticketPolicy &
   typeof mailPolicy &
   typeof escalationPolicy &
   typeof reportsPolicy &
-  typeof notificationPolicy;
+  typeof notificationPolicy &
+  typeof attachmentPolicy;
 
 /** Every action of every policy, named `<resource>.<verb>`, e.g. `ticket.reply`. */
 export type Action = keyof Policies;
@@ -36,6 +38,7 @@ const RULES: { [A in Action]: Rule<ResourceOf<A>> } = {
   ...escalationPolicy,
   ...reportsPolicy,
   ...notificationPolicy,
+  ...attachmentPolicy,
 };
 
 /** Whether the subject may take the action (on the resource), by the rule its policy declares. */

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorKind, type FieldProblem } from './errors.js';
+import { DomainError, RetryLaterError, type ErrorKind, type FieldProblem } from './errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -10,6 +10,9 @@ const STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   precondition_failed: 412,
   rate_limited: 429,
+  too_large: 413,
+  unsupported_media_type: 415,
+  range_not_satisfiable: 416,
 };
 
 const FRAMEWORK_CODES: Record<string, { code: string; message?: string }> = {
@@ -71,6 +74,7 @@ function send(
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     // Schema validation fails with a DomainError too (src/http/validation.ts), its details included.
+    if (error instanceof RetryLaterError) void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
     if (error instanceof DomainError) return send(reply, STATUS[error.kind], error.code, error.message, error.details);
     if (UNSTORABLE_TEXT.has(sqlState(error) ?? '')) return send(reply, 400, 'invalid_input', 'The request holds characters that cannot be stored (such as NUL)');
     if (databaseUnavailable(error)) {

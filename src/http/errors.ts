@@ -9,7 +9,10 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'precondition_failed'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'range_not_satisfiable';
 
 /** One invalid field: `path` as written in the request part (`password`, `conditions.statuses[0]`). */
 export interface FieldProblem {
@@ -41,3 +44,16 @@ export const notFound = (code: string, message: string) => new DomainError('not_
 export const conflict = (code: string, message: string) => new DomainError('conflict', code, message);
 export const preconditionFailed = (message = 'The resource changed since you read it') =>
   new DomainError('precondition_failed', 'precondition_failed', message);
+export const tooLarge = (code: string, message: string) => new DomainError('too_large', code, message);
+export const unsupportedMediaType = (message: string) => new DomainError('unsupported_media_type', 'unsupported_media_type', message);
+
+/** A limit that frees up with time: answered 429 with `Retry-After`. */
+export class RetryLaterError extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', code, message);
+  }
+}

@@ -14,7 +14,7 @@ const PUBLIC = [
   'POST /api/auth/password/reset',
   'POST /api/auth/email/verify',
 ];
-const RATE_LIMITED = ['POST /api/auth/register', 'POST /api/auth/login', 'POST /api/auth/password/forgot', 'POST /api/auth/email/resend'];
+const RATE_LIMITED = ['POST /api/auth/register', 'POST /api/auth/login', 'POST /api/auth/password/forgot', 'POST /api/auth/email/resend', 'POST /api/attachments'];
 
 interface Entry {
   name: string;

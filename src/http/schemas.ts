@@ -66,6 +66,17 @@ export const bodyErrorResponses = {
   415: errorAnswer('Unsupported media type: send application/json'),
 } as const;
 
+/** Added by routes that take a file as multipart/form-data instead of JSON. */
+export const uploadErrorResponses = {
+  413: errorAnswer('The file is larger than the limit, or a message would carry too many files'),
+  415: errorAnswer('Unsupported media type: send multipart/form-data'),
+} as const;
+
+/** Added by routes that honour Range. */
+export const rangeErrorResponses = {
+  416: errorAnswer('The Range asked for lies outside the file'),
+} as const;
+
 /** Added by rate-limited routes. */
 export const rateLimitedResponses = {
   429: errorAnswer('Too many requests', RetryAfter),

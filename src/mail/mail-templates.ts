@@ -10,6 +10,8 @@ export interface MailTemplate {
   quote?: { text: string; author?: string };
   /** A call to action; only http(s) URLs are linked. */
   link?: { url: string; label: string };
+  /** Files that came with the message: listed as links, never attached to the mail. */
+  files?: readonly { name: string; size: string; url: string }[];
   /** Small print under a rule, e.g. why the recipient gets this mail. */
   footer?: string;
 }
@@ -48,6 +50,14 @@ function safeUrl(url: string): string | undefined {
   }
 }
 
+/** File names are one line; a file without a safe link is left out. */
+function safeFiles(template: MailTemplate): { name: string; size: string; url: string }[] {
+  return (template.files ?? []).flatMap((file) => {
+    const url = safeUrl(file.url);
+    return url ? [{ name: oneLine(file.name), size: file.size, url }] : [];
+  });
+}
+
 function renderText(template: MailTemplate, url: string | undefined): string {
   const blocks = [template.heading, ...template.paragraphs];
   if (template.quote) {
@@ -57,6 +67,8 @@ function renderText(template: MailTemplate, url: string | undefined): string {
       .join('\n');
     blocks.push(template.quote.author ? `${oneLine(template.quote.author)} wrote:\n${quoted}` : quoted);
   }
+  const files = safeFiles(template);
+  if (files.length > 0) blocks.push(['Attached files:', ...files.map((file) => `- ${file.name} (${file.size}): ${file.url}`)].join('\n'));
   if (template.link && url) blocks.push(`${template.link.label}: ${url}`);
   if (template.footer) blocks.push(`--\n${template.footer}`);
   return `${blocks.join('\n\n')}\n`;
@@ -76,6 +88,11 @@ function renderHtml(template: MailTemplate, url: string | undefined): string {
   if (template.quote) {
     const author = template.quote.author ? `<p style="margin:0 0 4px;"><strong>${escapeHtml(oneLine(template.quote.author))}</strong> wrote:</p>` : '';
     parts.push(`${author}<blockquote style="${STYLE.quote}">${htmlLines(template.quote.text)}</blockquote>`);
+  }
+  const files = safeFiles(template);
+  if (files.length > 0) {
+    const items = files.map((file) => `<li><a href="${escapeHtml(file.url)}">${escapeHtml(file.name)}</a> (${escapeHtml(file.size)})</li>`);
+    parts.push(`<p style="margin:16px 0 4px;">Attached files:</p><ul>${items.join('')}</ul>`);
   }
   if (template.link && url) {
     parts.push(`<p><a href="${escapeHtml(url)}" style="${STYLE.button}">${escapeHtml(template.link.label)}</a></p>`);

@@ -10,6 +10,8 @@ export interface NotificationFacts {
   message: string | undefined;
   /** Staff-only detail (e.g. which escalation rule fired); left out for customers. */
   detail: string | undefined;
+  /** Files of the public message or new ticket, linked in the mail (an internal note's never are). */
+  files?: readonly { name: string; size: string; url: string }[] | undefined;
   /** `PUBLIC_URL/tickets/<id>`, or undefined when the desk's address is unknown. */
   url: string | undefined;
   recipient: { name: string; staff: boolean };
@@ -101,6 +103,7 @@ export function renderNotification(kind: NotificationKind, given: NotificationFa
     heading: wording.heading,
     paragraphs: wording.paragraphs,
     ...(wording.quote ? { quote: wording.quote } : {}),
+    ...(facts.files && facts.files.length > 0 ? { files: facts.files } : {}),
     ...(facts.url === undefined ? {} : { link: { url: facts.url, label: `Open ticket #${facts.ticket.number}` } }),
     footer: 'You get this mail because of your notification settings in Helpline; you can turn each kind of mail off there.',
   };

@@ -50,6 +50,19 @@ function detailOf(event: TicketEvent): string | undefined {
   return undefined;
 }
 
+const formatSize = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`;
+
+/**
+ * The files of a public message or a new ticket, each linked to its place in the ticket page
+ * (which downloads it for a signed-in reader): a mail never carries a file's bytes, and an
+ * internal note (a `ticket.note` event, which notifies nobody) never gets here.
+ */
+function filesOf(event: TicketEvent, ticketUrl: string): NotificationFacts['files'] {
+  const attachments = event.type === 'ticket.message' || event.type === 'ticket.created' ? event.data.attachments : undefined;
+  return attachments?.map((file) => ({ name: file.name, size: formatSize(file.size), url: `${ticketUrl}#attachment-${file.id}` }));
+}
+
 function factsFor(recipient: Recipient, { event, ticket, actor }: TicketEventEnvelope, publicUrl: string): NotificationFacts {
   return {
     ticket,
@@ -58,6 +71,7 @@ function factsFor(recipient: Recipient, { event, ticket, actor }: TicketEventEnv
     message: event.type === 'ticket.message' ? event.body : undefined,
     detail: isStaff(recipient) ? detailOf(event) : undefined,
     url: `${publicUrl}/tickets/${ticket.id}`,
+    files: filesOf(event, `${publicUrl}/tickets/${ticket.id}`),
     recipient: { name: recipient.name, staff: isStaff(recipient) },
   };
 }

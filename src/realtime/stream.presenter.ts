@@ -36,6 +36,8 @@ function messageOf(row: StreamEventRow) {
     authorName: row.messageAuthorName,
     authorRole: row.messageAuthorRole,
     createdAt: row.messageCreatedAt.toISOString(),
+    // The files the event recorded with the message, as GET …/messages lists them.
+    attachments: Array.isArray(row.data.attachments) ? row.data.attachments : [],
   };
 }
 

@@ -98,7 +98,9 @@ describeEachDatabase('access control sweep', (kind) => {
         if (expected === undefined) continue;
         const caller = desk[role];
         const request = await accessCase.request(scene, caller, role);
-        const answer = await send(methodOf(accessCase), request.url, caller.accessToken, request.body);
+        const answer = request.form
+          ? await inject(t, { method: 'POST', url: request.url, headers: { 'content-type': request.form.contentType }, payload: { raw: request.form.payload } }, caller.accessToken)
+          : await send(methodOf(accessCase), request.url, caller.accessToken, request.body);
         const label = `${role} ${accessCase.operation} (${accessCase.what}) with [${[...scene.permissions[role]].join(', ')}]`;
         expectSaneAnswer(answer, label);
         if (answer.status !== expected) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { multipartBody } from '../attachments/attachments.test-support.js';
 import type { Permission, Role } from '../authz/permissions.js';
 import type { TestApp } from '../test/app.js';
 import type { TestUser } from '../test/factories.js';
@@ -25,6 +26,8 @@ export interface AccessRequest {
   body?: unknown;
   /** Text that must not appear in the answer (ids of what the caller may never see). */
   hidden?: string[];
+  /** A multipart/form-data body, sent instead of `body`. */
+  form?: { payload: string; contentType: string };
 }
 
 /** What a 200 list or read showed, checked against what the caller may see. */
@@ -137,6 +140,24 @@ async function failedMailId(scene: Scene): Promise<string> {
   );
   return (result as { rows: { id: string }[] }).rows[0]?.id ?? '';
 }
+
+/** A file the manager uploaded and, unless `on` is undefined, attached to a new message of that ticket. */
+async function managerFile(scene: Scene, on?: { ticketId: string; internal: boolean }): Promise<string> {
+  const { payload, contentType } = multipartBody({ name: 'evidence.txt', type: 'text/plain', content: `evidence ${unique()}` });
+  const response = await scene.t.app.inject({
+    method: 'POST',
+    url: '/api/attachments',
+    headers: { 'content-type': contentType, authorization: `Bearer ${scene.desk.manager.accessToken}` },
+    payload,
+  });
+  expect(response.statusCode, `setup upload: ${response.body}`).toBe(201);
+  const id = response.json<{ id: string }>().id;
+  if (on) await asManager(scene, 'POST', `/api/tickets/${on.ticketId}/messages`, { body: 'See the file', internal: on.internal, attachmentIds: [id] });
+  return id;
+}
+
+/** Who may upload: whoever may write something a file goes with. */
+const mayUpload = (may: (permission: Permission) => boolean): boolean => may('tickets.create') || may('tickets.reply') || may('tickets.note');
 
 /** A notification addressed to the other customer (a staff reply on their ticket makes one). */
 async function othersNotificationId(scene: Scene): Promise<string> {
@@ -492,5 +513,39 @@ export const ACCESS_CASES: readonly AccessCase[] = [
   },
   // The desk's accounts are verified: nothing to resend, whoever asks.
   { operation: 'POST /api/auth/email/resend', what: 'ask for another verification link', request: async () => ({ url: '/api/auth/email/resend' }), expected: () => 409 },
+  // Attachments: visible exactly where their message is; unattached, the uploader's alone.
+  {
+    operation: 'POST /api/attachments',
+    what: 'upload a file',
+    request: async () => {
+      const { payload, contentType } = multipartBody({ name: 'notes.txt', type: 'text/plain', content: `notes ${unique()}` });
+      return { url: '/api/attachments', form: { payload: payload.toString('latin1'), contentType } };
+    },
+    expected: (may) => onlyIf(mayUpload(may), 201),
+  },
+  {
+    operation: 'GET /api/attachments/{id}',
+    what: "download a file of a public reply on another customer's ticket",
+    request: async (scene) => ({ url: `/api/attachments/${await managerFile(scene, { ticketId: (await othersTicket(scene)).id, internal: false })}` }),
+    expected: (may) => onOthersTicket(may, undefined, 200),
+  },
+  {
+    operation: 'GET /api/attachments/{id}',
+    what: "download a file of an internal note on another customer's ticket",
+    request: async (scene) => ({ url: `/api/attachments/${await managerFile(scene, { ticketId: (await othersTicket(scene)).id, internal: true })}` }),
+    expected: (may) => (may('tickets.read.all') && may('tickets.note') ? 200 : 404),
+  },
+  {
+    operation: 'GET /api/attachments/{id}',
+    what: 'download a file of an internal note on own ticket',
+    request: async (scene, caller) => ({ url: `/api/attachments/${await managerFile(scene, { ticketId: await ownTicket(scene, caller), internal: true })}` }),
+    expected: (may, role) => (role === 'customer' ? onlyIf(may('tickets.note'), 200, 404) : undefined),
+  },
+  {
+    operation: 'GET /api/attachments/{id}',
+    what: "download another user's upload not yet attached",
+    request: async (scene) => ({ url: `/api/attachments/${await managerFile(scene)}` }),
+    expected: (_may, role) => (role === 'manager' ? undefined : 404),
+  },
   { operation: 'GET /api/stream', what: 'open the live stream', request: async () => ({ url: '/api/stream' }), expected: () => 200 },
 ];

@@ -10,7 +10,15 @@ type ByRule = { ruleId?: string };
 export type SlaTarget = 'first_response' | 'resolution';
 export type EscalationNotify = 'managers' | 'assignee' | 'requester';
 
-type MessageData<Internal extends boolean> = { messageId: string; internal: Internal; authorId: string; authorRole: Role };
+/** The files that came with a message or a new ticket, as the API lists them (absent when none). */
+export type EventAttachments = { id: string; name: string; type: string; size: number }[];
+type MessageData<Internal extends boolean> = {
+  messageId: string;
+  internal: Internal;
+  authorId: string;
+  authorRole: Role;
+  attachments?: EventAttachments;
+};
 
 /**
  * Every kind of ticket event, with the data its history entry stores. Reports and the
@@ -18,7 +26,10 @@ type MessageData<Internal extends boolean> = { messageId: string; internal: Inte
  * role). New kinds (escalations, SLA breaches) are added here and nowhere else.
  */
 export type TicketEvent =
-  | { type: 'ticket.created'; data: { status: TicketStatus; priority: TicketPriority; requesterId: string; openedBy: string } }
+  | {
+      type: 'ticket.created';
+      data: { status: TicketStatus; priority: TicketPriority; requesterId: string; openedBy: string; attachments?: EventAttachments };
+    }
   /** A public message. `body` goes to the handlers (mails quote it), not into the history: ticket_messages holds it. */
   | { type: 'ticket.message'; data: MessageData<false>; body: string }
   /** An internal note: stored as a `ticket.message` marked internal, as it always was. */

@@ -1,4 +1,5 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
+import type { AttachmentSummary } from '../attachments/attachments.repository.js';
 import type { Role } from '../authz/permissions.js';
 import type { Db } from '../db/database.js';
 import { users } from '../users/users.schema.js';
@@ -16,6 +17,7 @@ export interface MessageRow {
 export interface MessageView extends MessageRow {
   authorName: string;
   authorRole: Role;
+  attachments: AttachmentSummary[];
 }
 
 const messageColumns = {
@@ -34,7 +36,7 @@ export async function insertMessage(tx: Db, message: Omit<MessageRow, 'id'>): Pr
 }
 
 /** A ticket's conversation in posting order, narrowed by the caller's visibility filter. */
-export async function listMessages(db: Db, ticketId: string, visibility: SQL | undefined): Promise<MessageView[]> {
+export async function listMessages(db: Db, ticketId: string, visibility: SQL | undefined): Promise<Omit<MessageView, 'attachments'>[]> {
   return db
     .select({ ...messageColumns, authorName: users.name, authorRole: users.role })
     .from(ticketMessages)

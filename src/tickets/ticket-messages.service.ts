@@ -1,3 +1,6 @@
+import { attachToTicket } from '../attachments/attachments.service.js';
+import { attachmentData } from '../attachments/attachments.presenter.js';
+import { attachmentsOfMessages, type AttachmentSummary } from '../attachments/attachments.repository.js';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
 import { visibleEvents, visibleMessages, visibleTickets } from '../authz/policies/ticket.js';
@@ -15,6 +18,7 @@ import { requireVisibleTicket } from './tickets.service.js';
 export interface PostMessageInput {
   body: string;
   internal?: boolean | undefined;
+  attachmentIds?: readonly string[] | undefined;
 }
 
 /**
@@ -24,7 +28,14 @@ export interface PostMessageInput {
  * handlers see it as the message left it (the SLA clock reads the first response and
  * the reopen from it).
  */
-async function applyPublicMessage(tx: Db, ctx: AppContext, actor: Actor, ticket: TicketRow, message: MessageRow): Promise<void> {
+async function applyPublicMessage(
+  tx: Db,
+  ctx: AppContext,
+  actor: Actor,
+  ticket: TicketRow,
+  message: MessageRow,
+  attachments: readonly AttachmentSummary[],
+): Promise<void> {
   const now = message.createdAt;
   const changes: TicketChanges = {};
   if (isStaff(actor) && ticket.firstResponseAt === null) Object.assign(changes, { firstResponseAt: now, firstResponderId: actor.id });
@@ -35,7 +46,7 @@ async function applyPublicMessage(tx: Db, ctx: AppContext, actor: Actor, ticket:
   const events: TicketEvent[] = [
     {
       type: 'ticket.message',
-      data: { messageId: message.id, internal: false, authorId: actor.id, authorRole: actor.role },
+      data: { messageId: message.id, internal: false, authorId: actor.id, authorRole: actor.role, ...attachmentData(attachments) },
       body: message.body,
     },
   ];
@@ -56,24 +67,28 @@ export async function postMessage(ctx: AppContext, actor: Actor, ticketId: strin
     const ticket = await lockTicket(tx, ticketId, visibleTickets(actor));
     authorize(actor, internal ? 'ticket.note' : 'ticket.reply', ticket);
     const message = await insertMessage(tx, { ticketId, authorId: actor.id, body: input.body, internal, createdAt: now });
+    const attachments = await attachToTicket(ctx, tx, actor, { ids: input.attachmentIds, ticketId, messageId: message.id });
     if (internal) {
       const note: TicketEvent = {
         type: 'ticket.note',
-        data: { messageId: message.id, internal: true, authorId: actor.id, authorRole: actor.role },
+        data: { messageId: message.id, internal: true, authorId: actor.id, authorRole: actor.role, ...attachmentData(attachments) },
       };
       await publishTicketEvent(tx, ctx.ticketEvents, { ticket, actor, at: now, event: note });
     } else {
-      await applyPublicMessage(tx, ctx, actor, ticket, message);
+      await applyPublicMessage(tx, ctx, actor, ticket, message, attachments);
     }
-    return { ...message, authorName: actor.name, authorRole: actor.role };
+    return { ...message, authorName: actor.name, authorRole: actor.role, attachments };
   });
 }
 
 export async function listTicketMessages(ctx: AppContext, actor: Actor, ticketId: string): Promise<MessageView[]> {
   const { db } = ctx.database;
   await requireVisibleTicket(db, actor, ticketId);
-  return listMessages(db, ticketId, visibleMessages(actor));
+  const messages = await listMessages(db, ticketId, visibleMessages(actor));
+  const attachments = await attachmentsOfMessages(db, messages.map((message) => message.id));
+  return messages.map((message) => ({ ...message, attachments: attachments.get(message.id) ?? [] }));
 }
+
 
 export async function listTicketHistory(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketEventRow[]> {
   const { db } = ctx.database;

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { AttachmentSchema, presentAttachment } from '../attachments/attachments.presenter.js';
+import type { AttachmentSummary } from '../attachments/attachments.repository.js';
 import type { Subject } from '../authz/actor.js';
 import { ticketAbilities, type TicketAbilities } from '../authz/policies/ticket.js';
 import { Nullable, RoleSchema, Timestamp } from '../http/schemas.js';
@@ -51,6 +53,9 @@ export const TicketSchema = Type.Object(
     assignee: Nullable(PersonRef),
     sla: SlaSchema,
     abilities: TicketAbilitiesSchema,
+    attachments: Type.Optional(
+      Type.Array(AttachmentSchema, { description: 'Files given with the description; on single-ticket answers (open, read) only' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -58,8 +63,11 @@ export type TicketDto = Static<typeof TicketSchema>;
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-/** `viewer` decides the abilities, `now` the SLA state (ok, at risk, breached) shown with the ticket. */
-export const presentTicket = (row: TicketView, viewer: Subject, now: Date): TicketDto => ({
+/**
+ * `viewer` decides the abilities, `now` the SLA state (ok, at risk, breached) shown with the
+ * ticket; `attachments`, when given, are the ticket's own files.
+ */
+export const presentTicket = (row: TicketView, viewer: Subject, now: Date, attachments?: readonly AttachmentSummary[]): TicketDto => ({
   id: row.id,
   number: row.number,
   subject: row.subject,
@@ -79,6 +87,7 @@ export const presentTicket = (row: TicketView, viewer: Subject, now: Date): Tick
   assignee: row.assigneeId === null ? null : { id: row.assigneeId, name: row.assigneeName ?? '' },
   sla: ticketSla(row, now),
   abilities: ticketAbilities(viewer, row),
+  ...(attachments ? { attachments: attachments.map(presentAttachment) } : {}),
 });
 
 export const MessageSchema = Type.Object(
@@ -93,6 +102,7 @@ export const MessageSchema = Type.Object(
       { id: Type.String(), name: Type.String(), role: RoleSchema },
       { additionalProperties: false },
     ),
+    attachments: Type.Array(AttachmentSchema),
   },
   { additionalProperties: false },
 );
@@ -106,6 +116,7 @@ export const presentMessage = (row: MessageView): MessageDto => ({
   internal: row.internal,
   createdAt: row.createdAt.toISOString(),
   author: { id: row.authorId, name: row.authorName, role: row.authorRole },
+  attachments: row.attachments.map(presentAttachment),
 });
 
 export const TicketEventSchema = Type.Object(

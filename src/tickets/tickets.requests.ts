@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { AttachmentIds } from '../attachments/attachments.presenter.js';
 import { ListQuery, literalUnion, Nullable } from '../http/schemas.js';
 import { SORT_ORDERS, TICKET_SORTS } from './ticket-sort.js';
 import { TICKET_STATUSES, type TicketStatus } from './ticket-status.js';
@@ -16,6 +17,7 @@ export const CreateTicketBody = Type.Object(
     description: Text(20_000),
     priority: Type.Optional(TicketPrioritySchema),
     requesterId: Type.Optional(Uuid),
+    attachmentIds: Type.Optional(AttachmentIds),
   },
   { additionalProperties: false },
 );
@@ -74,6 +76,6 @@ export const parseStatusList = (value: string | undefined): TicketStatus[] | und
   value === undefined ? undefined : [...new Set(value.split(','))].filter(isStatus);
 
 export const PostMessageBody = Type.Object(
-  { body: Text(20_000), internal: Type.Optional(Type.Boolean()) },
+  { body: Text(20_000), internal: Type.Optional(Type.Boolean()), attachmentIds: Type.Optional(AttachmentIds) },
   { additionalProperties: false },
 );

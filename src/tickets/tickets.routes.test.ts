@@ -57,6 +57,7 @@ describeEachDatabase('tickets', (kind) => {
       sla: { firstResponse: 'ok', resolution: 'ok' },
       // What the requester may do with it now: talk, and close it.
       abilities: { reply: true, note: false, close: true, reopen: false, assign: false, reassign: false, priority: false, statuses: ['closed'] },
+      attachments: [],
     });
     const second = await openTicket(t, desk.otherCustomer);
     expect(second.number).toBe(ticket.number + 1);
@@ -168,6 +169,7 @@ describeEachDatabase('tickets', (kind) => {
       internal: false,
       createdAt: t.clock.now().toISOString(),
       author: { id: desk.customer.user.id, name: 'Cora Customer', role: 'customer' },
+      attachments: [],
     });
     // Same clock instant on purpose: order must not depend on timestamps.
     for (const body of ['second', 'third', 'fourth']) await postMessage(t, desk.agent, ticket.id, { body });

@@ -43,7 +43,10 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     async (request, reply) => {
       const actor = actorOf(request);
       const ticket = await createTicket(ctx, actor, request.body);
-      return reply.code(201).header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, actor, ctx.now()));
+      return reply
+        .code(201)
+        .header('etag', ticketEtag(ticket.version))
+        .send(presentTicket(ticket, actor, ctx.now(), ticket.attachments));
     },
   );
 
@@ -81,7 +84,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     async (request, reply) => {
       const actor = actorOf(request);
       const ticket = await getTicket(ctx, actor, request.params.id);
-      return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, actor, ctx.now()));
+      return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, actor, ctx.now(), ticket.attachments));
     },
   );
 

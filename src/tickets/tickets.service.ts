@@ -1,3 +1,6 @@
+import { attachmentsOfTicket, type AttachmentSummary } from '../attachments/attachments.repository.js';
+import { attachmentData } from '../attachments/attachments.presenter.js';
+import { attachToTicket } from '../attachments/attachments.service.js';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
 import {
@@ -49,7 +52,11 @@ export interface CreateTicketInput {
   description: string;
   priority?: TicketPriority | undefined;
   requesterId?: string | undefined;
+  attachmentIds?: readonly string[] | undefined;
 }
+
+/** A ticket with its own files (those given with its description). */
+export type TicketWithAttachments = TicketView & { attachments: AttachmentSummary[] };
 
 /** Staff open tickets for customers only: an active customer account must exist. Returns their name. */
 async function assertCustomer(db: Db, userId: string): Promise<string> {
@@ -64,7 +71,7 @@ async function assertCustomer(db: Db, userId: string): Promise<string> {
  * Opens a ticket with its due dates already set, so nothing is re-read or updated after the
  * insert: a ticket created this instant has no waits and cannot have missed a target yet.
  */
-export async function createTicket(ctx: AppContext, actor: Actor, input: CreateTicketInput): Promise<TicketView> {
+export async function createTicket(ctx: AppContext, actor: Actor, input: CreateTicketInput): Promise<TicketWithAttachments> {
   authorizeCreateTicket(actor, input);
   const requesterId = input.requesterId ?? actor.id;
   const priority = input.priority ?? 'normal';
@@ -80,19 +87,20 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
       createdAt: now,
       ...due,
     });
+    const attachments = await attachToTicket(ctx, tx, actor, { ids: input.attachmentIds, ticketId: ticket.id, messageId: null });
     const created: TicketEvent = {
       type: 'ticket.created',
-      data: { status: ticket.status, priority: ticket.priority, requesterId, openedBy: actor.id },
+      data: { status: ticket.status, priority: ticket.priority, requesterId, openedBy: actor.id, ...attachmentData(attachments) },
     };
     await publishTicketEvent(tx, ctx.ticketEvents, { ticket, actor, at: now, event: created });
-    return { ...ticket, requesterName, assigneeName: null };
+    return { ...ticket, requesterName, assigneeName: null, attachments };
   });
 }
 
-export async function getTicket(ctx: AppContext, actor: Actor, id: string): Promise<TicketView> {
+export async function getTicket(ctx: AppContext, actor: Actor, id: string): Promise<TicketWithAttachments> {
   const view = await findTicketView(ctx.database.db, id, visibleRequester(actor));
   authorize(actor, 'ticket.read', view);
-  return view;
+  return { ...view, attachments: await attachmentsOfTicket(ctx.database.db, id) };
 }
 
 export interface ListTicketsInput {

@@ -43,6 +43,7 @@ export type TicketChange = BodyOf<'/api/tickets/{id}', 'patch'>;
 export type NewTicket = BodyOf<'/api/tickets', 'post'>;
 export type TicketMessage = Item<Ok<'/api/tickets/{id}/messages', 'get'>>;
 export type TicketEvent = Item<Ok<'/api/tickets/{id}/events', 'get'>>;
+export type Attachment = Ok<'/api/attachments', 'post'>;
 
 export type EscalationRule = Item<Ok<'/api/escalation-rules', 'get'>>;
 export type RuleInput = BodyOf<'/api/escalation-rules', 'post'>;

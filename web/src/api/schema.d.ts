@@ -423,6 +423,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file to attach to a new ticket or message
+         * @description One `file` part. Returns the id to send in `attachmentIds`; an upload not attached within 24 hours is removed.
+         */
+        post: operations["uploadAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment
+         * @description The bytes, as a download; PNG, JPEG, GIF and WebP images whose content really is one are shown inline. Honours Range, If-Range and If-None-Match.
+         */
+        get: operations["getAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sla-policies": {
         parameters: {
             query?: never;
@@ -3068,6 +3108,16 @@ export interface operations {
                                 /** @description The statuses the caller may move it to now */
                                 statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                             };
+                            /** @description Files given with the description; on single-ticket answers (open, read) only */
+                            attachments?: {
+                                id: string;
+                                /** @description The file name as uploaded, without any path */
+                                name: string;
+                                /** @description The media type sniffed from the content when known, else the one uploaded */
+                                type: string;
+                                /** @description Bytes */
+                                size: number;
+                            }[];
                         }[];
                         nextCursor: string | null;
                     };
@@ -3155,6 +3205,8 @@ export interface operations {
                     priority?: "low" | "normal" | "high" | "urgent";
                     /** Format: uuid */
                     requesterId?: string;
+                    /** @description Ids from POST /api/attachments: your own uploads, not yet attached */
+                    attachmentIds?: string[];
                 };
             };
         };
@@ -3218,6 +3270,16 @@ export interface operations {
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
+                        /** @description Files given with the description; on single-ticket answers (open, read) only */
+                        attachments?: {
+                            id: string;
+                            /** @description The file name as uploaded, without any path */
+                            name: string;
+                            /** @description The media type sniffed from the content when known, else the one uploaded */
+                            type: string;
+                            /** @description Bytes */
+                            size: number;
+                        }[];
                     };
                 };
             };
@@ -3378,6 +3440,16 @@ export interface operations {
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
+                        /** @description Files given with the description; on single-ticket answers (open, read) only */
+                        attachments?: {
+                            id: string;
+                            /** @description The file name as uploaded, without any path */
+                            name: string;
+                            /** @description The media type sniffed from the content when known, else the one uploaded */
+                            type: string;
+                            /** @description Bytes */
+                            size: number;
+                        }[];
                     };
                 };
             };
@@ -3532,6 +3604,16 @@ export interface operations {
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
+                        /** @description Files given with the description; on single-ticket answers (open, read) only */
+                        attachments?: {
+                            id: string;
+                            /** @description The file name as uploaded, without any path */
+                            name: string;
+                            /** @description The media type sniffed from the content when known, else the one uploaded */
+                            type: string;
+                            /** @description Bytes */
+                            size: number;
+                        }[];
                     };
                 };
             };
@@ -3660,6 +3742,15 @@ export interface operations {
                                 name: string;
                                 role: "customer" | "agent" | "manager";
                             };
+                            attachments: {
+                                id: string;
+                                /** @description The file name as uploaded, without any path */
+                                name: string;
+                                /** @description The media type sniffed from the content when known, else the one uploaded */
+                                type: string;
+                                /** @description Bytes */
+                                size: number;
+                            }[];
                         }[];
                     };
                 };
@@ -3745,6 +3836,8 @@ export interface operations {
                 "application/json": {
                     body: string;
                     internal?: boolean;
+                    /** @description Ids from POST /api/attachments: your own uploads, not yet attached */
+                    attachmentIds?: string[];
                 };
             };
         };
@@ -3768,6 +3861,15 @@ export interface operations {
                             name: string;
                             role: "customer" | "agent" | "manager";
                         };
+                        attachments: {
+                            id: string;
+                            /** @description The file name as uploaded, without any path */
+                            name: string;
+                            /** @description The media type sniffed from the content when known, else the one uploaded */
+                            type: string;
+                            /** @description Bytes */
+                            size: number;
+                        }[];
                     };
                 };
             };
@@ -3931,6 +4033,255 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The file; its part carries the file name
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description The file name as uploaded, without any path */
+                        name: string;
+                        /** @description The media type sniffed from the content when known, else the one uploaded */
+                        type: string;
+                        /** @description Bytes */
+                        size: number;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The file is larger than the limit, or a message would carry too many files */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send multipart/form-data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description One byte range, `bytes=0-1023` */
+                range?: string;
+                "if-range"?: string;
+                "if-none-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The range asked for */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Unchanged since the ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Range asked for lies outside the file */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };

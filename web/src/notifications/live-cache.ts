@@ -13,10 +13,20 @@ const isRole = (value: unknown): value is TicketMessage['author']['role'] => typ
 function carriedMessage(event: StreamEvent): TicketMessage | undefined {
   const message = event.data.message;
   if (!event.ticketId || !isRecord(message)) return undefined;
-  const { id, body, internal, authorId, authorName, authorRole, createdAt } = message;
+  const { id, body, internal, authorId, authorName, authorRole, createdAt, attachments } = message;
   if (typeof id !== 'string' || typeof body !== 'string' || typeof authorId !== 'string' || typeof createdAt !== 'string' || !isRole(authorRole)) return undefined;
   const author = { id: authorId, name: typeof authorName === 'string' ? authorName : '', role: authorRole };
-  return { id, ticketId: event.ticketId, authorId, body, internal: internal === true, createdAt, author };
+  return { id, ticketId: event.ticketId, authorId, body, internal: internal === true, createdAt, author, attachments: attachmentsOf(attachments) };
+}
+
+/** The files the stream lists with a message; anything malformed is left out rather than shown broken. */
+function attachmentsOf(value: unknown): TicketMessage['attachments'] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: unknown) =>
+    isRecord(entry) && typeof entry.id === 'string' && typeof entry.name === 'string' && typeof entry.type === 'string' && typeof entry.size === 'number'
+      ? [{ id: entry.id, name: entry.name, type: entry.type, size: entry.size }]
+      : [],
+  );
 }
 
 /**

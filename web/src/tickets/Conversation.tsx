@@ -1,8 +1,17 @@
-import type { Ticket, TicketMessage } from '../api/models';
+import type { Attachment, Ticket, TicketMessage } from '../api/models';
+import { AttachmentList } from '../attachments/AttachmentList';
 import { RelativeTime } from '../ui/feedback';
 import type { NameOf } from './names';
 
-function Entry({ author, createdAt, internal, body }: { author: string; createdAt: string; internal: boolean; body: string }) {
+interface EntryProps {
+  author: string;
+  createdAt: string;
+  internal: boolean;
+  body: string;
+  attachments: readonly Attachment[];
+}
+
+function Entry({ author, createdAt, internal, body, attachments }: EntryProps) {
   return (
     <li className={internal ? 'message internal' : 'message'} data-internal={internal ? 'true' : undefined}>
       <div className="message-head">
@@ -12,6 +21,7 @@ function Entry({ author, createdAt, internal, body }: { author: string; createdA
       </div>
       {/* Plain text, rendered as text: line breaks are kept by CSS, never parsed as HTML. */}
       <div className="message-body">{body}</div>
+      <AttachmentList attachments={attachments} />
     </li>
   );
 }
@@ -20,9 +30,9 @@ function Entry({ author, createdAt, internal, body }: { author: string; createdA
 export function Conversation({ ticket, messages, nameOf }: { ticket: Ticket; messages: TicketMessage[]; nameOf: NameOf }) {
   return (
     <ol className="conversation" aria-label="Conversation">
-      <Entry author={nameOf(ticket.requesterId, ticket.requester)} createdAt={ticket.createdAt} internal={false} body={ticket.description} />
+      <Entry author={nameOf(ticket.requesterId, ticket.requester)} createdAt={ticket.createdAt} internal={false} body={ticket.description} attachments={ticket.attachments ?? []} />
       {messages.map((message) => (
-        <Entry key={message.id} author={nameOf(message.authorId, message.author)} createdAt={message.createdAt} internal={message.internal} body={message.body} />
+        <Entry key={message.id} author={nameOf(message.authorId, message.author)} createdAt={message.createdAt} internal={message.internal} body={message.body} attachments={message.attachments} />
       ))}
     </ol>
   );

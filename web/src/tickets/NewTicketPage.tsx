@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useNavigate } from 'react-router';
 import type { Priority } from '../api/models';
+import { AttachmentPicker, useAttachments } from '../attachments/AttachmentPicker';
 import { useAuth } from '../auth/AuthContext';
 import { PRIORITIES, PRIORITY_LABELS } from '../ui/chips';
 import { FormError, SelectField, TextAreaField, TextField, useFormErrors } from '../ui/forms';
@@ -16,6 +17,7 @@ export function NewTicketPage() {
   const [priority, setPriority] = useState<Priority>('normal');
   const [busy, setBusy] = useState(false);
   const { errors, show, clear } = useFormErrors();
+  const files = useAttachments();
   const choosePriority = can('tickets.priority');
 
   const submit = async (event: SubmitEvent) => {
@@ -23,12 +25,17 @@ export function NewTicketPage() {
     clear();
     setBusy(true);
     try {
-      const ticket = await createTicket({ subject, description, ...(choosePriority ? { priority } : {}) });
+      const ticket = await createTicket({
+        subject,
+        description,
+        ...(choosePriority ? { priority } : {}),
+        ...(files.ids.length > 0 ? { attachmentIds: files.ids } : {}),
+      });
       client.setQueryData(ticketKeys.one(ticket.id), ticket);
       void client.invalidateQueries({ queryKey: ticketKeys.lists });
       void navigate(`/tickets/${ticket.id}`);
     } catch (caught) {
-      show(caught, ['subject', 'description', 'priority']);
+      show(caught, ['subject', 'description', 'priority', 'attachmentIds']);
       setBusy(false);
     }
   };
@@ -36,7 +43,7 @@ export function NewTicketPage() {
   return (
     <section className="page narrow" aria-labelledby="new-ticket-title">
       <h1 id="new-ticket-title">New ticket</h1>
-      <form className="card" onSubmit={(event) => void submit(event)}>
+      <form className="card" onSubmit={(event) => void submit(event)} onPaste={files.onPaste}>
         <TextField label="Subject" required maxLength={200} value={subject} error={errors.fields.subject} onChange={(e) => setSubject(e.target.value)} />
         <TextAreaField
           label="What happened?"
@@ -57,8 +64,9 @@ export function NewTicketPage() {
             ))}
           </SelectField>
         ) : null}
-        <FormError message={errors.form} />
-        <button type="submit" className="button primary" disabled={busy}>
+        <AttachmentPicker state={files} disabled={busy} />
+        <FormError message={errors.fields.attachmentIds ?? errors.form} />
+        <button type="submit" className="button primary" disabled={busy || files.uploading}>
           {busy ? 'Sending…' : 'Open ticket'}
         </button>
       </form>

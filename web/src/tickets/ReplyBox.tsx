@@ -1,5 +1,6 @@
 import { useState, type SubmitEvent } from 'react';
 import type { TicketMessage } from '../api/models';
+import { AttachmentPicker, useAttachments } from '../attachments/AttachmentPicker';
 import { Checkbox, FormError, TextAreaField, useFormErrors } from '../ui/forms';
 import { addMessage } from './tickets.api';
 
@@ -16,6 +17,7 @@ export function ReplyBox({ ticketId, canReply, canNote, onSent }: Props) {
   const [internal, setInternal] = useState(false);
   const [busy, setBusy] = useState(false);
   const { errors, show, clear } = useFormErrors();
+  const files = useAttachments();
   // Without the right to reply publicly, all that is left is a note.
   const asNote = canNote && (internal || !canReply);
 
@@ -24,18 +26,19 @@ export function ReplyBox({ ticketId, canReply, canNote, onSent }: Props) {
     clear();
     setBusy(true);
     try {
-      const message = await addMessage(ticketId, body, asNote);
+      const message = await addMessage(ticketId, body, asNote, files.ids);
       setBody('');
+      files.reset();
       onSent(message);
     } catch (caught) {
-      show(caught, ['body']);
+      show(caught, ['body', 'attachmentIds']);
     } finally {
       setBusy(false);
     }
   };
 
   return (
-    <form className={asNote ? 'reply-box card internal' : 'reply-box card'} onSubmit={(event) => void submit(event)} aria-label="Reply">
+    <form className={asNote ? 'reply-box card internal' : 'reply-box card'} onSubmit={(event) => void submit(event)} onPaste={files.onPaste} aria-label="Reply">
       <TextAreaField
         label={asNote ? 'Internal note' : 'Your reply'}
         name="body"
@@ -48,8 +51,9 @@ export function ReplyBox({ ticketId, canReply, canNote, onSent }: Props) {
         onChange={(e) => setBody(e.target.value)}
       />
       {canNote && canReply ? <Checkbox label="Internal note (staff only)" checked={internal} onChange={(e) => setInternal(e.target.checked)} /> : null}
-      <FormError message={errors.form} />
-      <button type="submit" className="button primary" disabled={busy || body.trim() === ''}>
+      <AttachmentPicker state={files} disabled={busy} />
+      <FormError message={errors.fields.attachmentIds ?? errors.form} />
+      <button type="submit" className="button primary" disabled={busy || body.trim() === '' || files.uploading}>
         {asNote ? 'Add note' : 'Send reply'}
       </button>
     </form>

@@ -46,5 +46,10 @@ export const createTicket = (ticket: NewTicket): Promise<Ticket> => json(api.POS
 
 export const updateTicket = (id: string, change: TicketChange): Promise<Ticket> => json(api.PATCH('/api/tickets/{id}', { ...byId(id), body: change }));
 
-export const addMessage = (id: string, body: string, internal: boolean): Promise<TicketMessage> =>
-  json(api.POST('/api/tickets/{id}/messages', { ...byId(id), body: internal ? { body, internal } : { body } }));
+export const addMessage = (id: string, body: string, internal: boolean, attachmentIds: string[] = []): Promise<TicketMessage> =>
+  json(
+    api.POST('/api/tickets/{id}/messages', {
+      ...byId(id),
+      body: { body, ...(internal ? { internal } : {}), ...(attachmentIds.length > 0 ? { attachmentIds } : {}) },
+    }),
+  );
