@@ -32,6 +32,12 @@ export interface Config {
   passwordResetMailIntervalMs: number;
   /** Open SSE connections one user may hold at once. */
   maxStreamsPerUser: number;
+  /**
+   * The most a reconnecting stream is replayed: past either bound the client gets one
+   * `reset` event instead of the rest and reloads, since a busy week is megabytes a client
+   * could ask for again and again.
+   */
+  streamReplay: { maxEvents: number; maxBytes: number };
   logLevel: string;
   /**
    * Which hops' X-Forwarded-For to believe for the client address (Fastify's `trustProxy`):
@@ -152,6 +158,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     passwordResetMailIntervalMs: integer(env, 'PASSWORD_RESET_MAIL_INTERVAL_MS', 300_000, 0, 86_400_000),
     maxStreamsPerUser: integer(env, 'MAX_STREAMS_PER_USER', 10, 1, 10_000),
+    streamReplay: {
+      maxEvents: integer(env, 'STREAM_REPLAY_MAX_EVENTS', 500, 1, 1_000_000),
+      maxBytes: integer(env, 'STREAM_REPLAY_MAX_BYTES', 512 * 1024, 1024, 1024 ** 3),
+    },
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: trustProxy(env),
   };

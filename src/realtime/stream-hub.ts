@@ -5,7 +5,8 @@ import type { AppContext } from '../context.js';
 import { DomainError } from '../http/errors.js';
 import { advance, type OrderState } from './event-order.js';
 import { StreamConnection } from './stream-connection.js';
-import { mergePage, SSE_HEARTBEAT, type StreamItem } from './stream.presenter.js';
+import { ReplayGate } from './replay-gate.js';
+import { mergePage, resetFrame, SSE_HEARTBEAT, type StreamItem } from './stream.presenter.js';
 import { latestStreamId, loadStreamActors, readFeed, readReplay } from './stream.repository.js';
 import { STREAM_ACCESS_CHANNEL, TICKET_EVENTS_CHANNEL } from './ticket-event-channel.js';
 
@@ -16,6 +17,13 @@ export interface StreamHubOptions {
   maxBufferedBytes: number;
   /** Rows read per query. */
   batchSize: number;
+  /**
+   * Rows of each table read per replay query: small, since with the embedded database a
+   * query holds the whole process while it runs.
+   */
+  replayPageSize: number;
+  /** Replay pages read at once; unset: one with the embedded database, a few with a server (pool connections stay free for requests). */
+  replayReads: number | undefined;
   /** How soon to read again while held back at a gap (see event-order.ts). */
   gapRetryMs: number;
   maxGapWaitMs: number;
@@ -29,6 +37,8 @@ export const STREAM_HUB_DEFAULTS: StreamHubOptions = {
   heartbeatMs: 15_000,
   maxBufferedBytes: 256 * 1024,
   batchSize: 500,
+  replayPageSize: 100,
+  replayReads: undefined,
   gapRetryMs: 25,
   maxGapWaitMs: 10_000,
   replayWindowMs: 7 * 86_400_000,
@@ -49,6 +59,7 @@ const tooManyStreams = () => new DomainError('rate_limited', 'too_many_streams',
  */
 export class StreamHub {
   private readonly options: StreamHubOptions;
+  private readonly replayGate: ReplayGate;
   private readonly connections = new Set<StreamConnection>();
   private readonly byUser = new Map<string, Set<StreamConnection>>();
   private order: OrderState = { cursor: 0, gaps: [] };
@@ -67,6 +78,8 @@ export class StreamHub {
     options: Partial<StreamHubOptions> = {},
   ) {
     this.options = { ...STREAM_HUB_DEFAULTS, ...options };
+    const pglite = ctx.database.driver === 'pglite';
+    this.replayGate = new ReplayGate(this.options.replayReads ?? (pglite ? 1 : Math.max(1, Math.floor(ctx.config.databasePoolSize / 3))));
   }
 
   /**
@@ -106,15 +119,30 @@ export class StreamHub {
     connection.finishReplay();
   }
 
+  /**
+   * Replays `(after, upTo]` page by page, taking turns with other replays (see ReplayGate)
+   * and waiting for the client to read. Past the configured bounds the rest is not sent:
+   * one `reset` moves the client to `upTo`, and it reloads what it skipped.
+   */
   private async replay(connection: StreamConnection, after: number, upTo: number): Promise<void> {
     const { actor } = connection;
-    const { batchSize: limit } = this.options;
+    const { replayPageSize: limit } = this.options;
+    const bounds = this.ctx.config.streamReplay;
     const since = new Date(this.ctx.now().getTime() - this.options.replayWindowMs);
     const filters = { ticketVisibility: visibleTickets(actor), eventVisibility: visibleEvents(actor) };
     let from = after;
+    let events = 0;
+    let bytes = 0;
     while (!connection.closed) {
-      const page = mergePage(await readReplay(this.ctx.database.db, actor, { after: from, upTo, since, limit, ...filters }), limit);
-      for (const item of page.items) await connection.replay(item);
+      const rows = await this.replayGate.run(() => readReplay(this.ctx.database.db, actor, { after: from, upTo, since, limit, ...filters }));
+      const page = mergePage(rows, limit);
+      for (const item of page.items) {
+        const size = Buffer.byteLength(item.frame);
+        if (events + 1 > bounds.maxEvents || bytes + size > bounds.maxBytes) return connection.replay({ id: upTo, frame: resetFrame(upTo) });
+        events += 1;
+        bytes += size;
+        await connection.replay(item);
+      }
       if (page.cutAt === undefined) return;
       from = page.cutAt;
     }

@@ -26,6 +26,13 @@ export const sseFrame = (id: number, event: string, data: unknown): string =>
 /** A comment line: ignored by clients, keeps proxies from closing an idle stream. */
 export const SSE_HEARTBEAT = ': heartbeat\n\n';
 
+/**
+ * Ends a replay cut at its bound. Its id is the point the stream goes on live from, so the
+ * client's next reconnect starts there rather than asking for the same long replay again;
+ * what it skipped, it reloads.
+ */
+export const resetFrame = (id: number): string => sseFrame(id, 'reset', { reason: 'replay_limit' });
+
 function messageOf(row: StreamEventRow) {
   if (row.messageBody === null || row.messageCreatedAt === null) return undefined;
   return {
