@@ -6,8 +6,8 @@ import { DomainError } from '../http/errors.js';
 import { advance, type OrderState } from './event-order.js';
 import { StreamConnection } from './stream-connection.js';
 import { ReplayGate } from './replay-gate.js';
-import { mergePage, resetFrame, SSE_HEARTBEAT, type StreamItem } from './stream.presenter.js';
-import { latestStreamId, loadStreamActors, readFeed, readReplay } from './stream.repository.js';
+import { inIdOrder, mergePage, resetFrame, SSE_HEARTBEAT, type StreamItem } from './stream.presenter.js';
+import { latestStreamId, loadStreamActors, readFeed, readReplay, replayStart } from './stream.repository.js';
 import { STREAM_ACCESS_CHANNEL, TICKET_EVENTS_CHANNEL } from './ticket-event-channel.js';
 
 export interface StreamHubOptions {
@@ -18,10 +18,10 @@ export interface StreamHubOptions {
   /** Rows read per query. */
   batchSize: number;
   /**
-   * Rows of each table read per replay query: small, since with the embedded database a
-   * query holds the whole process while it runs.
+   * Ids a replay query covers (so at most this many rows): small, since with the embedded
+   * database a query holds the whole process while it runs.
    */
-  replayPageSize: number;
+  replayIdsPerRead: number;
   /** Replay pages read at once; unset: one with the embedded database, a few with a server (pool connections stay free for requests). */
   replayReads: number | undefined;
   /** How soon to read again while held back at a gap (see event-order.ts). */
@@ -37,7 +37,7 @@ export const STREAM_HUB_DEFAULTS: StreamHubOptions = {
   heartbeatMs: 15_000,
   maxBufferedBytes: 256 * 1024,
   batchSize: 500,
-  replayPageSize: 100,
+  replayIdsPerRead: 200,
   replayReads: undefined,
   gapRetryMs: 25,
   maxGapWaitMs: 10_000,
@@ -120,31 +120,32 @@ export class StreamHub {
   }
 
   /**
-   * Replays `(after, upTo]` page by page, taking turns with other replays (see ReplayGate)
-   * and waiting for the client to read. Past the configured bounds the rest is not sent:
-   * one `reset` moves the client to `upTo`, and it reloads what it skipped.
+   * Replays `(after, upTo]` a short id range at a time, taking turns with other replays
+   * (see ReplayGate) and waiting for the client to read. Past the configured bounds the
+   * rest is not sent: one `reset` moves the client to `upTo`, and it reloads what it skipped.
    */
   private async replay(connection: StreamConnection, after: number, upTo: number): Promise<void> {
     const { actor } = connection;
-    const { replayPageSize: limit } = this.options;
+    const { db } = this.ctx.database;
     const bounds = this.ctx.config.streamReplay;
     const since = new Date(this.ctx.now().getTime() - this.options.replayWindowMs);
     const filters = { ticketVisibility: visibleTickets(actor), eventVisibility: visibleEvents(actor) };
-    let from = after;
+    const first = await this.replayGate.run(() => replayStart(db, actor, after, since));
+    if (first === undefined) return;
+    let from = Math.max(after, first - 1);
     let events = 0;
     let bytes = 0;
-    while (!connection.closed) {
-      const rows = await this.replayGate.run(() => readReplay(this.ctx.database.db, actor, { after: from, upTo, since, limit, ...filters }));
-      const page = mergePage(rows, limit);
-      for (const item of page.items) {
+    while (from < upTo && !connection.closed) {
+      const to = Math.min(upTo, from + this.options.replayIdsPerRead);
+      const rows = await this.replayGate.run(() => readReplay(db, actor, { after: from, upTo: to, since, ...filters }));
+      for (const item of inIdOrder(rows)) {
         const size = Buffer.byteLength(item.frame);
         if (events + 1 > bounds.maxEvents || bytes + size > bounds.maxBytes) return connection.replay({ id: upTo, frame: resetFrame(upTo) });
         events += 1;
         bytes += size;
         await connection.replay(item);
       }
-      if (page.cutAt === undefined) return;
-      from = page.cutAt;
+      from = to;
     }
   }
 

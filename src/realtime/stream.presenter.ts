@@ -86,6 +86,10 @@ export interface MergedPage {
   cutAt: number | undefined;
 }
 
+/** Both tables' rows as one list in id order. */
+export const inIdOrder = (page: StreamPage): StreamItem[] =>
+  [...page.events.map(eventItem), ...page.notifications.map(notificationItem)].sort((a, b) => a.id - b.id);
+
 /**
  * Both tables in one id order. When either query hit its limit, the other table's rows
  * beyond its last id are dropped: rows between them may be missing from the page.
@@ -94,8 +98,5 @@ export function mergePage(page: StreamPage, limit: number): MergedPage {
   const lastOf = (rows: readonly { id: number }[]) => (rows.length >= limit ? rows.at(-1)?.id : undefined);
   const cuts = [lastOf(page.events), lastOf(page.notifications)].filter((id) => id !== undefined);
   const cutAt = cuts.length === 0 ? undefined : Math.min(...cuts);
-  const items = [...page.events.map(eventItem), ...page.notifications.map(notificationItem)]
-    .filter((item) => cutAt === undefined || item.id <= cutAt)
-    .sort((a, b) => a.id - b.id);
-  return { items, cutAt };
+  return { items: inIdOrder(page).filter((item) => cutAt === undefined || item.id <= cutAt), cutAt };
 }
