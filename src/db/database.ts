@@ -43,9 +43,49 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 
 const migrateEmbedded = (client: PGlite) => migratePglite(drizzlePglite(client), { migrationsFolder });
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** `target` with `wrapped` in place of some methods; every other member bound to `target` (PGlite has private fields). */
+function withMethods<T extends object>(target: T, wrapped: Partial<T>): T {
+  return new Proxy(target, {
+    get(object, key) {
+      if (Object.hasOwn(wrapped, key)) return wrapped[key as keyof T];
+      const value: unknown = Reflect.get(object, key, object);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
+    },
+  });
+}
+
+/**
+ * The embedded database runs inside this process's event loop, and queries queued behind
+ * one another run back to back (each one's end starts the next in a microtask), so a
+ * burst of writes or reads would hold every other request up until all are done. Each
+ * query therefore starts on a later turn of the event loop, after the I/O waiting then.
+ */
+export function takingTurns(client: PGlite): PGlite {
+  type Tx = Parameters<Parameters<PGlite['transaction']>[0]>[0];
+  const inTurns = (tx: Tx): Tx =>
+    withMethods(tx, {
+      query: async (...args: Parameters<Tx['query']>) => {
+        await nextTurn();
+        return tx.query(...args);
+      },
+    });
+  return withMethods(client, {
+    query: async (...args: Parameters<PGlite['query']>) => {
+      await nextTurn();
+      return client.query(...args);
+    },
+    transaction: async <T>(callback: (tx: Tx) => Promise<T>) => {
+      await nextTurn();
+      return client.transaction((tx) => callback(inTurns(tx)));
+    },
+  } as Partial<PGlite>);
+}
+
 export async function openPglite(client: PGlite): Promise<Database> {
   await client.waitReady;
-  const db = drizzlePglite(client) as unknown as Db;
+  const db = drizzlePglite(takingTurns(client)) as unknown as Db;
   return {
     db,
     driver: 'pglite',

@@ -37,7 +37,7 @@ export const STREAM_HUB_DEFAULTS: StreamHubOptions = {
   heartbeatMs: 15_000,
   maxBufferedBytes: 256 * 1024,
   batchSize: 500,
-  replayIdsPerRead: 200,
+  replayIdsPerRead: 50,
   replayReads: undefined,
   gapRetryMs: 25,
   maxGapWaitMs: 10_000,
