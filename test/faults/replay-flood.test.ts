@@ -15,6 +15,8 @@ interface Replay {
   replayedBytes: number;
   resets: number;
   totalBytes: number;
+  /** Resolves with the first bytes: the server has fixed where the replay ends and live events begin. */
+  opened: Promise<void>;
   /** Resolves when `sentinel` arrived: the replay is over and the stream is live again. */
   done: Promise<void>;
   close(): void;
@@ -29,11 +31,14 @@ function replay(baseUrl: string, token: string, sentinel: string): Replay {
     finish = resolve;
     fail = reject;
   });
-  const state: Replay = { replayedBytes: 0, resets: 0, totalBytes: 0, done, close: () => request.destroy() };
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const state: Replay = { replayedBytes: 0, resets: 0, totalBytes: 0, opened, done, close: () => request.destroy() };
   const request = httpRequest(`${baseUrl}/api/stream?lastEventId=0&access_token=${token}`, { agent: false, headers: { accept: 'text/event-stream' } }, (response) => {
     if (response.statusCode !== 200) fail(new Error(`stream answered ${String(response.statusCode)}`));
     response.setEncoding('utf8');
     response.on('data', (chunk: string) => {
+      open();
       totalBytes += Buffer.byteLength(chunk);
       state.totalBytes = totalBytes;
       // Only the tail is kept for the markers: the client must not be what stalls.
@@ -68,7 +73,7 @@ describe('replay flood on the embedded database', () => {
   let customer: Session;
 
   beforeAll(async () => {
-    server = await startServer({ DATA_DIR: tempDir('replay-flood'), MAX_STREAMS_PER_USER: String(REPLAYS) });
+    server = await startServer({ DATA_DIR: tempDir('replay-flood'), MAX_STREAMS_PER_USER: String(REPLAYS + 1) });
     customer = await registerCustomer(server.url, 'Flooding Customer');
     let next = 0;
     const writer = async () => {
@@ -83,10 +88,11 @@ describe('replay flood on the embedded database', () => {
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
   });
 
-  it('keeps /health p99 within 100 ms while ten replays of the week and a burst of writes run', { timeout: 300_000 }, async () => {
+  /** Polls `/health` one request after another until stopped; the latencies in ms. */
+  const pollHealth = () => {
     const latencies: number[] = [];
     let polling = true;
-    const poller = (async () => {
+    const done = (async () => {
       while (polling) {
         const started = performance.now();
         const answer = await call(server.url, 'GET', '/health', { timeoutMs: 60_000 });
@@ -95,6 +101,27 @@ describe('replay flood on the embedded database', () => {
         await sleep(5);
       }
     })();
+    return async () => {
+      polling = false;
+      await done;
+      return [...latencies].sort((a, b) => a - b);
+    };
+  };
+
+  it('keeps /health p99 within 100 ms while ten replays of the week and a burst of writes run', { timeout: 300_000 }, async () => {
+    // Warm-up, once per process and not part of the flood: the hub starts with the first
+    // stream, and the first replay's queries are planned for the first time.
+    const first = replay(server.url, customer.accessToken, 'Warm-up');
+    await first.opened;
+    await callJson(server.url, 'POST', '/api/tickets', { token: customer.accessToken, body: { subject: 'Warm-up', description: 'x' } });
+    await first.done;
+    first.close();
+    // What this machine gives an idle server, for the record: other work shares the cores.
+    const stopIdle = pollHealth();
+    await sleep(2000);
+    const idle = await stopIdle();
+
+    const stopPolling = pollHealth();
     await sleep(200);
 
     const sentinel = `sentinel-${Date.now()}`;
@@ -108,18 +135,19 @@ describe('replay flood on the embedded database', () => {
       }
     };
     await Promise.all(Array.from({ length: 4 }, writer));
+    await Promise.all(replays.map((stream) => stream.opened));
     await callJson(server.url, 'POST', '/api/tickets', { token: customer.accessToken, body: { subject: sentinel, description: 'the last write' } });
+    let sorted: number[];
     try {
       await Promise.all(replays.map((stream) => stream.done));
     } finally {
-      polling = false;
-      await poller;
+      sorted = await stopPolling();
       for (const stream of replays) stream.close();
     }
     const floodMs = performance.now() - started;
 
-    const sorted = [...latencies].sort((a, b) => a - b);
     const figures = {
+      idle: { p50: Math.round(percentile(idle, 50)), p99: Math.round(percentile(idle, 99)) },
       samples: sorted.length,
       p50: Math.round(percentile(sorted, 50)),
       p99: Math.round(percentile(sorted, 99)),
