@@ -104,7 +104,7 @@ export function takingTurns(client: PGlite): PGlite {
       await nextTurn();
       return client.transaction((tx) => callback(inTurns(tx)));
     },
-  } as Partial<PGlite>);
+  });
 }
 
 export async function openPglite(client: PGlite): Promise<Database> {
