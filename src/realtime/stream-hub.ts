@@ -18,11 +18,11 @@ export interface StreamHubOptions {
   /** Rows read per query. */
   batchSize: number;
   /**
-   * Ids a replay query covers (so at most this many rows): small, since with the embedded
-   * database a query holds the whole process while it runs.
+   * Ids a replay query covers (so at most this many rows). Unset: 50 with the embedded
+   * database, whose queries hold the whole process while they run; 500 with a server.
    */
-  replayIdsPerRead: number;
-  /** Replay pages read at once; unset: one with the embedded database, a few with a server (pool connections stay free for requests). */
+  replayIdsPerRead: number | undefined;
+  /** Replay queries run at once. Unset: one with the embedded database, a third of the pool with a server (the rest stays free for requests). */
   replayReads: number | undefined;
   /** How soon to read again while held back at a gap (see event-order.ts). */
   gapRetryMs: number;
@@ -37,7 +37,7 @@ export const STREAM_HUB_DEFAULTS: StreamHubOptions = {
   heartbeatMs: 15_000,
   maxBufferedBytes: 256 * 1024,
   batchSize: 500,
-  replayIdsPerRead: 50,
+  replayIdsPerRead: undefined,
   replayReads: undefined,
   gapRetryMs: 25,
   maxGapWaitMs: 10_000,
@@ -60,6 +60,7 @@ const tooManyStreams = () => new DomainError('rate_limited', 'too_many_streams',
 export class StreamHub {
   private readonly options: StreamHubOptions;
   private readonly replayGate: ReplayGate;
+  private readonly replayIdsPerRead: number;
   private readonly connections = new Set<StreamConnection>();
   private readonly byUser = new Map<string, Set<StreamConnection>>();
   private order: OrderState = { cursor: 0, gaps: [] };
@@ -79,6 +80,7 @@ export class StreamHub {
   ) {
     this.options = { ...STREAM_HUB_DEFAULTS, ...options };
     const pglite = ctx.database.driver === 'pglite';
+    this.replayIdsPerRead = this.options.replayIdsPerRead ?? (pglite ? 50 : 500);
     this.replayGate = new ReplayGate(this.options.replayReads ?? (pglite ? 1 : Math.max(1, Math.floor(ctx.config.databasePoolSize / 3))));
   }
 
@@ -136,7 +138,7 @@ export class StreamHub {
     let events = 0;
     let bytes = 0;
     while (from < upTo && !connection.closed) {
-      const to = Math.min(upTo, from + this.options.replayIdsPerRead);
+      const to = Math.min(upTo, from + this.replayIdsPerRead);
       const rows = await this.replayGate.run(() => readReplay(db, actor, { after: from, upTo: to, since, ...filters }));
       for (const item of inIdOrder(rows)) {
         const size = Buffer.byteLength(item.frame);
