@@ -19,6 +19,7 @@ describe('configuration', () => {
       publicUrl: 'http://127.0.0.1:3000',
       escalationIntervalMs: 60_000,
       trustProxy: false,
+      streamReplay: { maxEvents: 500, maxBytes: 512 * 1024 },
     });
   });
 
@@ -52,6 +53,8 @@ describe('configuration', () => {
     [{ BOOTSTRAP_MANAGER_EMAIL: 'boss@example.test' }, 'BOOTSTRAP_MANAGER_PASSWORD'],
     [{ TRUST_PROXY: 'proxy.example.test' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '1' }, 'TRUST_PROXY'],
+    [{ STREAM_REPLAY_MAX_EVENTS: '0' }, 'STREAM_REPLAY_MAX_EVENTS'],
+    [{ STREAM_REPLAY_MAX_BYTES: '100' }, 'STREAM_REPLAY_MAX_BYTES'],
   ])('rejects %o naming %s', (env, variable) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(variable);

@@ -34,6 +34,12 @@ export interface Config {
   emailVerificationMailIntervalMs: number;
   /** Open SSE connections one user may hold at once. */
   maxStreamsPerUser: number;
+  /**
+   * The most a reconnecting stream is replayed: past either bound the client gets one
+   * `reset` event instead of the rest and reloads, since a busy week is megabytes a client
+   * could ask for again and again.
+   */
+  streamReplay: { maxEvents: number; maxBytes: number };
   logLevel: string;
   /** The embedded desk backs itself up into DATA_DIR/backups this often (0: never), keeping the newest `keep`. */
   backups: { intervalMs: number; keep: number };
@@ -208,6 +214,10 @@ export function loadConfig(env: Env = process.env): Config {
     passwordResetMailIntervalMs: integer(env, 'PASSWORD_RESET_MAIL_INTERVAL_MS', 300_000, 0, 86_400_000),
     emailVerificationMailIntervalMs: integer(env, 'EMAIL_VERIFICATION_MAIL_INTERVAL_MS', 300_000, 0, 86_400_000),
     maxStreamsPerUser: integer(env, 'MAX_STREAMS_PER_USER', 10, 1, 10_000),
+    streamReplay: {
+      maxEvents: integer(env, 'STREAM_REPLAY_MAX_EVENTS', 500, 1, 1_000_000),
+      maxBytes: integer(env, 'STREAM_REPLAY_MAX_BYTES', 512 * 1024, 1024, 1024 ** 3),
+    },
     logLevel: env.LOG_LEVEL || 'info',
     backups: {
       intervalMs: integer(env, 'BACKUP_INTERVAL_HOURS', 24, 0, 8760) * 3_600_000,

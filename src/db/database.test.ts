@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import { openDatabase, openPostgres, queryRows, type Database } from './database.js';
+import { createTestDatabase } from '../test/databases.js';
+import { openDatabase, openPostgres, queryRows, type Database, type Db } from './database.js';
 
 const journal = JSON.parse(readFileSync(path.join(import.meta.dirname, 'migrations/meta/_journal.json'), 'utf8')) as { entries: unknown[] };
 
@@ -53,4 +54,40 @@ describe('migrations', () => {
       }
     },
   );
+});
+
+describe('the embedded database in the event loop', () => {
+  it('lets other work in between queries, inside a transaction and between queued ones, and still commits or rolls back whole', async () => {
+    const database = await createTestDatabase('pglite');
+    try {
+      // A callback that re-queues itself each turn of the event loop counts the turns that pass.
+      let turns = 0;
+      let counting = true;
+      const count = () => {
+        turns += 1;
+        if (counting) setImmediate(count);
+      };
+      setImmediate(count);
+      const insert = (tx: Db, email: string) => tx.execute(sql`insert into users (email, name, role, password_hash) values (${email}, 'Turn', 'customer', 'x')`);
+      await Promise.all([
+        database.db.transaction(async (tx) => {
+          for (let i = 0; i < 5; i++) await insert(tx, `turn-${i}@example.test`);
+        }),
+        ...Array.from({ length: 5 }, () => database.db.execute(sql`select 1`)),
+        database.db
+          .transaction(async (tx) => {
+            await insert(tx, 'rolled-back@example.test');
+            throw new Error('roll back');
+          })
+          .catch(() => undefined),
+      ]);
+      counting = false;
+      // Eleven queries queued at once: without turns they would all run before the first count.
+      expect(turns).toBeGreaterThanOrEqual(10);
+      const rows = await queryRows<{ email: string }>(database.db, sql`select email from users where name = 'Turn' order by email`);
+      expect(rows.map((row) => row.email)).toEqual([0, 1, 2, 3, 4].map((i) => `turn-${i}@example.test`));
+    } finally {
+      await database.close();
+    }
+  });
 });

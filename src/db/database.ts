@@ -45,9 +45,73 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 
 const migrateEmbedded = (client: PGlite) => migratePglite(drizzlePglite(client), { migrationsFolder });
 
+/**
+ * Hands out turns of the event loop one at a time: each waiter is released by its own
+ * `setImmediate`, queued by the previous one, so it runs on the next pass of the loop,
+ * after the I/O that came in meanwhile (an immediate queued while immediates run waits for
+ * the next pass).
+ */
+function turns(): () => Promise<void> {
+  const waiting: (() => void)[] = [];
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled || waiting.length === 0) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      waiting.shift()?.();
+      schedule();
+    });
+  };
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      schedule();
+    });
+}
+
+/** `target` with `wrapped` in place of some methods; every other member bound to `target` (PGlite has private fields). */
+function withMethods<T extends object>(target: T, wrapped: Partial<T>): T {
+  return new Proxy(target, {
+    get(object, key) {
+      if (Object.hasOwn(wrapped, key)) return wrapped[key as keyof T];
+      const value: unknown = Reflect.get(object, key, object);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
+    },
+  });
+}
+
+/**
+ * The embedded database runs inside this process's event loop, and queries queued behind
+ * one another run back to back (each one's end starts the next in a microtask), so a
+ * burst of writes or reads would hold every other request up until all are done. So the
+ * queries take turns: one per pass of the event loop, with other requests in between.
+ */
+export function takingTurns(client: PGlite): PGlite {
+  const nextTurn = turns();
+  type Tx = Parameters<Parameters<PGlite['transaction']>[0]>[0];
+  const inTurns = (tx: Tx): Tx =>
+    withMethods(tx, {
+      query: async (...args: Parameters<Tx['query']>) => {
+        await nextTurn();
+        return tx.query(...args);
+      },
+    });
+  return withMethods(client, {
+    query: async (...args: Parameters<PGlite['query']>) => {
+      await nextTurn();
+      return client.query(...args);
+    },
+    transaction: async <T>(callback: (tx: Tx) => Promise<T>) => {
+      await nextTurn();
+      return client.transaction((tx) => callback(inTurns(tx)));
+    },
+  });
+}
+
 export async function openPglite(client: PGlite): Promise<Database> {
   await client.waitReady;
-  const db = drizzlePglite(client) as unknown as Db;
+  const db = drizzlePglite(takingTurns(client)) as unknown as Db;
   return {
     db,
     driver: 'pglite',

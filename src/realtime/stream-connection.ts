@@ -46,7 +46,7 @@ export class StreamConnection {
   }
 
   /** A replayed entry; waits while the socket drains, since a replay can be long. */
-  async replay(item: StreamItem): Promise<void> {
+  async replay(item: Pick<StreamItem, 'id' | 'frame'>): Promise<void> {
     if (this.ended || item.id <= this.lastId) return;
     this.lastId = item.id;
     if (this.response.write(item.frame) || this.ended) return;

@@ -5,8 +5,9 @@ import type { AppContext } from '../context.js';
 import { DomainError } from '../http/errors.js';
 import { advance, type OrderState } from './event-order.js';
 import { StreamConnection } from './stream-connection.js';
-import { mergePage, SSE_HEARTBEAT, type StreamItem } from './stream.presenter.js';
-import { latestStreamId, loadStreamActors, readFeed, readReplay } from './stream.repository.js';
+import { ReplayGate } from './replay-gate.js';
+import { inIdOrder, mergePage, resetFrame, SSE_HEARTBEAT, type StreamItem } from './stream.presenter.js';
+import { latestStreamId, loadStreamActors, readFeed, readReplay, replayStart } from './stream.repository.js';
 import { STREAM_ACCESS_CHANNEL, TICKET_EVENTS_CHANNEL } from './ticket-event-channel.js';
 
 export interface StreamHubOptions {
@@ -16,6 +17,13 @@ export interface StreamHubOptions {
   maxBufferedBytes: number;
   /** Rows read per query. */
   batchSize: number;
+  /**
+   * Ids a replay query covers (so at most this many rows). Unset: 50 with the embedded
+   * database, whose queries hold the whole process while they run; 500 with a server.
+   */
+  replayIdsPerRead: number | undefined;
+  /** Replay queries run at once. Unset: one with the embedded database, a third of the pool with a server (the rest stays free for requests). */
+  replayReads: number | undefined;
   /** How soon to read again while held back at a gap (see event-order.ts). */
   gapRetryMs: number;
   maxGapWaitMs: number;
@@ -29,6 +37,8 @@ export const STREAM_HUB_DEFAULTS: StreamHubOptions = {
   heartbeatMs: 15_000,
   maxBufferedBytes: 256 * 1024,
   batchSize: 500,
+  replayIdsPerRead: undefined,
+  replayReads: undefined,
   gapRetryMs: 25,
   maxGapWaitMs: 10_000,
   replayWindowMs: 7 * 86_400_000,
@@ -49,6 +59,8 @@ const tooManyStreams = () => new DomainError('rate_limited', 'too_many_streams',
  */
 export class StreamHub {
   private readonly options: StreamHubOptions;
+  private readonly replayGate: ReplayGate;
+  private readonly replayIdsPerRead: number;
   private readonly connections = new Set<StreamConnection>();
   private readonly byUser = new Map<string, Set<StreamConnection>>();
   private order: OrderState = { cursor: 0, gaps: [] };
@@ -67,6 +79,9 @@ export class StreamHub {
     options: Partial<StreamHubOptions> = {},
   ) {
     this.options = { ...STREAM_HUB_DEFAULTS, ...options };
+    const pglite = ctx.database.driver === 'pglite';
+    this.replayIdsPerRead = this.options.replayIdsPerRead ?? (pglite ? 50 : 500);
+    this.replayGate = new ReplayGate(this.options.replayReads ?? (pglite ? 1 : Math.max(1, Math.floor(ctx.config.databasePoolSize / 3))));
   }
 
   /**
@@ -106,17 +121,33 @@ export class StreamHub {
     connection.finishReplay();
   }
 
+  /**
+   * Replays `(after, upTo]` a short id range at a time, taking turns with other replays
+   * (see ReplayGate) and waiting for the client to read. Past the configured bounds the
+   * rest is not sent: one `reset` moves the client to `upTo`, and it reloads what it skipped.
+   */
   private async replay(connection: StreamConnection, after: number, upTo: number): Promise<void> {
     const { actor } = connection;
-    const { batchSize: limit } = this.options;
+    const { db } = this.ctx.database;
+    const bounds = this.ctx.config.streamReplay;
     const since = new Date(this.ctx.now().getTime() - this.options.replayWindowMs);
     const filters = { ticketVisibility: visibleTickets(actor), eventVisibility: visibleEvents(actor) };
-    let from = after;
-    while (!connection.closed) {
-      const page = mergePage(await readReplay(this.ctx.database.db, actor, { after: from, upTo, since, limit, ...filters }), limit);
-      for (const item of page.items) await connection.replay(item);
-      if (page.cutAt === undefined) return;
-      from = page.cutAt;
+    const first = await this.replayGate.run(() => replayStart(db, actor, after, since));
+    if (first === undefined) return;
+    let from = Math.max(after, first - 1);
+    let events = 0;
+    let bytes = 0;
+    while (from < upTo && !connection.closed) {
+      const to = Math.min(upTo, from + this.replayIdsPerRead);
+      const rows = await this.replayGate.run(() => readReplay(db, actor, { after: from, upTo: to, since, ...filters }));
+      for (const item of inIdOrder(rows)) {
+        const size = Buffer.byteLength(item.frame);
+        if (events + 1 > bounds.maxEvents || bytes + size > bounds.maxBytes) return connection.replay({ id: upTo, frame: resetFrame(upTo) });
+        events += 1;
+        bytes += size;
+        await connection.replay(item);
+      }
+      from = to;
     }
   }
 

@@ -26,6 +26,13 @@ export const sseFrame = (id: number, event: string, data: unknown): string =>
 /** A comment line: ignored by clients, keeps proxies from closing an idle stream. */
 export const SSE_HEARTBEAT = ': heartbeat\n\n';
 
+/**
+ * Ends a replay cut at its bound. Its id is the point the stream goes on live from, so the
+ * client's next reconnect starts there rather than asking for the same long replay again;
+ * what it skipped, it reloads.
+ */
+export const resetFrame = (id: number): string => sseFrame(id, 'reset', { reason: 'replay_limit' });
+
 function messageOf(row: StreamEventRow) {
   if (row.messageBody === null || row.messageCreatedAt === null) return undefined;
   return {
@@ -81,6 +88,10 @@ export interface MergedPage {
   cutAt: number | undefined;
 }
 
+/** Both tables' rows as one list in id order. */
+export const inIdOrder = (page: StreamPage): StreamItem[] =>
+  [...page.events.map(eventItem), ...page.notifications.map(notificationItem)].sort((a, b) => a.id - b.id);
+
 /**
  * Both tables in one id order. When either query hit its limit, the other table's rows
  * beyond its last id are dropped: rows between them may be missing from the page.
@@ -89,8 +100,5 @@ export function mergePage(page: StreamPage, limit: number): MergedPage {
   const lastOf = (rows: readonly { id: number }[]) => (rows.length >= limit ? rows.at(-1)?.id : undefined);
   const cuts = [lastOf(page.events), lastOf(page.notifications)].filter((id) => id !== undefined);
   const cutAt = cuts.length === 0 ? undefined : Math.min(...cuts);
-  const items = [...page.events.map(eventItem), ...page.notifications.map(notificationItem)]
-    .filter((item) => cutAt === undefined || item.id <= cutAt)
-    .sort((a, b) => a.id - b.id);
-  return { items, cutAt };
+  return { items: inIdOrder(page).filter((item) => cutAt === undefined || item.id <= cutAt), cutAt };
 }

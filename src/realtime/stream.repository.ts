@@ -130,13 +130,18 @@ export interface ReplayRange {
   upTo: number;
   /** Events older than this are not replayed (API.md keeps at least 7 days). */
   since: Date;
-  limit: number;
   /** The caller's filters, from the authorization module. */
   ticketVisibility: SQL | undefined;
   eventVisibility: SQL | undefined;
 }
 
-/** What a resuming client missed in `(after, upTo]`, filtered in SQL by the same rules as every read. */
+/**
+ * What a resuming client missed in `(after, upTo]`, filtered in SQL by the same rules as
+ * every read. Ids are unique across both tables, so a range of n ids is at most n rows:
+ * the caller keeps ranges short, and a query's work is bounded whatever plan the database
+ * picks (the embedded one has no statistics and would otherwise read and sort the whole
+ * week on every page).
+ */
 export async function readReplay(db: Db, actor: Actor, range: ReplayRange): Promise<StreamPage> {
   const events = await selectEvents(db)
     .where(
@@ -148,8 +153,7 @@ export async function readReplay(db: Db, actor: Actor, range: ReplayRange): Prom
         range.eventVisibility,
       ),
     )
-    .orderBy(asc(ticketEvents.id))
-    .limit(range.limit);
+    .orderBy(asc(ticketEvents.id));
   const notes = await selectNotifications(db)
     .where(
       and(
@@ -160,9 +164,27 @@ export async function readReplay(db: Db, actor: Actor, range: ReplayRange): Prom
         range.ticketVisibility,
       ),
     )
-    .orderBy(asc(notifications.id))
-    .limit(range.limit);
+    .orderBy(asc(notifications.id));
   return { events, notifications: notes };
+}
+
+/**
+ * The first id a replay after `after` may have to send, found by index: the oldest ticket
+ * event of the window (by time) or the caller's first notification in it. A replay from
+ * far back (`lastEventId=0`) then starts at the window instead of walking every older id.
+ * Undefined: nothing to replay.
+ */
+export async function replayStart(db: Db, actor: Actor, after: number, since: Date): Promise<number | undefined> {
+  const at = since.toISOString();
+  const [row] = await queryRows<{ event: string | null; note: string | null }>(
+    db,
+    sql`select (select id from ticket_events where created_at >= ${at} order by created_at limit 1)::text as event,
+               (select id from notifications where user_id = ${actor.id} and id > ${after} and created_at >= ${at} order by id limit 1)::text as note`,
+  );
+  // Ids grow with time, so no event of the window is older than its oldest one; a later `after` wins.
+  const starts = [row?.event ? Math.max(Number(row.event), after + 1) : undefined, row?.note ? Number(row.note) : undefined];
+  const found = starts.filter((id) => id !== undefined);
+  return found.length === 0 ? undefined : Math.min(...found);
 }
 
 interface StreamActorRow {

@@ -22,7 +22,11 @@ const DESCRIPTION = [
   'Server-Sent Events. Each event has an increasing `id`, an `event` name (`ticket.created`,',
   '`ticket.updated`, `ticket.message`, `notification`) and JSON `data` with at least `ticketId`.',
   'Reconnecting with `Last-Event-ID` (header, or `?lastEventId=`) first replays what the caller',
-  'missed (up to 7 days). A comment line is sent every 15 s. The token may be given as',
+  'missed (up to 7 days), at most 500 events and 512 KiB by default (`STREAM_REPLAY_MAX_EVENTS`,',
+  '`STREAM_REPLAY_MAX_BYTES`). A longer replay stops there with one `reset` event',
+  '(`data: {"reason":"replay_limit"}`, no `ticketId`): the client reloads everything it shows,',
+  'and the stream goes on live; the reset\'s `id` is where a later reconnect resumes.',
+  'A comment line is sent every 15 s. The token may be given as',
   '`?access_token=`; the stream ends when its session is revoked or the user deactivated.',
 ].join(' ');
 

@@ -84,7 +84,9 @@ describe('slow clients', () => {
   let dribblers: Promise<[number, number, number]>;
 
   beforeAll(async () => {
-    server = await startServer({ DATA_DIR: tempDir('slow-clients'), MAX_STREAMS_PER_USER: '1' });
+    // What the dropped client missed (the server's buffer and the last posts, 40 kB each) is
+    // resumed whole here: past the replay bound it would get a `reset` instead (stream-replay.test.ts).
+    server = await startServer({ DATA_DIR: tempDir('slow-clients'), MAX_STREAMS_PER_USER: '1', STREAM_REPLAY_MAX_BYTES: String(64 * 1024 * 1024) });
     dribblers = Promise.all([
       misbehave(server.url, 'GET /health HTTP/1.1\r\nhost: x\r\n', 'x-slow: 1\r\n'),
       misbehave(server.url, 'POST /api/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{', ' '),

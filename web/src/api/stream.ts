@@ -1,7 +1,11 @@
 import { session } from './client';
 
-/** The event names of GET /api/stream (API.md, Real-time stream); its frames are not in the OpenAPI document. */
-const EVENT_TYPES = ['ticket.created', 'ticket.updated', 'ticket.message', 'notification'] as const;
+/**
+ * The event names of GET /api/stream (API.md, Real-time stream); its frames are not in the
+ * OpenAPI document. `reset` ends a replay the server cut short: whatever was missed must be
+ * read again.
+ */
+const EVENT_TYPES = ['ticket.created', 'ticket.updated', 'ticket.message', 'notification', 'reset'] as const;
 export type StreamEventType = (typeof EVENT_TYPES)[number];
 
 export interface StreamEvent {

@@ -36,6 +36,11 @@ function attachmentsOf(value: unknown): TicketMessage['attachments'] {
  * (a row stays where it is until the list is next loaded, rather than jumping away under the cursor).
  */
 export function applyLiveEvent(client: QueryClient, event: StreamEvent): void {
+  // The server skipped what this client missed (too much to replay): everything is read again.
+  if (event.type === 'reset') {
+    void client.invalidateQueries();
+    return;
+  }
   if (event.type === 'notification') {
     void client.invalidateQueries({ queryKey: notificationKeys.all });
     return;
