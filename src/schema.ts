@@ -7,3 +7,4 @@ export * from './tickets/tickets.schema.js';
 export * from './notifications/notifications.schema.js';
 export * from './sla/sla.schema.js';
 export * from './escalation/escalation.schema.js';
+export * from './rate-limits/rate-limits.schema.js';

@@ -6,7 +6,6 @@ import { UserSchema } from '../users/users.presenter.js';
 import { actorOf } from '../authz/actor.js';
 import * as auth from './auth.service.js';
 import { requestPasswordReset, resetPassword } from './password-reset.service.js';
-import { authRateLimits } from './rate-limits.js';
 
 const AuthResponse = Type.Object(
   { accessToken: Type.String(), refreshToken: Type.String(), expiresIn: Type.Integer(), user: UserSchema },
@@ -19,8 +18,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post(
     '/auth/register',
     {
-      config: { public: true },
-      preHandler: authRateLimits(app, ctx.config, 'register'),
+      config: { public: true, limit: 'register' },
       schema: {
         tags,
         operationId: 'register',
@@ -36,8 +34,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post(
     '/auth/login',
     {
-      config: { public: true },
-      preHandler: authRateLimits(app, ctx.config, 'login'),
+      config: { public: true, limit: 'login' },
       schema: {
         tags,
         operationId: 'login',
@@ -60,7 +57,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         summary: 'Trade a refresh token for new tokens (the old one is spent)',
         security: [],
         body: RefreshBody,
-        response: { 200: AuthResponse, ...errorResponses, ...bodyErrorResponses },
+        response: { 200: AuthResponse, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request) => auth.refresh(ctx, request.body.refreshToken),
@@ -74,7 +71,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         operationId: 'logout',
         summary: 'End the session of a refresh token',
         body: RefreshBody,
-        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses },
+        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {
@@ -104,8 +101,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post(
     '/auth/password/forgot',
     {
-      config: { public: true },
-      preHandler: authRateLimits(app, ctx.config, 'forgot'),
+      config: { public: true, limit: 'passwordForgot' },
       schema: {
         tags,
         operationId: 'requestPasswordReset',
@@ -131,7 +127,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         summary: 'Set a new password with a reset token; ends every session of the user',
         security: [],
         body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }), password: Password }, { additionalProperties: false }),
-        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses },
+        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {

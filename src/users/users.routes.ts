@@ -3,18 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { actorOf } from '../authz/actor.js';
 import { PERMISSIONS } from '../authz/permissions.js';
 import type { AppContext } from '../context.js';
-import {
-  bodyErrorResponses,
-  Email,
-  errorResponses,
-  IdParams,
-  ListQuery,
-  listOf,
-  Password,
-  PermissionSchema,
-  PersonName,
-  RoleSchema,
-} from '../http/schemas.js';
+import { bodyErrorResponses, Email, errorResponses, IdParams, listOf, ListQuery, Password, PermissionSchema, PersonName, rateLimitedResponses, RoleSchema } from '../http/schemas.js';
 import { ManagedUserSchema } from './users.presenter.js';
 import { listRoles, setRolePermissions } from './roles.service.js';
 import { assignableUsers, createUserFor, getUserFor, listUsersFor, updateUserFor } from './users.service.js';
@@ -56,7 +45,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         operationId: 'createUser',
         summary: 'Create a user of any role (managers)',
         body: Type.Object({ email: Email, name: PersonName, role: RoleSchema, password: Password }, { additionalProperties: false }),
-        response: { 201: ManagedUserSchema, ...errorResponses, ...bodyErrorResponses },
+        response: { 201: ManagedUserSchema, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => reply.code(201).send(await createUserFor(ctx, actorOf(request), request.body)),
@@ -107,7 +96,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
           { name: Type.Optional(PersonName), role: Type.Optional(RoleSchema), active: Type.Optional(Type.Boolean()) },
           { additionalProperties: false, minProperties: 1 },
         ),
-        response: { 200: ManagedUserSchema, ...errorResponses, ...bodyErrorResponses },
+        response: { 200: ManagedUserSchema, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request) => updateUserFor(ctx, actorOf(request), request.params.id, request.body),
@@ -138,7 +127,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
           { permissions: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 }) },
           { additionalProperties: false },
         ),
-        response: { 200: RolePermissions, ...errorResponses, ...bodyErrorResponses },
+        response: { 200: RolePermissions, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request) => setRolePermissions(ctx, actorOf(request), request.params.role, request.body.permissions),

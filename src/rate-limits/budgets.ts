@@ -1,0 +1,66 @@
+import type { FastifyRequest } from 'fastify';
+import type { Config, RequestBudgetName } from '../config.js';
+import { normalizeEmail } from '../users/users.repository.js';
+
+/**
+ * The budgets a route may spend (route config `limit`). A state-changing /api route that
+ * names none spends `write`.
+ */
+export type LimitName = RequestBudgetName | 'notificationRead' | 'login' | 'register' | 'passwordForgot';
+
+/** One counter a request adds to: its key (none: not counted this way) and the allowance per window. */
+export interface Check {
+  max: number;
+  windowMs: number;
+  key(request: FastifyRequest): string | undefined;
+}
+
+export interface Limit {
+  checks: Check[];
+  /** Counted only for the requests this accepts (search: a listing with a query). */
+  applies?(request: FastifyRequest): boolean;
+}
+
+const perUser = (name: string) => (request: FastifyRequest) => (request.actor ? `${name}:user:${request.actor.id}` : undefined);
+const perAddress = (name: string) => (request: FastifyRequest) => `${name}:ip:${request.ip}`;
+/** Login failures are counted per account and address together: from elsewhere the owner still gets in. */
+const perEmailAndAddress = (name: string) => (request: FastifyRequest) => {
+  const email = (request.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? `${name}:email+ip:${normalizeEmail(email)}|${request.ip}` : undefined;
+};
+
+function userAndAddress(name: string, budget: Config['rateLimits'][RequestBudgetName]): Limit {
+  return {
+    checks: [
+      { max: budget.perUser, windowMs: budget.windowMs, key: perUser(name) },
+      { max: budget.perIp, windowMs: budget.windowMs, key: perAddress(name) },
+    ],
+  };
+}
+
+const hasSearchText = (request: FastifyRequest) => {
+  const q = (request.query as { q?: unknown } | undefined)?.q;
+  return typeof q === 'string' && q.trim() !== '';
+};
+
+export function limitsFrom(config: Config): Record<LimitName, Limit> {
+  const { rateLimits, authRateLimit } = config;
+  const auth = { max: authRateLimit.max, windowMs: authRateLimit.windowMs };
+  return {
+    ticketOpen: userAndAddress('ticketOpen', rateLimits.ticketOpen),
+    write: userAndAddress('write', rateLimits.write),
+    // Read marks follow the write budget's numbers in counters of their own, so reading
+    // through a pile of notifications never holds up an agent's real work.
+    notificationRead: userAndAddress('notificationRead', rateLimits.write),
+    search: { ...userAndAddress('search', rateLimits.search), applies: hasSearchText },
+    report: userAndAddress('report', rateLimits.report),
+    login: {
+      checks: [
+        { ...auth, key: perEmailAndAddress('login') },
+        { max: authRateLimit.loginPerIp, windowMs: authRateLimit.windowMs, key: perAddress('login') },
+      ],
+    },
+    register: { checks: [{ ...auth, key: perAddress('register') }] },
+    passwordForgot: { checks: [{ ...auth, key: perAddress('passwordForgot') }] },
+  };
+}
