@@ -12,21 +12,40 @@ export type LimitName = RequestBudgetName | 'notificationRead' | 'login' | 'regi
 export interface Check {
   max: number;
   windowMs: number;
-  key(request: FastifyRequest): string | undefined;
+  key: (request: FastifyRequest) => string | undefined;
 }
 
 export interface Limit {
   checks: Check[];
   /** Counted only for the requests this accepts (search: a listing with a query). */
-  applies?(request: FastifyRequest): boolean;
+  applies?: (request: FastifyRequest) => boolean;
+}
+
+/**
+ * The address a client is counted by. An IPv6 subscriber is usually handed a whole /64, so
+ * counting single addresses would give one client billions of allowances: its /64 is counted.
+ */
+export function clientAddress(ip: string): string {
+  const address = ip.split('%')[0] ?? ip;
+  if (!address.includes(':')) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  const [head = '', tail] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (parseInt(group, 16) || 0).toString(16))
+    .join(':')}::/64`;
 }
 
 const perUser = (name: string) => (request: FastifyRequest) => (request.actor ? `${name}:user:${request.actor.id}` : undefined);
-const perAddress = (name: string) => (request: FastifyRequest) => `${name}:ip:${request.ip}`;
+const perAddress = (name: string) => (request: FastifyRequest) => `${name}:ip:${clientAddress(request.ip)}`;
 /** Login failures are counted per account and address together: from elsewhere the owner still gets in. */
 const perEmailAndAddress = (name: string) => (request: FastifyRequest) => {
   const email = (request.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' ? `${name}:email+ip:${normalizeEmail(email)}|${request.ip}` : undefined;
+  return typeof email === 'string' ? `${name}:email+ip:${normalizeEmail(email)}|${clientAddress(request.ip)}` : undefined;
 };
 
 function userAndAddress(name: string, budget: Config['rateLimits'][RequestBudgetName]): Limit {

@@ -37,7 +37,7 @@ export class PostgresCounters implements Counters {
     const batch = [...byKey.entries()].map(([key, entry]) => ({ key, hits: entry.hits, window_ms: entry.windowMs }));
     const now = this.now();
     const rows = await queryRows<Row>(this.db, this.upsert(JSON.stringify(batch), now, this.sweepDue(now)));
-    const counted = new Map(rows.map((row) => [row.key, { total: Number(row.hits), ttl: Math.max(0, Number(row.ttl)) }]));
+    const counted = new Map(rows.map((row) => [row.key, { total: row.hits, ttl: Math.max(0, row.ttl) }]));
     // Each caller gets the count as of its own hit, in the order they came.
     const seen = new Map<string, number>();
     return hits.map(({ key }) => {

@@ -10,6 +10,7 @@ import { testConfig } from '../test/config.js';
 import { createTestDatabase, describeEachDatabase, withQueryLog, type DatabaseKind, type TestDatabase } from '../test/databases.js';
 import { createUser, type TestUser } from '../test/factories.js';
 import { tickets } from '../tickets/tickets.schema.js';
+import { clientAddress } from './budgets.js';
 import { rateLimitCounters } from './rate-limits.schema.js';
 import { requestLimits } from './request-limits.js';
 
@@ -22,6 +23,9 @@ function tight(name: RequestBudgetName, perUser: number, perIp: number): Partial
 
 const send = (t: TestApp, user: TestUser, method: 'GET' | 'POST', url: string, remoteAddress = '127.0.0.1', body?: unknown) =>
   t.app.inject({ method, url, remoteAddress, headers: { authorization: `Bearer ${user.accessToken}` }, ...(body === undefined ? {} : { payload: body as object }) });
+
+const openTicket = (t: TestApp, user: TestUser, remoteAddress?: string) =>
+  send(t, user, 'POST', '/api/tickets', remoteAddress, { subject: 'Printer on fire', description: 'Again.' });
 
 function expectLimited(response: LightMyRequestResponse, what: string): void {
   expect(response.statusCode, `${what}: ${response.body}`).toBe(429);
@@ -44,7 +48,7 @@ const KINDS: Kind[] = [
     budget: 'ticketOpen',
     role: 'customer',
     ok: 201,
-    send: (t, user, ip) => send(t, user, 'POST', '/api/tickets', ip, { subject: 'Printer on fire', description: 'Again.' }),
+    send: openTicket,
   },
   {
     name: 'write',
@@ -59,6 +63,18 @@ const KINDS: Kind[] = [
 ];
 
 const ticketCount = async (t: TestApp) => (await t.database.db.select({ n: count() }).from(tickets))[0]?.n ?? 0;
+
+describe('the address a client is counted by', () => {
+  it('is an IPv4 address as it is, and an IPv6 address by its /64', () => {
+    expect(clientAddress('203.0.113.7')).toBe('203.0.113.7');
+    expect(clientAddress('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(clientAddress('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64');
+    expect(clientAddress('2001:0DB8:0001:0002:ffff:1:2:3')).toBe('2001:db8:1:2::/64');
+    expect(clientAddress('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientAddress('::1')).toBe('0:0:0:0::/64');
+    expect(clientAddress('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+  });
+});
 
 describeEachDatabase('request budgets', (kind) => {
   const open: (() => Promise<void>)[] = [];
@@ -89,12 +105,13 @@ describeEachDatabase('request budgets', (kind) => {
   it('counts one client address across users', async () => {
     const t = await start(tight('ticketOpen', 1000, 2));
     const [a, b, c] = [await createUser(t), await createUser(t), await createUser(t)];
-    const ticketOpen = KINDS[0];
-    if (!ticketOpen) throw new Error('no ticketOpen kind');
-    expect((await ticketOpen.send(t, a, '203.0.113.7')).statusCode).toBe(201);
-    expect((await ticketOpen.send(t, b, '203.0.113.7')).statusCode).toBe(201);
-    expectLimited(await ticketOpen.send(t, c, '203.0.113.7'), 'a third user from the same address');
-    expect((await ticketOpen.send(t, c, '198.51.100.8')).statusCode, 'the same user from elsewhere').toBe(201);
+    expect((await openTicket(t, a, '203.0.113.7')).statusCode).toBe(201);
+    expect((await openTicket(t, b, '203.0.113.7')).statusCode).toBe(201);
+    expectLimited(await openTicket(t, c, '203.0.113.7'), 'a third user from the same address');
+    expect((await openTicket(t, c, '198.51.100.8')).statusCode, 'the same user from elsewhere').toBe(201);
+    expect((await openTicket(t, a, '2001:db8:1:2::1')).statusCode).toBe(201);
+    expect((await openTicket(t, b, '2001:db8:1:2:ffff:1:2:3')).statusCode).toBe(201);
+    expectLimited(await openTicket(t, c, '2001:0db8:0001:0002::abcd'), 'another address of the same IPv6 /64');
   });
 
   it('keeps budgets apart: opening tickets does not spend the write budget, a listing without a query no search budget', async () => {
@@ -133,13 +150,21 @@ describeEachDatabase('request budgets', (kind) => {
     if (database !== first.database) open.push(() => database.close());
     const second = await start(config, database);
     const customer = await createUser(first);
-    const ticketOpen = KINDS[0];
-    if (!ticketOpen) throw new Error('no ticketOpen kind');
-    expect((await ticketOpen.send(first, customer)).statusCode).toBe(201);
-    expect((await ticketOpen.send(second, customer)).statusCode).toBe(201);
-    expect((await ticketOpen.send(first, customer)).statusCode).toBe(201);
-    expectLimited(await ticketOpen.send(second, customer), 'the fourth, on the other instance');
-    expectLimited(await ticketOpen.send(first, customer), 'the fifth, on the first');
+    expect((await openTicket(first, customer)).statusCode).toBe(201);
+    expect((await openTicket(second, customer)).statusCode).toBe(201);
+    expect((await openTicket(first, customer)).statusCode).toBe(201);
+    expectLimited(await openTicket(second, customer), 'the fourth, on the other instance');
+    expectLimited(await openTicket(first, customer), 'the fifth, on the first');
+  });
+
+  it('sweeps expired counts as it counts new ones', async () => {
+    const t = await start(tight('ticketOpen', 100, 1000));
+    const [gone, current] = [await createUser(t), await createUser(t)];
+    expect((await openTicket(t, gone, '203.0.113.1')).statusCode).toBe(201);
+    t.clock.advance(2 * WINDOW_MS);
+    expect((await openTicket(t, current, '198.51.100.2')).statusCode).toBe(201);
+    const keys = (await t.database.db.select().from(rateLimitCounters)).map((row) => row.key);
+    expect(keys.sort()).toEqual(['ticketOpen:ip:198.51.100.2', `ticketOpen:user:${current.user.id}`]);
   });
 
   it('refuses at start a limited route that does not document its 429', async () => {
@@ -175,12 +200,10 @@ describeWithRedis('request budgets in Redis', (url) => {
     const second = await createTestApp(kind, config, { database: first.database });
     open.push(() => second.app.close());
     const customer = await createUser(first);
-    const ticketOpen = KINDS[0];
-    if (!ticketOpen) throw new Error('no ticketOpen kind');
-    expect((await ticketOpen.send(first, customer)).statusCode).toBe(201);
-    expect((await ticketOpen.send(second, customer)).statusCode).toBe(201);
-    expectLimited(await ticketOpen.send(first, customer), 'the third, counted across instances');
-    expect(Number((await ticketOpen.send(second, customer)).headers['retry-after'])).toBeLessThanOrEqual(WINDOW_MS / 1000);
+    expect((await openTicket(first, customer)).statusCode).toBe(201);
+    expect((await openTicket(second, customer)).statusCode).toBe(201);
+    expectLimited(await openTicket(first, customer), 'the third, counted across instances');
+    expect(Number((await openTicket(second, customer)).headers['retry-after'])).toBeLessThanOrEqual(WINDOW_MS / 1000);
     expect(await first.database.db.select().from(rateLimitCounters)).toEqual([]);
   });
 

@@ -35,8 +35,6 @@ function waitText(seconds: number): string {
   return `${Math.ceil(seconds / 60)} minutes`;
 }
 
-type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
-
 /** Spends one request of each of the limit's counters (one round trip for all), or answers 429 with Retry-After. */
 function limitHook(app: FastifyInstance, limit: Limit): preHandlerAsyncHookHandler {
   const checks = limit.checks.map((check) => ({
