@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
-import { bodyErrorResponses, errorResponses, IdParams, listOf, ListQuery, rateLimitedResponses } from '../http/schemas.js';
+import { bodyErrorResponses, errorResponses, IdParams, ListQuery, listOf, rateLimitedResponses } from '../http/schemas.js';
 import { CreateRuleBody, RuleSchema, UpdateRuleBody } from './escalation-rule.js';
 import {
   createEscalationRule,

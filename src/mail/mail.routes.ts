@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
-import { errorResponses, listOf, ListQuery, Nullable, rateLimitedResponses, Timestamp } from '../http/schemas.js';
+import { errorResponses, ListQuery, listOf, Nullable, rateLimitedResponses, Timestamp } from '../http/schemas.js';
 import { readFailedMails, retryMail } from './mail.service.js';
 
 const FailedMail = Type.Object(

@@ -3,7 +3,19 @@ import { Type } from '@sinclair/typebox';
 import { actorOf } from '../authz/actor.js';
 import { PERMISSIONS } from '../authz/permissions.js';
 import type { AppContext } from '../context.js';
-import { bodyErrorResponses, Email, errorResponses, IdParams, listOf, ListQuery, Password, PermissionSchema, PersonName, rateLimitedResponses, RoleSchema } from '../http/schemas.js';
+import {
+  bodyErrorResponses,
+  Email,
+  errorResponses,
+  IdParams,
+  ListQuery,
+  listOf,
+  Password,
+  PermissionSchema,
+  PersonName,
+  rateLimitedResponses,
+  RoleSchema,
+} from '../http/schemas.js';
 import { ManagedUserSchema } from './users.presenter.js';
 import { listRoles, setRolePermissions } from './roles.service.js';
 import { assignableUsers, createUserFor, getUserFor, listUsersFor, updateUserFor } from './users.service.js';
