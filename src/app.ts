@@ -1,6 +1,5 @@
 import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -20,6 +19,7 @@ import { streamRoutes } from './realtime/stream.routes.js';
 import type { StreamHubOptions } from './realtime/stream-hub.js';
 import { ErrorResponse } from './http/schemas.js';
 import { OPENAPI_TAGS } from './http/openapi-tags.js';
+import { requestLimits } from './rate-limits/request-limits.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { slaRoutes } from './sla/sla.routes.js';
 import { ticketRoutes } from './tickets/tickets.routes.js';
@@ -79,7 +79,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     // A compressed request body could inflate far past what was sent: bodies come plain (415 otherwise).
     requestEncodings: ['identity'],
   });
-  await app.register(rateLimit, { global: false });
+  await app.register(requestLimits, { ctx });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

@@ -55,9 +55,30 @@ describe('configuration', () => {
     [{ TRUST_PROXY: '1' }, 'TRUST_PROXY'],
     [{ STREAM_REPLAY_MAX_EVENTS: '0' }, 'STREAM_REPLAY_MAX_EVENTS'],
     [{ STREAM_REPLAY_MAX_BYTES: '100' }, 'STREAM_REPLAY_MAX_BYTES'],
+    [{ TICKET_OPEN_RATE_LIMIT_PER_USER: '0' }, 'TICKET_OPEN_RATE_LIMIT_PER_USER'],
+    [{ WRITE_RATE_LIMIT_WINDOW_MS: '10' }, 'WRITE_RATE_LIMIT_WINDOW_MS'],
+    [{ SEARCH_RATE_LIMIT_PER_IP: 'many' }, 'SEARCH_RATE_LIMIT_PER_IP'],
+    [{ LOGIN_RATE_LIMIT_PER_IP: '0' }, 'LOGIN_RATE_LIMIT_PER_IP'],
+    [{ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL'],
   ])('rejects %o naming %s', (env, variable) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(variable);
+  });
+
+  it('reads the request budgets and where they are counted', () => {
+    const defaults = loadConfig({ DATA_DIR: dataDir() });
+    expect(defaults.rateLimits.ticketOpen).toEqual({ perUser: 20, perIp: 200, windowMs: 600_000 });
+    expect([defaults.redisUrl, defaults.redisKeyPrefix]).toEqual([undefined, 'helpline:']);
+    const config = loadConfig({
+      DATA_DIR: dataDir(),
+      REPORT_RATE_LIMIT_PER_USER: '5',
+      REPORT_RATE_LIMIT_PER_IP: '50',
+      REPORT_RATE_LIMIT_WINDOW_MS: '30000',
+      REDIS_URL: 'redis://cache:6379/2',
+      REDIS_KEY_PREFIX: 'desk-a:',
+    });
+    expect(config.rateLimits.report).toEqual({ perUser: 5, perIp: 50, windowMs: 30_000 });
+    expect([config.redisUrl, config.redisKeyPrefix]).toEqual(['redis://cache:6379/2', 'desk-a:']);
   });
 
   it('reads SMTP settings with credentials', () => {

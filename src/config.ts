@@ -26,8 +26,17 @@ export interface Config {
   publicUrl: string;
   escalationIntervalMs: number;
   production: boolean;
-  /** Attempts per window for login, register and password-forgot, per IP and per email. */
-  authRateLimit: { max: number; windowMs: number };
+  /**
+   * Attempts per window: register and password-forgot per client address; login per email and
+   * address together (so nobody can lock an owner out from elsewhere) and `loginPerIp` per address.
+   */
+  authRateLimit: { max: number; windowMs: number; loginPerIp: number };
+  /** Request budgets of the API's writes, search and reports, per user and per client address (src/rate-limits). */
+  rateLimits: Record<RequestBudgetName, RequestBudget>;
+  /** Where the limits count: Redis when set, otherwise the database; either way shared by every process. */
+  redisUrl: string | undefined;
+  /** Put before every Redis key, so several desks (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
   /** At most one password-reset mail per account in this time, while its link is unused. */
   passwordResetMailIntervalMs: number;
   /** At most one verification mail per account in this time (and a few a day), asked for by its owner. */
@@ -73,6 +82,15 @@ export interface AttachmentsConfig {
   cleanupIntervalMs: number;
   s3: S3Config | undefined;
 }
+
+/** Requests one user, and one client address, may send in a window. */
+export interface RequestBudget {
+  perUser: number;
+  perIp: number;
+  windowMs: number;
+}
+
+export type RequestBudgetName = 'ticketOpen' | 'write' | 'search' | 'report';
 
 export class ConfigError extends Error {}
 
@@ -124,6 +142,28 @@ function jwtSecret(env: Env, dataDir: string, production: boolean): Uint8Array {
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: PRIVATE_FILE_MODE });
   }
   return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+/** `<PREFIX>_RATE_LIMIT_PER_USER`, `_PER_IP` and `_WINDOW_MS`. */
+function budget(env: Env, prefix: string, fallback: RequestBudget): RequestBudget {
+  return {
+    perUser: integer(env, `${prefix}_RATE_LIMIT_PER_USER`, fallback.perUser, 1, 100_000_000),
+    perIp: integer(env, `${prefix}_RATE_LIMIT_PER_IP`, fallback.perIp, 1, 100_000_000),
+    windowMs: integer(env, `${prefix}_RATE_LIMIT_WINDOW_MS`, fallback.windowMs, 1000, 86_400_000),
+  };
+}
+
+/**
+ * Defaults a real desk never reaches and a script does at once (SECURITY.md explains them):
+ * the few tickets a person opens in ten minutes, about two clicks a second held for a minute.
+ */
+function rateLimits(env: Env): Config['rateLimits'] {
+  return {
+    ticketOpen: budget(env, 'TICKET_OPEN', { perUser: 20, perIp: 200, windowMs: 600_000 }),
+    write: budget(env, 'WRITE', { perUser: 120, perIp: 600, windowMs: 60_000 }),
+    search: budget(env, 'SEARCH', { perUser: 120, perIp: 600, windowMs: 60_000 }),
+    report: budget(env, 'REPORT', { perUser: 60, perIp: 300, windowMs: 60_000 }),
+  };
 }
 
 function bootstrapManager(env: Env): Config['bootstrapManager'] {
@@ -210,7 +250,11 @@ export function loadConfig(env: Env = process.env): Config {
     authRateLimit: {
       max: integer(env, 'AUTH_RATE_LIMIT_MAX', 10, 1, 1_000_000),
       windowMs: integer(env, 'AUTH_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+      loginPerIp: integer(env, 'LOGIN_RATE_LIMIT_PER_IP', 30, 1, 1_000_000),
     },
+    rateLimits: rateLimits(env),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'helpline:',
     passwordResetMailIntervalMs: integer(env, 'PASSWORD_RESET_MAIL_INTERVAL_MS', 300_000, 0, 86_400_000),
     emailVerificationMailIntervalMs: integer(env, 'EMAIL_VERIFICATION_MAIL_INTERVAL_MS', 300_000, 0, 86_400_000),
     maxStreamsPerUser: integer(env, 'MAX_STREAMS_PER_USER', 10, 1, 10_000),

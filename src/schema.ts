@@ -8,3 +8,4 @@ export * from './notifications/notifications.schema.js';
 export * from './sla/sla.schema.js';
 export * from './escalation/escalation.schema.js';
 export * from './attachments/attachments.schema.js';
+export * from './rate-limits/rate-limits.schema.js';

@@ -9,7 +9,6 @@ import * as auth from './auth.service.js';
 import { resendVerificationMail, verifyEmail } from './email-verification.service.js';
 import { changePassword } from './password-change.service.js';
 import { requestPasswordReset, resetPassword } from './password-reset.service.js';
-import { authRateLimits } from './rate-limits.js';
 
 const AuthResponse = Type.Object(
   { accessToken: Type.String(), refreshToken: Type.String(), expiresIn: Type.Integer(), user: UserSchema },
@@ -22,8 +21,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post(
     '/auth/register',
     {
-      config: { public: true },
-      preHandler: authRateLimits(app, ctx.config, 'register'),
+      config: { public: true, limit: 'register' },
       schema: {
         tags,
         operationId: 'register',
@@ -39,8 +37,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post(
     '/auth/login',
     {
-      config: { public: true },
-      preHandler: authRateLimits(app, ctx.config, 'login'),
+      config: { public: true, limit: 'login' },
       schema: {
         tags,
         operationId: 'login',
@@ -63,7 +60,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         summary: 'Trade a refresh token for new tokens (the old one is spent)',
         security: [],
         body: RefreshBody,
-        response: { 200: AuthResponse, ...errorResponses, ...bodyErrorResponses },
+        response: { 200: AuthResponse, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request) => auth.refresh(ctx, request.body.refreshToken),
@@ -77,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         operationId: 'logout',
         summary: 'End the session of a refresh token',
         body: RefreshBody,
-        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses },
+        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {
@@ -107,8 +104,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post(
     '/auth/password/forgot',
     {
-      config: { public: true },
-      preHandler: authRateLimits(app, ctx.config, 'forgot'),
+      config: { public: true, limit: 'passwordForgot' },
       schema: {
         tags,
         operationId: 'requestPasswordReset',
@@ -134,7 +130,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         summary: 'Set a new password with a reset token; ends every session of the user',
         security: [],
         body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }), password: Password }, { additionalProperties: false }),
-        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses },
+        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {
@@ -146,6 +142,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post(
     '/auth/password/change',
     {
+      config: { limit: 'passwordChange' },
       schema: {
         tags,
         operationId: 'changePassword',
@@ -157,7 +154,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
           { currentPassword: Type.String({ minLength: 1, maxLength: 200, title: 'Current password' }), newPassword: Password },
           { additionalProperties: false },
         ),
-        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses },
+        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {
@@ -177,7 +174,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         description: 'Public, so the link works in any browser. A used, expired or unknown token → 400 `invalid_verification_token`.',
         security: [],
         body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses },
+        response: { 204: Type.Null(), ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {

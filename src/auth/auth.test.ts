@@ -164,9 +164,9 @@ describeEachDatabase('auth', (kind) => {
     expect(after.permissions).not.toContain('tickets.read.all');
   });
 
-  it('rate limits login per email and per address with Retry-After', async () => {
+  it('rate limits login per email and address with Retry-After, a right password included', async () => {
     await t.close();
-    t = await createTestApp(kind, { authRateLimit: { max: 3, windowMs: 60_000 } });
+    t = await createTestApp(kind, { authRateLimit: { max: 3, windowMs: 60_000, loginPerIp: 100 } });
     const { user } = await createUser(t);
     for (let i = 0; i < 3; i++) expect((await login(user.email, 'wrong password')).statusCode).toBe(401);
     const limited = await login(user.email, DEFAULT_PASSWORD);
@@ -175,9 +175,46 @@ describeEachDatabase('auth', (kind) => {
     expect(limited.json().error.code).toBe('rate_limited');
   });
 
+  it('does not let wrong passwords from one address lock the owner out from another', async () => {
+    await t.close();
+    t = await createTestApp(kind, { authRateLimit: { max: 10, windowMs: 60_000, loginPerIp: 30 } });
+    const { user } = await createUser(t);
+    const attempt = (password: string, remoteAddress: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { email: user.email, password } });
+    const attacker = '203.0.113.66';
+    const owner = '198.51.100.20';
+    const guesses: number[] = [];
+    for (let i = 0; i < 12; i++) guesses.push((await attempt(`guess number ${i}`, attacker)).statusCode);
+    expect(guesses).toEqual([...Array<number>(10).fill(401), 429, 429]);
+
+    const ownerLogin = await attempt(DEFAULT_PASSWORD, owner);
+    expect(ownerLogin.statusCode, 'the owner, from an address without failures').toBe(200);
+    expect(ownerLogin.json().user.id).toBe(user.id);
+
+    const stillLocked = await attempt(DEFAULT_PASSWORD, attacker);
+    expect(stillLocked.statusCode, 'the attacking address stays locked, even with the right password').toBe(429);
+    expect(Number(stillLocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(stillLocked.json().error.code).toBe('rate_limited');
+
+    t.clock.advance(60_000);
+    expect((await attempt(DEFAULT_PASSWORD, attacker)).statusCode, 'once the window has passed').toBe(200);
+  });
+
+  it('limits login per address across accounts', async () => {
+    await t.close();
+    t = await createTestApp(kind, { authRateLimit: { max: 10, windowMs: 60_000, loginPerIp: 3 } });
+    const { user } = await createUser(t);
+    const attempt = (email: string, password: string, remoteAddress: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { email, password } });
+    const sprayed: number[] = [];
+    for (let i = 0; i < 4; i++) sprayed.push((await attempt(`someone${i}@example.test`, 'wrong password', '203.0.113.9')).statusCode);
+    expect(sprayed).toEqual([401, 401, 401, 429]);
+    expect((await attempt(user.email, DEFAULT_PASSWORD, '203.0.113.10')).statusCode, 'another address').toBe(200);
+  });
+
   it('rate limits registration per address across different emails', async () => {
     await t.close();
-    t = await createTestApp(kind, { authRateLimit: { max: 2, windowMs: 60_000 } });
+    t = await createTestApp(kind, { authRateLimit: { max: 2, windowMs: 60_000, loginPerIp: 100 } });
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
       statuses.push((await register({ email: `r${i}@example.test`, name: 'R', password: 'long enough' })).statusCode);

@@ -68,6 +68,23 @@ describeEachDatabase('changing the password in the app', (kind) => {
     expect((await login(user.password)).statusCode).toBe(200);
   });
 
+  it('counts guesses at the current password like logins: a stolen token buys few, and the password stays', async () => {
+    const limited = await createTestApp(kind, { authRateLimit: { ...t.ctx.config.authRateLimit, max: 3 } });
+    try {
+      const victim = await createUser(limited, { name: 'Vic Victim' });
+      const guess = (currentPassword: string) =>
+        limited.request({ method: 'POST', url: '/api/auth/password/change', token: victim.accessToken, body: { currentPassword, newPassword: 'attacker chosen passphrase' } });
+      for (const attempt of ['guess one', 'guess two', 'guess three']) expect((await guess(attempt)).statusCode).toBe(400);
+      const refused = await guess(victim.password);
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      const login = await limited.request({ method: 'POST', url: '/api/auth/login', body: { email: victim.user.email, password: victim.password } });
+      expect(login.statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers 401 without a token, or with a token of an ended session', async () => {
     expect((await change({ currentPassword: user.password, newPassword: 'a much better passphrase' }, null)).statusCode).toBe(401);
     await t.request({ method: 'POST', url: '/api/auth/logout', token: user.accessToken, body: { refreshToken: user.refreshToken } });

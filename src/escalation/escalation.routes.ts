@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
-import { bodyErrorResponses, errorResponses, IdParams, ListQuery, listOf } from '../http/schemas.js';
+import { bodyErrorResponses, errorResponses, IdParams, ListQuery, listOf, rateLimitedResponses } from '../http/schemas.js';
 import { CreateRuleBody, RuleSchema, UpdateRuleBody } from './escalation-rule.js';
 import {
   createEscalationRule,
@@ -37,7 +37,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
         operationId: 'createEscalationRule',
         summary: 'Create a rule; it acts at most once on each ticket it matches (escalation.manage)',
         body: CreateRuleBody,
-        response: { 201: RuleSchema, ...errorResponses, ...bodyErrorResponses },
+        response: { 201: RuleSchema, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => reply.code(201).send(await createEscalationRule(ctx, actorOf(request), request.body)),
@@ -53,6 +53,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
         response: {
           200: Type.Object({ applied: Type.Integer({ description: 'Rule actions taken, one per rule and ticket' }) }, { additionalProperties: false }),
           ...errorResponses,
+          ...rateLimitedResponses,
         },
       },
     },
@@ -68,7 +69,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
         summary: 'Change a rule; conditions and actions are replaced whole (escalation.manage)',
         params: IdParams,
         body: UpdateRuleBody,
-        response: { 200: RuleSchema, ...errorResponses, ...bodyErrorResponses },
+        response: { 200: RuleSchema, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request) => updateEscalationRule(ctx, actorOf(request), request.params.id, request.body),
@@ -82,7 +83,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
         operationId: 'deleteEscalationRule',
         summary: 'Delete a rule (escalation.manage)',
         params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses },
+        response: { 204: Type.Null(), ...errorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {

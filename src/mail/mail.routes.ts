@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
-import { errorResponses, ListQuery, listOf, Nullable, Timestamp } from '../http/schemas.js';
+import { errorResponses, ListQuery, listOf, Nullable, rateLimitedResponses, Timestamp } from '../http/schemas.js';
 import { readFailedMails, retryMail } from './mail.service.js';
 
 const FailedMail = Type.Object(
@@ -44,7 +44,7 @@ export const mailRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         operationId: 'retryMail',
         summary: 'Queue a failed mail again with a fresh set of attempts (needs mail.manage; managers by default)',
         params: MailIdParams,
-        response: { 204: Type.Null(), ...errorResponses },
+        response: { 204: Type.Null(), ...errorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
-import { bodyErrorResponses, errorResponses, ListQuery, listOf, Nullable, Timestamp } from '../http/schemas.js';
+import { bodyErrorResponses, errorResponses, ListQuery, listOf, Nullable, rateLimitedResponses, Timestamp } from '../http/schemas.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from './notification-kinds.js';
 import type { NotificationRow } from './notifications.repository.js';
 import { readAll, readNotifications, readOne, readPreferences, unreadCount, updatePreferences } from './notifications.service.js';
@@ -106,11 +106,12 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
   app.post(
     '/notifications/read-all',
     {
+      config: { limit: 'notificationRead' },
       schema: {
         tags,
         operationId: 'markAllNotificationsRead',
         summary: "Mark all the caller's notifications read",
-        response: { 204: Type.Null(), ...errorResponses },
+        response: { 204: Type.Null(), ...errorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {
@@ -122,12 +123,13 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
   app.post(
     '/notifications/:id/read',
     {
+      config: { limit: 'notificationRead' },
       schema: {
         tags,
         operationId: 'markNotificationRead',
         summary: 'Mark one notification read',
         params: NotificationIdParams,
-        response: { 204: Type.Null(), ...errorResponses },
+        response: { 204: Type.Null(), ...errorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {
@@ -157,7 +159,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
         operationId: 'updateNotificationPreferences',
         summary: 'Turn kinds of notifications on or off; kinds not listed keep their setting',
         body: PreferencesBody,
-        response: { 200: PreferencesSchema, ...errorResponses, ...bodyErrorResponses },
+        response: { 200: PreferencesSchema, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request) => ({ items: await updatePreferences(ctx, actorOf(request), request.body.items) }),

@@ -3,7 +3,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
-import { errorResponses, Nullable } from '../http/schemas.js';
+import { errorResponses, Nullable, rateLimitedResponses } from '../http/schemas.js';
 import { agentsCsv, agentsFor, dailyFor, distributionFor, summaryCsv, summaryFor } from './reports.service.js';
 
 const tags = ['reports'];
@@ -103,12 +103,13 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     '/reports/summary',
     {
+      config: { limit: 'report' },
       schema: {
         tags,
         operationId: 'getSummaryReport',
         summary: 'Volumes, response and resolution times, SLA attainment (reports.read)',
         querystring: CsvQuery,
-        response: { 200: jsonOrCsv(SummarySchema), ...errorResponses },
+        response: { 200: jsonOrCsv(SummarySchema), ...errorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {
@@ -122,12 +123,13 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     '/reports/agents',
     {
+      config: { limit: 'report' },
       schema: {
         tags,
         operationId: 'getAgentReport',
         summary: 'Per agent: assigned, resolved, median response and resolution times (reports.read)',
         querystring: CsvQuery,
-        response: { 200: jsonOrCsv(AgentsSchema), ...errorResponses },
+        response: { 200: jsonOrCsv(AgentsSchema), ...errorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {
@@ -141,12 +143,13 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     '/reports/daily',
     {
+      config: { limit: 'report' },
       schema: {
         tags,
         operationId: 'getDailyReport',
         summary: 'Tickets created and resolved per day (reports.read)',
         querystring: JsonQuery,
-        response: { 200: DailySchema, ...errorResponses },
+        response: { 200: DailySchema, ...errorResponses, ...rateLimitedResponses },
       },
     },
     async (request) => dailyFor(ctx, actorOf(request), request.query),
@@ -155,12 +158,13 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     '/reports/resolution-distribution',
     {
+      config: { limit: 'report' },
       schema: {
         tags,
         operationId: 'getResolutionDistribution',
         summary: 'Resolved tickets by time to resolution (reports.read)',
         querystring: JsonQuery,
-        response: { 200: DistributionSchema, ...errorResponses },
+        response: { 200: DistributionSchema, ...errorResponses, ...rateLimitedResponses },
       },
     },
     async (request) => distributionFor(ctx, actorOf(request), request.query),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
-import { bodyErrorResponses, errorResponses } from '../http/schemas.js';
+import { bodyErrorResponses, errorResponses, rateLimitedResponses } from '../http/schemas.js';
 import { TicketPrioritySchema } from '../tickets/ticket-status-schemas.js';
 import { getBusinessHours, listSlaPolicies, setBusinessHours, updateSlaPolicy } from './sla.service.js';
 
@@ -64,7 +64,7 @@ export const slaRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
           { firstResponseMinutes: TargetMinutes, resolutionMinutes: TargetMinutes },
           { additionalProperties: false },
         ),
-        response: { 200: SlaPolicySchema, ...errorResponses, ...bodyErrorResponses },
+        response: { 200: SlaPolicySchema, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request) => updateSlaPolicy(ctx, actorOf(request), request.params.priority, request.body),
@@ -91,7 +91,7 @@ export const slaRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
         operationId: 'setBusinessHours',
         summary: 'Set the business calendar, or clear it with null (escalation.manage)',
         body: NullableCalendar,
-        response: { 200: NullableCalendar, ...errorResponses, ...bodyErrorResponses },
+        response: { 200: NullableCalendar, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request) => setBusinessHours(ctx, actorOf(request), request.body),

@@ -6,7 +6,15 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
     DATA_DIR: '/tmp/helpline-test-unused',
     PUBLIC_URL: 'http://helpline.test',
+    // Suites send many requests as one user from one address; the limits' own tests set theirs.
     AUTH_RATE_LIMIT_MAX: '1000',
+    LOGIN_RATE_LIMIT_PER_IP: '1000',
+    ...Object.fromEntries(
+      ['TICKET_OPEN', 'WRITE', 'SEARCH', 'REPORT'].flatMap((name) => [
+        [`${name}_RATE_LIMIT_PER_USER`, '100000'],
+        [`${name}_RATE_LIMIT_PER_IP`, '100000'],
+      ]),
+    ),
   });
   return { ...base, ...overrides };
 }

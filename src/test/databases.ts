@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { describe, inject } from 'vitest';
 import { openPglite, openPostgres, type Database } from '../db/database.js';
@@ -59,6 +61,14 @@ export async function createTestDatabase(kind: DatabaseKind, poolSize?: number):
       await dropper.end();
     },
   };
+}
+
+/** The test database, with every statement the app sends through it written to `log`. */
+export function withQueryLog(kind: DatabaseKind, database: TestDatabase, log: string[]): TestDatabase {
+  const logger = { logQuery: (query: string) => log.push(query) };
+  const client = (database.db as unknown as { $client: PGlite | pg.Pool }).$client;
+  const db = kind === 'pglite' ? drizzlePglite(client as PGlite, { logger }) : drizzlePg(client as pg.Pool, { logger });
+  return { ...database, db };
 }
 
 /**

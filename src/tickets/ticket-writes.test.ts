@@ -1,12 +1,8 @@
-import type { PGlite } from '@electric-sql/pglite';
 import { eq } from 'drizzle-orm';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import type pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { mailOutbox } from '../mail/mail.schema.js';
 import { createTestApp, type TestApp } from '../test/app.js';
-import { createTestDatabase, describeEachDatabase, type DatabaseKind, type TestDatabase } from '../test/databases.js';
+import { createTestDatabase, describeEachDatabase, withQueryLog } from '../test/databases.js';
 import { ticketEvents } from './tickets.schema.js';
 import { createDesk, openTicket, postMessage, type Desk } from './tickets.test-support.js';
 
@@ -16,19 +12,11 @@ import { createDesk, openTicket, postMessage, type Desk } from './tickets.test-s
  * Counted as drizzle sends them, BEGIN and COMMIT left out (PGlite runs those itself).
  */
 const CEILING = {
-  // auth, insert ticket (with its due dates), insert event, recipients, queue the receipt
-  create: 5,
-  // auth, lock ticket, insert message, insert event, recipients, queue the mail, in-app row, update ticket
-  reply: 8,
+  // auth, rate-limit count, insert ticket (with its due dates), insert event, recipients, queue the receipt
+  create: 6,
+  // auth, rate-limit count, lock ticket, insert message, insert event, recipients, queue the mail, in-app row, update ticket
+  reply: 9,
 };
-
-/** The test database, with every statement the app sends through it written to `log`. */
-function withQueryLog(kind: DatabaseKind, database: TestDatabase, log: string[]): TestDatabase {
-  const logger = { logQuery: (query: string) => log.push(query) };
-  const client = (database.db as unknown as { $client: PGlite | pg.Pool }).$client;
-  const db = kind === 'pglite' ? drizzlePglite(client as PGlite, { logger }) : drizzlePg(client as pg.Pool, { logger });
-  return { ...database, db };
-}
 
 const withoutTransactionBounds = (log: readonly string[]) => log.filter((query) => !/^(begin|commit)\b/i.test(query.trim()));
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
-import { bodyErrorResponses, errorResponses, IdParams, listOf, staleVersionResponses } from '../http/schemas.js';
+import { bodyErrorResponses, errorResponses, IdParams, listOf, rateLimitedResponses, staleVersionResponses } from '../http/schemas.js';
 import { versionsFromIfMatch, ticketEtag } from './ticket-etag.js';
 import { listTicketHistory, listTicketMessages, postMessage } from './ticket-messages.service.js';
 import {
@@ -32,12 +32,14 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.post(
     '/tickets',
     {
+      // Tighter than other writes: each new ticket mails a receipt and alerts the staff.
+      config: { limit: 'ticketOpen' },
       schema: {
         tags,
         operationId: 'createTicket',
         summary: 'Open a ticket',
         body: CreateTicketBody,
-        response: { 201: TicketSchema, ...errorResponses, ...bodyErrorResponses },
+        response: { 201: TicketSchema, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {
@@ -53,12 +55,14 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     '/tickets',
     {
+      // A full-text search (`q`) costs far more than a page of the queue: it has a budget.
+      config: { limit: 'search' },
       schema: {
         tags,
         operationId: 'listTickets',
         summary: 'The ticket queue, newest first',
         querystring: ListTicketsQuery,
-        response: { 200: listOf(TicketSchema), ...errorResponses },
+        response: { 200: listOf(TicketSchema), ...errorResponses, ...rateLimitedResponses },
       },
     },
     async (request) => {
@@ -98,7 +102,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         params: IdParams,
         headers: UpdateTicketHeaders,
         body: UpdateTicketBody,
-        response: { 200: { ...TicketSchema, headers: EtagHeader }, ...errorResponses, ...bodyErrorResponses, ...staleVersionResponses },
+        response: { 200: { ...TicketSchema, headers: EtagHeader }, ...errorResponses, ...bodyErrorResponses, ...staleVersionResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {
@@ -118,7 +122,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         summary: 'Add a public message or an internal note',
         params: IdParams,
         body: PostMessageBody,
-        response: { 201: MessageSchema, ...errorResponses, ...bodyErrorResponses },
+        response: { 201: MessageSchema, ...errorResponses, ...bodyErrorResponses, ...rateLimitedResponses },
       },
     },
     async (request, reply) => {
