@@ -1,11 +1,13 @@
 /**
  * The bare baselines the real server is measured against, on the same database and driver:
- * a Fastify route doing one INSERT, one doing a SELECT by primary key, and a node:http hello.
+ * a Fastify route doing one INSERT, one doing a SELECT by primary key, and a node:http hello
+ * (which also takes uploads at POST /upload, hashing and dropping them).
  * No auth, no validation, no transaction: the floor any real route stands on.
  *
  * Environment: BASELINE_FASTIFY_PORT, BASELINE_HELLO_PORT, and BASELINE_DATABASE_URL
  * (PostgreSQL through a pg Pool of 10, as the server) or BASELINE_PGLITE_DIR (PGlite).
  */
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { PGlite } from '@electric-sql/pglite';
 import Fastify from 'fastify';
@@ -83,7 +85,17 @@ app.get<{ Params: { id: string } }>('/rows/:id', async (request, reply) => {
 });
 await app.listen({ port: port('BASELINE_FASTIFY_PORT'), host: '127.0.0.1' });
 
-const hello = createServer((_request, response) => {
+const hello = createServer((request, response) => {
+  if (request.method === 'POST' && request.url === '/upload') {
+    // The floor of an upload: read every byte and hash it, keep nothing.
+    const hash = createHash('sha256');
+    request.on('data', (chunk: Buffer) => hash.update(chunk));
+    request.on('end', () => {
+      response.writeHead(201, { 'content-type': 'text/plain' });
+      response.end(hash.digest('hex'));
+    });
+    return;
+  }
   response.writeHead(200, { 'content-type': 'text/plain' });
   response.end('hello');
 });

@@ -38,7 +38,7 @@ const USAGE = `npm run bench -- [options]
   --connections <n>     concurrent connections per HTTP scenario (default 50; smoke 10)
   --out <file>          markdown output (default docs/benchmarks.md; smoke: none)
   --cpu-prof <dir>      run the server under node --cpu-prof, profiles written to <dir>
-  --only <keys>         only these scenarios, comma-separated: get,queue,search,summary,agents,open,reply,stream
+  --only <keys>         only these scenarios, comma-separated: get,queue,search,summary,agents,open,reply,stream,uploads
                         (baselines always run); with --cpu-prof, a profile of just those
   --no-stream           skip the live-stream scenario
   --note <text>         a line for the report (repeatable), e.g. why a scenario was left out

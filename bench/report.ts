@@ -6,6 +6,7 @@ import type { DatabaseKind } from './options.js';
 import type { BaselineKey } from './scenarios.js';
 import type { SeededData } from './seed.js';
 import type { StreamResult } from './stream.js';
+import type { UploadResult } from './uploads.js';
 
 export interface ScenarioOutcome {
   key: string;
@@ -34,6 +35,7 @@ export interface DatabaseRun {
   roundSeconds: number;
   scenarios: ScenarioOutcome[];
   stream: StreamOutcome;
+  uploads: { result: UploadResult | undefined; skipped: string | undefined };
   notes: string[];
   loadBefore: number[];
   loadAfter: number[];
@@ -74,6 +76,16 @@ function scenarioRow(run: DatabaseRun, outcome: ScenarioOutcome): string {
   const cpu = cpuMsPerRequest === undefined ? '–' : cpuMsPerRequest.toFixed(2);
   const errorText = outcome.result.answered === 0 ? 'none answered' : String(errors);
   return `| ${outcome.title} | ${thousands(Math.round(requestsPerSecond))} | ${ms(p50)} | ${ms(p99)} | ${errorText} | ${ratioText} | ${cpu} |`;
+}
+
+function uploadRows(uploads: DatabaseRun['uploads']): string[] {
+  const r = uploads.result;
+  if (!r) return [`| uploads | – | – | – | – | skipped: ${uploads.skipped ?? 'not run'} | – |`];
+  const perUpload = r.rssGrowthPerUploadBytes < 0 ? 'below noise' : `${(r.rssGrowthPerUploadBytes / 1024 / 1024).toFixed(1)} MiB`;
+  return [
+    `| upload 1 MiB files (${r.smallUploads}, 4 connections): ${r.mibPerSecond.toFixed(1)} MiB/s | – | – | – | ${r.errors} | ${(r.mibPerSecond / r.baselineMibPerSecond).toFixed(2)} × bare hashing route (${r.baselineMibPerSecond.toFixed(0)} MiB/s) | – |`,
+    `| upload ${r.concurrentClients} files of ${r.concurrentFileMib} MiB at once (${r.concurrentSeconds.toFixed(1)} s) | – | – | – | – | ${perUpload} server RSS growth per upload in flight | – |`,
+  ];
 }
 
 function streamRow(stream: StreamOutcome): string {
@@ -164,6 +176,7 @@ export function renderSection(run: DatabaseRun, machineLine: string): string {
     '| --- | ---: | ---: | ---: | ---: | --- | ---: |',
     ...run.scenarios.map((outcome) => scenarioRow(run, outcome)),
     streamRow(run.stream),
+    ...uploadRows(run.uploads),
     '',
     '| target (issue 7) | measured | verdict |',
     '| --- | --- | --- |',

@@ -15,6 +15,7 @@ import { currentLoad, machine, renderSection, writeDocument, type DatabaseRun, t
 import { httpScenarios, type HttpScenario, type Tokens } from './scenarios.js';
 import { BENCH_PASSWORD, emailOf, planFor, seed, seededEarlier, type SeededData } from './seed.js';
 import { measureStream } from './stream.js';
+import { measureUploads, type UploadResult } from './uploads.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -33,6 +34,7 @@ function serverEnv(port: number, extra: Record<string, string>): Record<string, 
     // few users from one address: the limits guard a real desk, not this. Still counted, so
     // their cost is measured.
     AUTH_RATE_LIMIT_MAX: '1000000',
+    ATTACHMENTS_UPLOADS_PER_HOUR: '1000000',
     LOGIN_RATE_LIMIT_PER_IP: '1000000',
     ...Object.fromEntries(
       ['TICKET_OPEN', 'WRITE', 'SEARCH', 'REPORT'].flatMap((name) => [
@@ -190,6 +192,33 @@ async function runStream(options: BenchOptions, api: Api, server: Child, serverU
   return { result, skipped: undefined };
 }
 
+async function runUploads(
+  options: BenchOptions,
+  api: Api,
+  server: { child: Child; url: string },
+  baselineUrl: string,
+  data: SeededData,
+): Promise<{ result: UploadResult | undefined; skipped: string | undefined }> {
+  if (options.only && !options.only.includes('uploads')) return { result: undefined, skipped: 'not selected' };
+  const tokens = await login(api, data);
+  if (!(await api.routeExists('/api/attachments/00000000-0000-0000-0000-000000000000', tokens.manager))) {
+    return { result: undefined, skipped: '/api/attachments is not built yet' };
+  }
+  // As the issue asks: 20 clients with 25 MiB files at once; the smoke run keeps it small.
+  const concurrent = options.smoke ? { clients: 4, fileMib: 8 } : { clients: 20, fileMib: 25 };
+  log(`uploads: ${options.smoke ? 20 : 100} files of 1 MiB, then ${concurrent.clients} of ${concurrent.fileMib} MiB at once`);
+  const result = await measureUploads({
+    serverUrl: server.url,
+    baselineUrl,
+    serverPid: server.child.pid,
+    tokens: [...tokens.agents, ...tokens.customers],
+    smallUploads: options.smoke ? 20 : 100,
+    concurrentClients: concurrent.clients,
+    concurrentFileMib: concurrent.fileMib,
+  });
+  return { result, skipped: undefined };
+}
+
 function streamNotes(options: BenchOptions): string[] {
   const limit = openFilesLimit();
   const needed = options.sseClients + 200;
@@ -230,6 +259,7 @@ async function benchDatabase(options: BenchOptions, kind: DatabaseKind): Promise
     const targets = { server: server.url, fastify: baseline.fastify, hello: baseline.hello };
     const scenarios = await runScenarios(options, api, data, httpScenarios(targets, data, options.connections, date), server.child, baseline.child);
     const stream = await runStream(options, api, server.child, server.url, data);
+    const uploads = await runUploads(options, api, server, baseline.hello, data);
     return {
       kind,
       database: description,
@@ -242,6 +272,7 @@ async function benchDatabase(options: BenchOptions, kind: DatabaseKind): Promise
       roundSeconds: options.roundSeconds,
       scenarios,
       stream,
+      uploads,
       notes: [...options.notes, ...streamNotes(options), ...databaseNotes(kind)],
       loadBefore,
       loadAfter: currentLoad(),
@@ -259,6 +290,7 @@ function failures(run: DatabaseRun): string[] {
     .map((outcome) => `${run.kind}: ${outcome.title}`);
   const stream = run.stream.result;
   if (stream && stream.missed + stream.refused > 0) failed.push(`${run.kind}: live stream`);
+  if ((run.uploads.result?.errors ?? 0) > 0) failed.push(`${run.kind}: uploads`);
   return failed;
 }
 

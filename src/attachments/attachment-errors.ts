@@ -2,6 +2,8 @@ import { invalid, invalidField, notFound, RetryLaterError, tooLarge } from '../h
 
 export const attachmentNotFound = () => notFound('attachment_not_found', 'No such attachment');
 
+export const noThumbnail = () => notFound('no_thumbnail', 'Only PNG, JPEG, GIF and WebP images that can be read have a thumbnail');
+
 export const fileTooLarge = (maxBytes: number) =>
   tooLarge('file_too_large', `A file may be at most ${formatBytes(maxBytes)}`);
 

@@ -5,12 +5,13 @@ import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { DomainError, unsupportedMediaType } from '../http/errors.js';
 import { errorResponses, IdParams, rangeErrorResponses, rateLimitedResponses, uploadErrorResponses } from '../http/schemas.js';
-import { missingFile } from './attachment-errors.js';
+import { missingFile, noThumbnail } from './attachment-errors.js';
 import { AttachmentSchema, presentAttachment } from './attachments.presenter.js';
 import { checkUploadQuota, openAttachment, readableAttachment, uploadAttachment } from './attachments.service.js';
 import { parseRange } from './byte-range.js';
 import { contentDisposition } from './file-name.js';
 import { fileBytes } from './multipart-file.js';
+import { THUMBNAIL_SIZE, thumbnailOf, ThumbnailError } from './thumbnail.js';
 
 const tags = ['attachments'];
 
@@ -27,10 +28,12 @@ const Binary = (description: string) => ({
   content: { 'application/octet-stream': { schema: Type.String({ format: 'binary' }) } },
 });
 
+const IfNoneMatch = { 'if-none-match': Type.Optional(Type.String()) };
+const ThumbnailHeaders = Type.Object(IfNoneMatch);
 const DownloadHeaders = Type.Object({
   range: Type.Optional(Type.String({ description: 'One byte range, `bytes=0-1023`' })),
   'if-range': Type.Optional(Type.String()),
-  'if-none-match': Type.Optional(Type.String()),
+  ...IfNoneMatch,
 });
 
 export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -104,9 +107,7 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
         // Only real images keep their type; anything else is bytes to save, never a page to render.
         .type(attachment.inlineImage ? attachment.contentType : 'application/octet-stream');
       const { 'if-none-match': ifNoneMatch, 'if-range': ifRange, range: rangeHeader } = request.headers;
-      if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
-        return reply.code(304).send(null);
-      }
+      if (matchesEtag(ifNoneMatch, etag)) return reply.code(304).send(null);
       const size = attachment.size;
       const range = ifRange === undefined || ifRange === etag ? parseRange(rangeHeader, size) : undefined;
       if (range === 'unsatisfiable') {
@@ -119,4 +120,44 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
       return reply.send(openAttachment(ctx.attachmentStore, attachment, bytes));
     },
   );
+
+  app.get(
+    '/attachments/:id/thumbnail',
+    {
+      schema: {
+        tags,
+        operationId: 'getAttachmentThumbnail',
+        summary: "A small WebP of an image attachment",
+        description: `At most ${THUMBNAIL_SIZE} pixels on the longer side, upright, first frame only; for PNG, JPEG, GIF and WebP files that really are images (others: 404 \`no_thumbnail\`). Visible exactly when the file is. Honours If-None-Match.`,
+        params: IdParams,
+        headers: ThumbnailHeaders,
+        response: {
+          200: Binary('The thumbnail, image/webp'),
+          304: Type.Null({ description: 'Unchanged since the ETag sent in If-None-Match' }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const attachment = await readableAttachment(ctx, actorOf(request), request.params.id);
+      if (!attachment.inlineImage) throw noThumbnail();
+      const etag = `"${attachment.sha256}-${THUMBNAIL_SIZE}"`;
+      void reply
+        .header('etag', etag)
+        .header('cache-control', 'private, no-cache')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', FILE_CSP)
+        .header('content-disposition', contentDisposition('inline', attachment.name.replace(/\.[^.]*$/, '') + '.webp'));
+      if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
+      const image = await thumbnailOf(openAttachment(ctx.attachmentStore, attachment, { start: 0, end: attachment.size - 1 })).catch((error: unknown) => {
+        throw error instanceof ThumbnailError ? noThumbnail() : error;
+      });
+      return reply.type('image/webp').send(image);
+    },
+  );
 };
+
+/** Whether an If-None-Match header names this ETag (or any). */
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  return ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
+}

@@ -12,12 +12,16 @@ import { backupsDir, backUpNow } from './backup-scheduler.js';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'helpline-backup-'));
 
-/** Every row of every table, migrations included, in a stable order. */
+/**
+ * Every row of every table, migrations included, in a stable order. Unlogged tables (the
+ * rate-limit counts) are left out: PostgreSQL empties them after an unclean stop, and PGlite's
+ * dump is one, so no backup holds them.
+ */
 async function everyTable(database: Database): Promise<Record<string, unknown[]>> {
   const tables = await queryRows<{ name: string }>(
     database.db,
-    sql`select format('%I.%I', table_schema, table_name) as name from information_schema.tables
-        where table_schema in ('public', 'drizzle') and table_type = 'BASE TABLE' order by 1`,
+    sql`select format('%I.%I', n.nspname, c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname in ('public', 'drizzle') and c.relkind = 'r' and c.relpersistence = 'p' order by 1`,
   );
   const snapshot: Record<string, unknown[]> = {};
   for (const { name } of tables) {

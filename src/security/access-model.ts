@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { multipartBody } from '../attachments/attachments.test-support.js';
+import { multipartBody, PNG_1PX } from '../attachments/attachments.test-support.js';
 import type { Permission, Role } from '../authz/permissions.js';
 import type { TestApp } from '../test/app.js';
 import type { TestUser } from '../test/factories.js';
@@ -142,8 +142,9 @@ async function failedMailId(scene: Scene): Promise<string> {
 }
 
 /** A file the manager uploaded and, unless `on` is undefined, attached to a new message of that ticket. */
-async function managerFile(scene: Scene, on?: { ticketId: string; internal: boolean }): Promise<string> {
-  const { payload, contentType } = multipartBody({ name: 'evidence.txt', type: 'text/plain', content: `evidence ${unique()}` });
+async function managerFile(scene: Scene, on?: { ticketId: string; internal: boolean }, image = false): Promise<string> {
+  const file = image ? { name: 'evidence.png', type: 'image/png', content: PNG_1PX } : { name: 'evidence.txt', type: 'text/plain', content: `evidence ${unique()}` };
+  const { payload, contentType } = multipartBody(file);
   const response = await scene.t.app.inject({
     method: 'POST',
     url: '/api/attachments',
@@ -310,8 +311,8 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     what: "search another customer's internal note",
     request: async (scene) => ({ url: `/api/tickets?q=${(await othersTicket(scene)).word}%20note` }),
     expected: () => 200,
-    // An internal note never produces a hit, whoever searches.
-    shows: (body) => expect(listed(body)).toEqual([]),
+    // A note is found exactly by those who may read it: staff of every ticket with tickets.note.
+    shows: (body, _scene, _caller, may) => expect(listed(body)).toHaveLength(may('tickets.read.all') && may('tickets.note') ? 1 : 0),
   },
   {
     operation: 'GET /api/tickets/{id}',
@@ -546,6 +547,22 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     what: "download another user's upload not yet attached",
     request: async (scene) => ({ url: `/api/attachments/${await managerFile(scene)}` }),
     expected: (_may, role) => (role === 'manager' ? undefined : 404),
+  },
+  {
+    operation: 'GET /api/attachments/{id}/thumbnail',
+    what: "see the thumbnail of an image in a public reply on another customer's ticket",
+    request: async (scene) => ({
+      url: `/api/attachments/${await managerFile(scene, { ticketId: (await othersTicket(scene)).id, internal: false }, true)}/thumbnail`,
+    }),
+    expected: (may) => onOthersTicket(may, undefined, 200),
+  },
+  {
+    operation: 'GET /api/attachments/{id}/thumbnail',
+    what: "see the thumbnail of an image in an internal note on another customer's ticket",
+    request: async (scene) => ({
+      url: `/api/attachments/${await managerFile(scene, { ticketId: (await othersTicket(scene)).id, internal: true }, true)}/thumbnail`,
+    }),
+    expected: (may) => (may('tickets.read.all') && may('tickets.note') ? 200 : 404),
   },
   { operation: 'GET /api/stream', what: 'open the live stream', request: async () => ({ url: '/api/stream' }), expected: () => 200 },
 ];

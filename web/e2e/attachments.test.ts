@@ -71,6 +71,17 @@ describeInBrowser(
       ]);
       expect(download.suggestedFilename()).toBe('export.log');
 
+      // The agent answers with a screenshot of their own: it appears on the customer's page live.
+      await staff.page.getByRole('textbox', { name: 'Your reply' }).fill('Try these settings');
+      await pasteImage(staff.page, 'form.reply-box');
+      await staff.page.locator('.pending-file .file-name', { hasText: /^screenshot-.*\.png$/ }).waitFor();
+      const agentSend = staff.page.getByRole('button', { name: 'Send reply' });
+      await expect.poll(() => agentSend.isEnabled()).toBe(true);
+      await agentSend.click();
+      const customerPreviews = customer.page.locator('.conversation img.attachment-preview');
+      await expect.poll(() => customerPreviews.count(), { timeout: 30_000 }).toBe(2);
+      await expect.poll(() => customerPreviews.nth(1).evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBe(1);
+
       expectClean(customer.problems);
       expectClean(staff.problems);
     });

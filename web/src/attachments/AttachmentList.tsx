@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import { downloadAttachment, fetchAttachment, formatSize, isPreviewable, typeIcon, type Attachment } from './attachments.api';
 
-/** An image the server serves inline, fetched with the session's token and shown from a blob URL. */
+/** An image's thumbnail, fetched with the session's token and shown from a blob URL; the file itself is a click away. */
 function Preview({ attachment }: { attachment: Attachment }) {
   const [url, setUrl] = useState<string>();
   useEffect(() => {
     let revoked = false;
     let made: string | undefined;
-    fetchAttachment(attachment.id).then(
+    fetchAttachment(attachment.id, 'thumbnail').then(
       (blob) => {
         if (revoked) return;
         made = URL.createObjectURL(blob);

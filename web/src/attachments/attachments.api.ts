@@ -60,11 +60,15 @@ export function uploadFile(file: File, onProgress: (fraction: number) => void): 
   };
 }
 
-/** The bytes of an attachment, fetched with the session's token (an <img src> or a plain link could not send it). */
-export async function fetchAttachment(id: string): Promise<Blob> {
+/**
+ * The bytes of an attachment, or of its small WebP thumbnail (images only), fetched with the
+ * session's token (an <img src> or a plain link could not send it).
+ */
+export async function fetchAttachment(id: string, variant: 'file' | 'thumbnail' = 'file'): Promise<Blob> {
   const get = async () => {
     const token = await session.freshAccessToken();
-    return fetch(`/api/attachments/${id}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const path = variant === 'thumbnail' ? `/api/attachments/${id}/thumbnail` : `/api/attachments/${id}`;
+    return fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   };
   let response = await get();
   if (response.status === 401 && (await session.refresh())) response = await get();
