@@ -2,13 +2,9 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PRIVATE_DIR_MODE } from '../data-dir.js';
 import type { AppContext } from '../context.js';
+import type { Periodic } from '../periodic.js';
 import type { BackgroundLogger } from '../background-logger.js';
 import { writeEmbeddedBackup } from './backup.js';
-
-export interface BackupScheduler {
-  /** Stops the timer and waits for a backup in progress to finish. */
-  stop(): Promise<void>;
-}
 
 const PREFIX = 'helpline-';
 const SUFFIX = '.tar.gz';
@@ -49,7 +45,7 @@ async function msUntilDue(ctx: AppContext): Promise<number> {
  * `BACKUP_INTERVAL_HOURS` into DATA_DIR/backups, keeping the newest `BACKUP_KEEP`. A desk on a
  * PostgreSQL server is backed up with pg_dump (`npm run cli -- backup`) or by its provider.
  */
-export function startBackupScheduler(ctx: AppContext, options: { logger: BackgroundLogger }): BackupScheduler {
+export function startBackupScheduler(ctx: AppContext, options: { logger: BackgroundLogger }): Periodic {
   const { logger } = options;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
