@@ -10,6 +10,7 @@ import { authentication } from './auth/authenticate.js';
 import { authRoutes } from './auth/auth.routes.js';
 import type { AppContext } from './context.js';
 import { escalationRoutes } from './escalation/escalation.routes.js';
+import { bodyDeadline, REQUEST_BODY_MS, uploadRequestTimeoutMs } from './http/body-deadline.js';
 import { clientErrors, frameworkErrors, installErrorHandlers } from './http/error-handler.js';
 import { installValidation } from './http/validation.js';
 import { healthRoutes } from './http/health.routes.js';
@@ -28,6 +29,8 @@ import { webApp } from './web/static.js';
 
 export interface BuildOptions {
   logger?: boolean | { level: string };
+  /** How long a request other than an upload may take to arrive (tests shorten it). */
+  requestBodyMs?: number;
   /** Tuning of the live stream (tests shorten the heartbeat). */
   stream?: Partial<StreamHubOptions>;
 }
@@ -43,7 +46,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: options.logger ? { ...(options.logger === true ? {} : options.logger), serializers: { req: loggedRequest } } : false,
     bodyLimit: 1024 * 1024,
-    requestTimeout: 30_000,
+    requestTimeout: uploadRequestTimeoutMs(ctx.config.attachments.maxFileBytes),
+    // Idle sockets: a silent client is cut after 30 s whatever it was sending.
     connectionTimeout: 30_000,
     trustProxy: ctx.config.trustProxy,
     frameworkErrors,
@@ -52,6 +56,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  await app.register(bodyDeadline, { ms: options.requestBodyMs ?? REQUEST_BODY_MS });
   installValidation(app);
   installErrorHandlers(app);
   app.addSchema(ErrorResponse);

@@ -44,6 +44,8 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   app.post(
     '/attachments',
     {
+      // A whole file over a phone's uplink may take minutes to arrive.
+      config: { slowBody: true },
       // The body is a stream read by the handler; the schema only documents it.
       validatorCompiler: () => () => true,
       schema: {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../app.js';
+import { buildApp, type BuildOptions } from '../app.js';
 import type { Config } from '../config.js';
 import { createAppContext } from '../compose.js';
 import type { AppContext } from '../context.js';
@@ -29,12 +29,12 @@ export interface TestRequest {
 export async function createTestApp(
   kind: DatabaseKind,
   config: Partial<Config> = {},
-  options: { database?: TestDatabase } = {},
+  options: { database?: TestDatabase; build?: BuildOptions } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(kind));
   const clock = new TestClock();
   const ctx = createAppContext({ config: testConfig(config), database, now: clock.now });
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, options.build);
   await app.ready();
   return {
     app,

@@ -39,9 +39,10 @@ const eventIds = (text: string, event: string): number[] =>
   [...text.matchAll(/id: (\d+)\nevent: ([\w.]+)\ndata: .*\n\n/g)].filter((match) => match[2] === event).map((match) => Number(match[1]));
 
 /**
- * Node checks request timeouts every 30 s. With Fastify's settings (requestTimeout 30 s,
- * Node's default headersTimeout 60 s) a silent connection goes after 30 s, dribbled
- * headers after about 60 s and a dribbled body after about 90 s.
+ * Node checks header timeouts every 30 s. With the server's settings (idle sockets cut after
+ * 30 s, Node's default headersTimeout 60 s, 30 s for any body but an upload's, src/http/body-deadline.ts)
+ * a silent connection goes after 30 s, dribbled headers after about 60 s to 90 s and a dribbled
+ * body after 30 s.
  */
 const CUT_WITHIN_MS = 100_000;
 
