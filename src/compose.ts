@@ -16,6 +16,6 @@ export function createAppContext({ config, database, now }: Pick<AppContext, 'co
   // In this order: an event's own notifications come before those of a breach it reveals.
   registerTicketNotifications(ticketEvents, { publicUrl: config.publicUrl });
   registerSlaClock(ticketEvents, database);
-  const attachmentStore = config.attachments.s3 ? s3BlobStore(config.attachments.s3) : databaseBlobStore(database.db);
+  const attachmentStore = config.attachments.s3 ? s3BlobStore(config.attachments.s3) : databaseBlobStore(database);
   return { config, database, now, ticketEvents, newTicketDueDates: newTicketDueDates(database), attachmentStore };
 }

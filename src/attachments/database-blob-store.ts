@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
-import type { Db } from '../db/database.js';
+import { and, asc, eq, gt, lte, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
 import { attachmentChunks } from './attachments.schema.js';
 import type { BlobStore, ByteRange } from './blob-store.js';
 
@@ -26,25 +26,38 @@ async function* chunked(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
 }
 
 /**
+ * How a chunk's bytes cross to the database. node-postgres sends a Buffer as a binary
+ * parameter; PGlite turns a bytea parameter or column into hex one byte at a time in
+ * JavaScript, seven times slower than the database's own base64 and a heap of garbage per
+ * chunk, so with PGlite the bytes travel as base64 text both ways.
+ */
+function chunkCodec(driver: Database['driver']): { written: (chunk: Buffer) => SQL | Buffer; read: SQL<Buffer> } {
+  if (driver === 'postgres') return { written: (chunk) => chunk, read: sql`${attachmentChunks.data}`.mapWith(attachmentChunks.data) };
+  return {
+    written: (chunk) => sql`decode(${chunk.toString('base64')}, 'base64')`,
+    read: sql`encode(${attachmentChunks.data}, 'base64')`.mapWith((base64: string) => Buffer.from(base64, 'base64')),
+  };
+}
+
+/**
  * The default store: bytes in `attachment_chunks`, so the embedded start needs nothing more,
  * every app process sees the same files and a database backup holds them. Each chunk is its
  * own statement (no transaction around an upload), so memory stays at one chunk per upload.
  */
-export function databaseBlobStore(db: Db): BlobStore {
+export function databaseBlobStore({ db, driver }: Pick<Database, 'db' | 'driver'>): BlobStore {
+  const codec = chunkCodec(driver);
   async function* chunksOf(key: string, range: ByteRange): AsyncGenerator<Buffer> {
     // The chunk holding `start`: the last one beginning at or before it.
     let from = Math.floor(range.start / CHUNK_BYTES) * CHUNK_BYTES - 1;
     for (;;) {
-      // Bytes travel as base64 text both ways: PGlite turns a bytea parameter or column into hex
-      // one byte at a time in JavaScript, seven times slower than encoding in the database.
       const [row] = await db
-        .select({ offset: attachmentChunks.offset, base64: sql<string>`encode(${attachmentChunks.data}, 'base64')` })
+        .select({ offset: attachmentChunks.offset, data: codec.read })
         .from(attachmentChunks)
         .where(and(eq(attachmentChunks.storageKey, key), gt(attachmentChunks.offset, from), lte(attachmentChunks.offset, range.end)))
         .orderBy(asc(attachmentChunks.offset))
         .limit(1);
       if (!row) return;
-      const data = Buffer.from(row.base64, 'base64');
+            const { data } = row;
       const start = Math.max(0, range.start - row.offset);
       const end = Math.min(data.length, range.end - row.offset + 1);
       if (end > start) yield data.subarray(start, end);
@@ -57,7 +70,7 @@ export function databaseBlobStore(db: Db): BlobStore {
     put: async (key, source) => {
       let offset = 0;
       for await (const chunk of chunked(source)) {
-        await db.insert(attachmentChunks).values({ storageKey: key, offset, data: sql`decode(${chunk.toString('base64')}, 'base64')` });
+        await db.insert(attachmentChunks).values({ storageKey: key, offset, data: codec.written(chunk) });
         offset += chunk.length;
       }
     },
