@@ -22,6 +22,7 @@ import { OPENAPI_TAGS } from './http/openapi-tags.js';
 import { requestLimits } from './rate-limits/request-limits.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { slaRoutes } from './sla/sla.routes.js';
+import { tagRoutes } from './tags/tags.routes.js';
 import { ticketRoutes } from './tickets/tickets.routes.js';
 import { usersRoutes } from './users/users.routes.js';
 import { webApp } from './web/static.js';
@@ -109,6 +110,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(auditRoutes, { prefix: '/api', ctx });
 
   await app.register(ticketRoutes, { prefix: '/api', ctx });
+  await app.register(tagRoutes, { prefix: '/api', ctx });
   await app.register(attachmentRoutes, { prefix: '/api', ctx });
   await app.register(slaRoutes, { prefix: '/api', ctx });
   await app.register(escalationRoutes, { prefix: '/api', ctx });

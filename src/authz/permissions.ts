@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   'roles.manage',
   'audit.read',
   'mail.manage',
+  'tickets.tag',
+  'macros.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

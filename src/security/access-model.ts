@@ -118,6 +118,7 @@ const abilitiesOnOpenTicket = (may: (permission: Permission) => boolean, own: bo
   assign: may('tickets.assign'),
   reassign: false,
   priority: may('tickets.priority'),
+  tag: may('tickets.tag') && may('tickets.note'),
   statuses: may('tickets.status') ? ['in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed'] : own ? ['closed'] : [],
 });
 
@@ -357,6 +358,37 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     what: 'clear the assignee of a ticket',
     request: async (scene) => ({ url: await ticketsUrl(scene, '', { assigneeId: scene.desk.otherAgent.user.id }), body: { assigneeId: null } }),
     expected: (may) => onOthersTicket(may, 'tickets.reassign', 200),
+  },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: "tag another customer's ticket",
+    request: async (scene) => ({ url: await ticketsUrl(scene), body: { addTags: ['vip'] } }),
+    // Tags are internal: changing them needs tickets.tag and seeing them tickets.note.
+    expected: (may) => onOthersTicket(may, 'tickets.tag', may('tickets.note') ? 200 : 403),
+  },
+  {
+    operation: 'GET /api/tickets',
+    what: 'filter the queue by tag',
+    request: async (scene) => {
+      await othersTicket(scene, { addTags: ['secret-label'] });
+      return { url: '/api/tickets?tag=secret-label' };
+    },
+    expected: (may) => onlyIf(may('tickets.note'), 200),
+    shows: (body, scene, caller, may) => {
+      ticketListShows(() => 'tag filter')(body, scene, caller, may);
+      if (may('tickets.read.all')) expect(listed(body).length).toBeGreaterThan(0);
+    },
+  },
+  {
+    operation: 'GET /api/tags',
+    what: 'count tags in use',
+    request: async (scene) => {
+      await othersTicket(scene, { addTags: ['counted-label'] });
+      return { url: '/api/tags?q=counted' };
+    },
+    expected: (may) => onlyIf(may('tickets.note'), 200),
+    // Counted over the tickets the caller sees: another customer's tag is no one else's business.
+    shows: (body, _scene, _caller, may) => expect(listed(body).length > 0).toBe(may('tickets.read.all')),
   },
   {
     operation: 'POST /api/tickets/{id}/messages',

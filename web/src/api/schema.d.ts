@@ -326,7 +326,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a role's permissions (any of: tickets.create, tickets.read.all, tickets.reply, tickets.note, tickets.assign, tickets.reassign, tickets.status, tickets.priority, escalation.manage, reports.read, users.manage, roles.manage, audit.read, mail.manage) */
+        /** Replace a role's permissions (any of: tickets.create, tickets.read.all, tickets.reply, tickets.note, tickets.assign, tickets.reassign, tickets.status, tickets.priority, escalation.manage, reports.read, users.manage, roles.manage, audit.read, mail.manage, tickets.tag, macros.manage) */
         put: operations["setRolePermissions"];
         post?: never;
         delete?: never;
@@ -415,6 +415,23 @@ export interface paths {
         };
         /** The history of the ticket, oldest first */
         get: operations["listTicketEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tags in use, the most used first, for autocomplete and reports (needs tickets.note: tags are internal) */
+        get: operations["listTags"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1592,7 +1609,7 @@ export interface operations {
                         emailVerified: boolean;
                         /** Format: date-time */
                         createdAt: string;
-                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
+                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage")[];
                     };
                 };
             };
@@ -2843,9 +2860,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         role: "customer" | "agent" | "manager";
-                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
+                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage")[];
                         /** @description Permissions that cannot be taken from this role (PUT answers 409) */
-                        locked: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
+                        locked: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage")[];
                     }[];
                 };
             };
@@ -2941,7 +2958,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         role: "customer" | "agent" | "manager";
-                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
+                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage")[];
                     };
                 };
             };
@@ -3152,6 +3169,8 @@ export interface operations {
                 /** @description A user id, me, or none */
                 assigneeId?: string;
                 requesterId?: string;
+                /** @description Only tickets carrying this tag (needs tickets.note, like seeing tags) */
+                tag?: string;
                 /** @description Full-text search of subject, description and the messages the caller may read (internal notes for those who may read them); words match by prefix; quotes, `or` and `-word` as in web search; `#12` (or `12`) finds ticket 12 */
                 q?: string;
                 /** @description created (default), updated, priority, due (the next SLA target still to meet), or attention: missed SLA targets first, then by priority, most pressing due date, oldest first. Not with q: search hits are newest first */
@@ -3224,9 +3243,13 @@ export interface operations {
                                 reassign: boolean;
                                 /** @description Change the priority */
                                 priority: boolean;
+                                /** @description Add and remove tags */
+                                tag: boolean;
                                 /** @description The statuses the caller may move it to now */
                                 statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                             };
+                            /** @description The desk's labels, sorted; only for callers who may read internal notes (never customers by default) */
+                            tags?: string[];
                             /** @description Files given with the description; on single-ticket answers (open, read) only */
                             attachments?: {
                                 id: string;
@@ -3397,9 +3420,13 @@ export interface operations {
                             reassign: boolean;
                             /** @description Change the priority */
                             priority: boolean;
+                            /** @description Add and remove tags */
+                            tag: boolean;
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
+                        /** @description The desk's labels, sorted; only for callers who may read internal notes (never customers by default) */
+                        tags?: string[];
                         /** @description Files given with the description; on single-ticket answers (open, read) only */
                         attachments?: {
                             id: string;
@@ -3578,9 +3605,13 @@ export interface operations {
                             reassign: boolean;
                             /** @description Change the priority */
                             priority: boolean;
+                            /** @description Add and remove tags */
+                            tag: boolean;
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
+                        /** @description The desk's labels, sorted; only for callers who may read internal notes (never customers by default) */
+                        tags?: string[];
                         /** @description Files given with the description; on single-ticket answers (open, read) only */
                         attachments?: {
                             id: string;
@@ -3680,6 +3711,10 @@ export interface operations {
                     priority?: "low" | "normal" | "high" | "urgent";
                     /** Format: uuid */
                     assigneeId?: string | null;
+                    /** @description Tags to add (tickets.tag) */
+                    addTags?: string[];
+                    /** @description Tags to remove (tickets.tag) */
+                    removeTags?: string[];
                 };
             };
         };
@@ -3742,9 +3777,13 @@ export interface operations {
                             reassign: boolean;
                             /** @description Change the priority */
                             priority: boolean;
+                            /** @description Add and remove tags */
+                            tag: boolean;
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
+                        /** @description The desk's labels, sorted; only for callers who may read internal notes (never customers by default) */
+                        tags?: string[];
                         /** @description Files given with the description; on single-ticket answers (open, read) only */
                         attachments?: {
                             id: string;
@@ -3990,6 +4029,8 @@ export interface operations {
                     internal?: boolean;
                     /** @description Ids from POST /api/attachments: your own uploads, not yet attached */
                     attachmentIds?: string[];
+                    /** @description Send and set status: the ticket moves to it with the message, in one step, checked as PATCH status is; a refused move sends nothing. The ticket's current status is a no-op */
+                    status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
                 };
             };
         };
@@ -4154,6 +4195,101 @@ export interface operations {
                             };
                             /** Format: date-time */
                             createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listTags: {
+        parameters: {
+            query?: {
+                /** @description Only tags starting with this */
+                q?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            /** @description Tickets the caller sees that carry it */
+                            count: number;
                         }[];
                     };
                 };
