@@ -158,6 +158,12 @@ async function managerFile(scene: Scene, on?: { ticketId: string; internal: bool
   return id;
 }
 
+/** A shared macro with text only, made by the manager. */
+async function sharedMacroId(scene: Scene): Promise<string> {
+  const macro = await asManager(scene, 'POST', '/api/macros', { name: `Shared ${unique()}`, body: 'Hello {{requester.firstName}}', actions: {}, shared: true });
+  return String(macro.id);
+}
+
 /** Who may upload: whoever may write something a file goes with. */
 const mayUpload = (may: (permission: Permission) => boolean): boolean => may('tickets.create') || may('tickets.reply') || may('tickets.note');
 
@@ -389,6 +395,55 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     expected: (may) => onlyIf(may('tickets.note'), 200),
     // Counted over the tickets the caller sees: another customer's tag is no one else's business.
     shows: (body, _scene, _caller, may) => expect(listed(body).length > 0).toBe(may('tickets.read.all')),
+  },
+  {
+    operation: 'POST /api/tickets/bulk',
+    what: "set another customer's ticket's priority in bulk",
+    request: async (scene) => ({ url: '/api/tickets/bulk', body: { ids: [(await othersTicket(scene)).id], changes: { priority: 'high' } } }),
+    expected: () => 200,
+    // Each ticket answers as its own PATCH would: unseen, refused or done.
+    shows: (body, _scene, _caller, may) => {
+      const [result] = (body as { results: { ok: boolean; error?: { code: string } }[] }).results;
+      const expected = !may('tickets.read.all') ? 'ticket_not_found' : may('tickets.priority') ? 'ok' : 'forbidden';
+      expect(result?.ok ? 'ok' : result?.error?.code).toBe(expected);
+    },
+  },
+  // Macros: staff's tools; shared ones kept by macros.manage.
+  {
+    operation: 'GET /api/macros',
+    what: 'list macros',
+    request: async () => ({ url: '/api/macros' }),
+    expected: (_may, role) => (role === 'customer' ? 403 : 200),
+  },
+  {
+    operation: 'POST /api/macros',
+    what: 'create a personal macro',
+    request: async () => ({ url: '/api/macros', body: { name: 'Mine', body: 'Hi {{requester.name}}', actions: {} } }),
+    expected: (_may, role) => (role === 'customer' ? 403 : 201),
+  },
+  {
+    operation: 'POST /api/macros',
+    what: 'create a shared macro',
+    request: async () => ({ url: '/api/macros', body: { name: 'Ours', body: 'Hi', actions: {}, shared: true } }),
+    expected: (may, role) => onlyIf(role !== 'customer' && may('macros.manage'), 201),
+  },
+  {
+    operation: 'PATCH /api/macros/{id}',
+    what: 'change a shared macro',
+    request: async (scene) => ({ url: `/api/macros/${await sharedMacroId(scene)}`, body: { name: 'Renamed' } }),
+    expected: (may, role) => (role === 'customer' ? 404 : onlyIf(may('macros.manage'), 200)),
+  },
+  {
+    operation: 'DELETE /api/macros/{id}',
+    what: 'delete a shared macro',
+    request: async (scene) => ({ url: `/api/macros/${await sharedMacroId(scene)}` }),
+    expected: (may, role) => (role === 'customer' ? 404 : onlyIf(may('macros.manage'), 204)),
+  },
+  {
+    operation: 'POST /api/tickets/{id}/macros/{macroId}/apply',
+    what: "apply a text-only shared macro to another customer's ticket",
+    request: async (scene) => ({ url: `${await ticketsUrl(scene)}/macros/${await sharedMacroId(scene)}/apply` }),
+    expected: (may, role) => (role === 'customer' ? 404 : onOthersTicket(may, undefined, 200)),
   },
   {
     operation: 'POST /api/tickets/{id}/messages',

@@ -7,3 +7,16 @@ INSERT INTO role_permissions (role, permission) VALUES
   ('manager', 'tickets.tag'),
   ('manager', 'macros.manage')
 ON CONFLICT DO NOTHING;
+--> statement-breakpoint
+-- Macros: canned replies with ticket changes, shared (owner_id null) or an agent's own.
+CREATE TABLE "macros" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"name" text NOT NULL,
+	"body" text NOT NULL,
+	"actions" jsonb NOT NULL,
+	"owner_id" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);--> statement-breakpoint
+ALTER TABLE "macros" ADD CONSTRAINT "macros_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "macros_owner_name_idx" ON "macros" USING btree ("owner_id","name");

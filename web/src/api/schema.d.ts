@@ -423,6 +423,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tickets/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change up to 100 tickets at once: each exactly as its own PATCH (permissions, status machine, history, stream), all of it or none of it per ticket; a ticket the caller may not see is `ticket_not_found` */
+        post: operations["bulkUpdateTickets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tags": {
         parameters: {
             query?: never;
@@ -434,6 +451,59 @@ export interface paths {
         get: operations["listTags"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/macros": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The desk's shared macros and the caller's own, by name (staff) */
+        get: operations["listMacros"];
+        put?: never;
+        /** Create a personal macro (staff), or a shared one (macros.manage) */
+        post: operations["createMacro"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/macros/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a macro: one’s own, or a shared one (macros.manage) */
+        delete: operations["deleteMacro"];
+        options?: never;
+        head?: never;
+        /** Change a macro: one’s own, or a shared one (macros.manage); actions are replaced whole */
+        patch: operations["updateMacro"];
+        trace?: never;
+    };
+    "/api/tickets/{id}/macros/{macroId}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a macro: its changes are made as the caller's own PATCH (each checked by its permission, all or none); the reply text comes back filled in, for the composer (not sent) */
+        post: operations["applyMacro"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4266,6 +4336,224 @@ export interface operations {
             };
         };
     };
+    bulkUpdateTickets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                    changes: {
+                        status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** Format: uuid */
+                        assigneeId?: string | null;
+                        /** @description Tags to add (tickets.tag) */
+                        addTags?: string[];
+                        /** @description Tags to remove (tickets.tag) */
+                        removeTags?: string[];
+                        /**
+                         * Format: uuid
+                         * @description A macro whose changes are made too; the request's own fields win
+                         */
+                        macroId?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description One per id, in the order given */
+                        results: ({
+                            id: string;
+                            /** @enum {boolean} */
+                            ok: true;
+                            ticket: {
+                                id: string;
+                                number: number;
+                                subject: string;
+                                description: string;
+                                status: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                                priority: "low" | "normal" | "high" | "urgent";
+                                requesterId: string;
+                                assigneeId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: date-time */
+                                firstResponseAt: string | null;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                /** Format: date-time */
+                                closedAt: string | null;
+                                /** Format: date-time */
+                                firstResponseDueAt: string | null;
+                                /** Format: date-time */
+                                resolutionDueAt: string | null;
+                                requester: {
+                                    id: string;
+                                    name: string;
+                                };
+                                assignee: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                sla: {
+                                    firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
+                                    resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
+                                };
+                                /** @description What the caller may do with this ticket now; clients render their controls from it */
+                                abilities: {
+                                    /** @description Add a public message (false on a closed ticket) */
+                                    reply: boolean;
+                                    /** @description Add an internal note */
+                                    note: boolean;
+                                    close: boolean;
+                                    /** @description Move a resolved ticket back to open */
+                                    reopen: boolean;
+                                    /** @description Claim the ticket or give it to someone while it is unassigned */
+                                    assign: boolean;
+                                    /** @description Change or clear the assignee it has */
+                                    reassign: boolean;
+                                    /** @description Change the priority */
+                                    priority: boolean;
+                                    /** @description Add and remove tags */
+                                    tag: boolean;
+                                    /** @description The statuses the caller may move it to now */
+                                    statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
+                                };
+                                /** @description The desk's labels, sorted; only for callers who may read internal notes (never customers by default) */
+                                tags?: string[];
+                                /** @description Files given with the description; on single-ticket answers (open, read) only */
+                                attachments?: {
+                                    id: string;
+                                    /** @description The file name as uploaded, without any path */
+                                    name: string;
+                                    /** @description The media type sniffed from the content when known, else the one uploaded */
+                                    type: string;
+                                    /** @description Bytes */
+                                    size: number;
+                                }[];
+                            };
+                        } | {
+                            id: string;
+                            /** @enum {boolean} */
+                            ok: false;
+                            error: {
+                                code: string;
+                                message: string;
+                            };
+                        })[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     listTags: {
         parameters: {
             query?: {
@@ -4333,6 +4621,682 @@ export interface operations {
             /** @description Conflicts with the current state */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listMacros: {
+        parameters: {
+            query?: {
+                /** @description Names containing this */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            body: string;
+                            actions: {
+                                status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                                priority?: "low" | "normal" | "high" | "urgent";
+                                /** @description An agent, `me` (whoever applies it) or null (unassign) */
+                                assigneeId?: string | "me" | (never | null);
+                                addTags?: string[];
+                                removeTags?: string[];
+                            };
+                            /** @description Shared with the whole desk; otherwise the owner’s own */
+                            shared: boolean;
+                            ownerId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description The reply text; placeholders: {{requester.name}}, {{requester.firstName}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}}, {{agent.firstName}} */
+                    body: string;
+                    actions: {
+                        status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** @description An agent, `me` (whoever applies it) or null (unassign) */
+                        assigneeId?: string | "me" | (never | null);
+                        addTags?: string[];
+                        removeTags?: string[];
+                    };
+                    /** @description Needs macros.manage */
+                    shared?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        body: string;
+                        actions: {
+                            status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                            priority?: "low" | "normal" | "high" | "urgent";
+                            /** @description An agent, `me` (whoever applies it) or null (unassign) */
+                            assigneeId?: string | "me" | (never | null);
+                            addTags?: string[];
+                            removeTags?: string[];
+                        };
+                        /** @description Shared with the whole desk; otherwise the owner’s own */
+                        shared: boolean;
+                        ownerId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** @description The reply text; placeholders: {{requester.name}}, {{requester.firstName}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}}, {{agent.firstName}} */
+                    body?: string;
+                    actions?: {
+                        status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** @description An agent, `me` (whoever applies it) or null (unassign) */
+                        assigneeId?: string | "me" | (never | null);
+                        addTags?: string[];
+                        removeTags?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        body: string;
+                        actions: {
+                            status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                            priority?: "low" | "normal" | "high" | "urgent";
+                            /** @description An agent, `me` (whoever applies it) or null (unassign) */
+                            assigneeId?: string | "me" | (never | null);
+                            addTags?: string[];
+                            removeTags?: string[];
+                        };
+                        /** @description Shared with the whole desk; otherwise the owner’s own */
+                        shared: boolean;
+                        ownerId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    applyMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                macroId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticket: {
+                            id: string;
+                            number: number;
+                            subject: string;
+                            description: string;
+                            status: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                            priority: "low" | "normal" | "high" | "urgent";
+                            requesterId: string;
+                            assigneeId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            firstResponseAt: string | null;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            firstResponseDueAt: string | null;
+                            /** Format: date-time */
+                            resolutionDueAt: string | null;
+                            requester: {
+                                id: string;
+                                name: string;
+                            };
+                            assignee: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            sla: {
+                                firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
+                                resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
+                            };
+                            /** @description What the caller may do with this ticket now; clients render their controls from it */
+                            abilities: {
+                                /** @description Add a public message (false on a closed ticket) */
+                                reply: boolean;
+                                /** @description Add an internal note */
+                                note: boolean;
+                                close: boolean;
+                                /** @description Move a resolved ticket back to open */
+                                reopen: boolean;
+                                /** @description Claim the ticket or give it to someone while it is unassigned */
+                                assign: boolean;
+                                /** @description Change or clear the assignee it has */
+                                reassign: boolean;
+                                /** @description Change the priority */
+                                priority: boolean;
+                                /** @description Add and remove tags */
+                                tag: boolean;
+                                /** @description The statuses the caller may move it to now */
+                                statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
+                            };
+                            /** @description The desk's labels, sorted; only for callers who may read internal notes (never customers by default) */
+                            tags?: string[];
+                            /** @description Files given with the description; on single-ticket answers (open, read) only */
+                            attachments?: {
+                                id: string;
+                                /** @description The file name as uploaded, without any path */
+                                name: string;
+                                /** @description The media type sniffed from the content when known, else the one uploaded */
+                                type: string;
+                                /** @description Bytes */
+                                size: number;
+                            }[];
+                        };
+                        body: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
