@@ -24,6 +24,8 @@ const MEANING: Record<Permission, string> = {
   'roles.manage': 'Edit this table',
   'audit.read': 'Read the audit log',
   'mail.manage': 'See and retry failed mail',
+  'tickets.tag': 'Add and remove tags (seeing them needs internal notes)',
+  'macros.manage': 'Keep the shared macros',
 };
 
 /** Roles × permissions; each tick is saved at once and the server's answer is what stays shown. */

@@ -1,4 +1,5 @@
-import { useCallback } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
 import { Link } from 'react-router';
 import type { TicketStatus } from '../api/models';
 import { usePaged } from '../api/paging';
@@ -7,7 +8,9 @@ import { useAuth } from '../auth/AuthContext';
 import { LiveIndicator } from '../notifications/LiveProvider';
 import { SearchBox } from '../tickets/SearchBox';
 import { ticketListQuery } from '../tickets/tickets.api';
-import { TicketTable } from '../tickets/TicketTable';
+import { TicketTable, type Selection } from '../tickets/TicketTable';
+import { BulkBar } from './BulkBar';
+import { tagsQuery } from '../tags/tags.api';
 import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from '../ui/chips';
 import { EmptyState, ErrorBox, Loading, LoadMore } from '../ui/feedback';
 
@@ -42,12 +45,27 @@ export function QueuePage() {
   const priority = PRIORITIES.find((value) => value === search.get('priority'));
   const q = search.get('q') ?? '';
   const requesterId = search.get('requesterId') ?? undefined;
+  const tag = search.get('tag') ?? undefined;
   const sortChoice = SORTS.find((candidate) => candidate.id === search.get('sort')) ?? SORTS[0];
   const status = statusChoice === ACTIVE ? ACTIVE_STATUSES.join(',') : statusChoice === 'any' ? undefined : statusChoice;
   // Search hits come newest first: the server takes no order with a search.
   const order = q ? {} : { sort: sortChoice.sort, order: sortChoice.order };
-  const list = usePaged(ticketListQuery({ assigneeId: tab.assigneeId, status, priority, requesterId, q: q || undefined, ...order }));
+  const list = usePaged(ticketListQuery({ assigneeId: tab.assigneeId, status, priority, requesterId, tag, q: q || undefined, ...order }));
   const onSearch = useCallback((text: string) => update({ q: text }), [update]);
+  // Tags are internal: the server lists them to holders of tickets.note only.
+  const tags = useQuery({ ...tagsQuery('', 100), enabled: can('tickets.note') });
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const selection: Selection = {
+    selected,
+    toggle: (id) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    toggleAll: (ids) => setSelected((current) => (ids.every((id) => current.has(id)) ? new Set() : new Set(ids))),
+  };
+  const ticked = (list.items ?? []).filter((ticket) => selected.has(ticket.id));
 
   return (
     <section className="page" aria-labelledby="queue-title">
@@ -122,14 +140,29 @@ export function QueuePage() {
             ))}
           </select>
         </label>
+        {can('tickets.note') ? (
+          <label className="compact-field">
+            <span>Tag</span>
+            <select value={tag ?? ''} onChange={(event) => update({ tag: event.target.value })}>
+              <option value="">Any tag</option>
+              {tag && !tags.data?.some((known) => known.name === tag) ? <option value={tag}>{tag}</option> : null}
+              {(tags.data ?? []).map((known) => (
+                <option key={known.name} value={known.name}>
+                  {`${known.name} (${known.count})`}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <SearchBox value={q} onSearch={onSearch} label="Search tickets" />
       </div>
       <div id="queue-panel" role="tabpanel" aria-labelledby={`tab-${tab.id}`}>
         {list.loading ? <Loading label="Loading the queue…" /> : null}
         {list.error ? <ErrorBox error={list.error} onRetry={list.reload} /> : null}
         {list.items?.length === 0 ? <EmptyState title="No tickets here" /> : null}
-        {list.items?.length ? <TicketTable tickets={list.items} staffColumns caption={`${tab.label} tickets`} /> : null}
+        {list.items?.length ? <TicketTable tickets={list.items} staffColumns caption={`${tab.label} tickets`} selection={selection} /> : null}
         <LoadMore list={list} />
+        {ticked.length > 0 ? <BulkBar tickets={ticked} onDone={() => setSelected(new Set())} /> : null}
       </div>
     </section>
   );

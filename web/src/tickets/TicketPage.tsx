@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { Ticket, TicketMessage } from '../api/models';
 import type { StreamEvent } from '../api/stream';
 import { useAuth, useMe } from '../auth/AuthContext';
-import { refreshTicket } from './ticket-cache';
+import { refreshTicket, storeTicket } from './ticket-cache';
 import { useLiveEvents } from '../notifications/LiveProvider';
 import { SlaBadges } from '../queue/sla';
 import { PRIORITY_LABELS, PriorityChip, STATUS_LABELS, StatusChip } from '../ui/chips';
@@ -15,6 +15,7 @@ import { nameBook } from './names';
 import { ReplyBox } from './ReplyBox';
 import { RequesterCard } from './RequesterCard';
 import { TicketActions } from './TicketActions';
+import { TicketTags } from '../tags/TicketTags';
 import { TicketHistory } from './TicketHistory';
 import { assignableQuery, eventsQuery, messagesQuery, ticketKeys, ticketQuery } from './tickets.api';
 
@@ -82,6 +83,10 @@ export function TicketPage({ id }: { id: string }) {
     void client.invalidateQueries({ queryKey: ticketKeys.events(id), exact: true });
     void refreshTicket(client, id);
   };
+  const changed = (fresh: Ticket) => {
+    storeTicket(client, fresh);
+    void client.invalidateQueries({ queryKey: ticketKeys.events(id), exact: true });
+  };
   return (
     <article className="page ticket-page" aria-labelledby="ticket-title">
       <header className="ticket-head">
@@ -99,7 +104,7 @@ export function TicketPage({ id }: { id: string }) {
         <div className="ticket-main">
           <Conversation ticket={shown} messages={messages.data} nameOf={nameOf} />
           {abilities.reply || abilities.note ? (
-            <ReplyBox ticketId={shown.id} canReply={abilities.reply} canNote={abilities.note} onSent={sent} />
+            <ReplyBox ticket={shown} onSent={sent} onChanged={changed} />
           ) : shown.status === 'closed' ? (
             <p className="muted">This ticket is closed. {shown.requesterId === me.id ? 'Open a new ticket if you need more help.' : ''}</p>
           ) : null}
@@ -124,6 +129,7 @@ export function TicketPage({ id }: { id: string }) {
           </section>
           {can('tickets.read.all') ? <RequesterCard ticket={shown} /> : null}
           <TicketActions ticket={shown} assignable={assignable.data} />
+          <TicketTags ticket={shown} />
           <TicketHistory events={events.data} nameOf={nameOf} />
         </aside>
       </div>

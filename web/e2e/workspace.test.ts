@@ -1,0 +1,69 @@
+import { expect, inject, it } from 'vitest';
+import { customerWithTicket } from './api.js';
+import { describeInBrowser } from './browser.js';
+import { browserFixture } from './fixture.js';
+import { expectClean, signIn } from './flows.js';
+
+describeInBrowser(
+  'agent workspace in the browser',
+  () => {
+    const fixture = browserFixture();
+
+    it('a macro made in the app, bulk changes with tags from the queue, and the macro applied from the reply box', async () => {
+      const { server } = fixture;
+      const manager = await server.createUser('manager', 'Mia Manager');
+      const first = await customerWithTicket(server.url, 'Carl Customer', 'Charged twice');
+      const second = await customerWithTicket(server.url, 'Dora Customer', 'Charged twice too');
+      const watched = await fixture.open();
+      const { page } = watched;
+      await signIn(page, manager);
+
+      // A shared macro, made on the macros page.
+      await page.getByRole('link', { name: 'Macros' }).first().click();
+      const form = page.getByRole('form', { name: 'New macro' });
+      await form.getByLabel('Name').fill('Refund issued');
+      await form.getByLabel('Reply text').fill('Hello {{requester.firstName}}, ticket #{{ticket.number}} is refunded.');
+      await form.getByLabel('Set status').selectOption('waiting_on_customer');
+      await form.getByLabel('Add tags (comma-separated)').fill('refund');
+      await form.getByLabel('Shared with the whole desk').check();
+      await form.getByRole('button', { name: 'Create macro' }).click();
+      await page.locator('[data-macro="Refund issued"]', { hasText: 'Shared' }).waitFor();
+
+      // Bulk: tick both tickets in the queue, tag them and raise their priority at once.
+      await page.goto('/queue?tab=all');
+      await page.getByLabel('Select #1').check();
+      await page.getByLabel('Select #2').check();
+      const bar = page.getByRole('region', { name: 'Change the selected tickets' });
+      await bar.getByText('2 selected').waitFor();
+      await bar.getByLabel('Priority').selectOption('high');
+      await bar.getByLabel('Add tag').fill('Outage');
+      await bar.getByRole('button', { name: 'Apply to 2' }).click();
+      await page.getByText('2 of 2 tickets changed').waitFor();
+      await expect.poll(() => page.locator('.ticket-table .tag', { hasText: 'outage' }).count()).toBe(2);
+      // The queue filters by the new tag.
+      await page.locator('.toolbar').getByLabel(/^Tag/).selectOption('outage');
+      await page.waitForURL(/tag=outage/);
+      await expect.poll(() => page.locator('.ticket-table tbody tr').count()).toBe(2);
+
+      // The macro from the reply box: the composer is filled, the ticket changed as the macro says.
+      await page.goto(`/tickets/${first.ticketId}`);
+      await page.getByLabel('Macro', { exact: true }).fill('Refund issued');
+      await page.getByRole('button', { name: 'Apply macro' }).click();
+      await expect.poll(() => page.getByRole('textbox', { name: 'Your reply' }).inputValue()).toBe('Hello Carl, ticket #1 is refunded.');
+      await page.locator('.chips .status-waiting_on_customer').waitFor();
+      await page.getByRole('region', { name: 'Tags' }).getByText('refund').waitFor();
+
+      // Send and set status, in one step.
+      await page.getByLabel('Then set status').selectOption('resolved');
+      await page.getByRole('button', { name: 'Send reply as Resolved' }).click();
+      await page.locator('.conversation .message-body', { hasText: 'is refunded' }).waitFor();
+      await page.locator('.chips .status-resolved').waitFor();
+
+      // The tags are the desk's own: the other customer's copy of their ticket carries none.
+      const customerView = await fetch(`${server.url}/api/tickets/${second.ticketId}`, { headers: { authorization: `Bearer ${second.token}` } });
+      expect(await customerView.json()).not.toHaveProperty('tags');
+      expectClean(watched.problems);
+    });
+  },
+  inject('webBuildError'),
+);
