@@ -27,6 +27,7 @@ import { tagRoutes } from './tags/tags.routes.js';
 import { bulkRoutes } from './bulk/bulk.routes.js';
 import { ticketRoutes } from './tickets/tickets.routes.js';
 import { usersRoutes } from './users/users.routes.js';
+import { viewRoutes } from './views/views.routes.js';
 import { webApp } from './web/static.js';
 
 export interface BuildOptions {
@@ -115,6 +116,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(bulkRoutes, { prefix: '/api', ctx });
   await app.register(tagRoutes, { prefix: '/api', ctx });
   await app.register(macroRoutes, { prefix: '/api', ctx });
+  await app.register(viewRoutes, { prefix: '/api', ctx });
   await app.register(attachmentRoutes, { prefix: '/api', ctx });
   await app.register(slaRoutes, { prefix: '/api', ctx });
   await app.register(escalationRoutes, { prefix: '/api', ctx });

@@ -9,6 +9,7 @@ import { reportsPolicy } from './policies/reports.js';
 import { rolePolicy } from './policies/role.js';
 import { ticketPolicy } from './policies/ticket.js';
 import { userPolicy } from './policies/user.js';
+import { viewPolicy } from './policies/view.js';
 import { allowed, enforce, type LookupRule, type Rule } from './policy.js';
 
 type Policies = typeof ticketPolicy &
@@ -20,7 +21,8 @@ type Policies = typeof ticketPolicy &
   typeof reportsPolicy &
   typeof notificationPolicy &
   typeof attachmentPolicy &
-  typeof macroPolicy;
+  typeof macroPolicy &
+  typeof viewPolicy;
 
 /** Every action of every policy, named `<resource>.<verb>`, e.g. `ticket.reply`. */
 export type Action = keyof Policies;
@@ -42,6 +44,7 @@ const RULES: { [A in Action]: Rule<ResourceOf<A>> } = {
   ...notificationPolicy,
   ...attachmentPolicy,
   ...macroPolicy,
+  ...viewPolicy,
 };
 
 /** Whether the subject may take the action (on the resource), by the rule its policy declares. */

@@ -18,6 +18,7 @@ export const PERMISSIONS = [
   'mail.manage',
   'tickets.tag',
   'macros.manage',
+  'views.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

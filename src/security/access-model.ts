@@ -164,6 +164,13 @@ async function sharedMacroId(scene: Scene): Promise<string> {
   return String(macro.id);
 }
 
+/** A shared view of every open ticket (another customer's among them), made by the manager. */
+async function sharedViewId(scene: Scene): Promise<string> {
+  await othersTicket(scene);
+  const view = await asManager(scene, 'POST', '/api/views', { name: `Open ${unique()}`, filters: { statuses: ['open'] }, shared: true });
+  return String(view.id);
+}
+
 /** Who may upload: whoever may write something a file goes with. */
 const mayUpload = (may: (permission: Permission) => boolean): boolean => may('tickets.create') || may('tickets.reply') || may('tickets.note');
 
@@ -444,6 +451,45 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     what: "apply a text-only shared macro to another customer's ticket",
     request: async (scene) => ({ url: `${await ticketsUrl(scene)}/macros/${await sharedMacroId(scene)}/apply` }),
     expected: (may, role) => (role === 'customer' ? 404 : onOthersTicket(may, undefined, 200)),
+  },
+  // Saved views: staff's; shared ones kept by views.manage.
+  {
+    operation: 'GET /api/views',
+    what: 'list views with their counts',
+    request: async (scene) => {
+      await sharedViewId(scene);
+      return { url: '/api/views' };
+    },
+    expected: (_may, role) => (role === 'customer' ? 403 : 200),
+    // The count is of the tickets the caller sees: never another customer's for someone without tickets.read.all.
+    shows: (body, _scene, _caller, may) => {
+      const counts = listed(body).map((view) => view.count);
+      if (!may('tickets.read.all')) expect(counts.every((count) => count === 0)).toBe(true);
+    },
+  },
+  {
+    operation: 'POST /api/views',
+    what: 'save a personal view',
+    request: async () => ({ url: '/api/views', body: { name: 'Mine', filters: { priority: 'urgent' } } }),
+    expected: (_may, role) => (role === 'customer' ? 403 : 201),
+  },
+  {
+    operation: 'POST /api/views',
+    what: 'save a shared view',
+    request: async () => ({ url: '/api/views', body: { name: 'Ours', filters: {}, shared: true } }),
+    expected: (may, role) => onlyIf(role !== 'customer' && may('views.manage'), 201),
+  },
+  {
+    operation: 'PATCH /api/views/{id}',
+    what: 'change a shared view',
+    request: async (scene) => ({ url: `/api/views/${await sharedViewId(scene)}`, body: { name: 'Renamed' } }),
+    expected: (may, role) => (role === 'customer' ? 404 : onlyIf(may('views.manage'), 200)),
+  },
+  {
+    operation: 'DELETE /api/views/{id}',
+    what: 'delete a shared view',
+    request: async (scene) => ({ url: `/api/views/${await sharedViewId(scene)}` }),
+    expected: (may, role) => (role === 'customer' ? 404 : onlyIf(may('views.manage'), 204)),
   },
   {
     operation: 'POST /api/tickets/{id}/messages',

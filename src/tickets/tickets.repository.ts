@@ -318,18 +318,37 @@ function searchCondition(text: string, filters: SQL | undefined, messageVisibili
   return sql`${tickets.number} = any(array(${searchHits(text, filters, messageVisibility, limit)}))`;
 }
 
-/**
- * In `filter.order`, newest first by default: a number never changes, so those pages neither
- * skip nor repeat while tickets are added. A search lists its hits newest first.
- */
-export async function listTicketViews(db: Db, filter: TicketListFilter): Promise<TicketView[]> {
-  const filters = and(
+/** The filters of a list other than search and paging: what a saved view's count also applies. */
+export type TicketCountFilter = Pick<TicketListFilter, 'visibility' | 'statuses' | 'priority' | 'assigneeId' | 'requesterId' | 'tag'>;
+
+function filterConditions(filter: TicketCountFilter): SQL | undefined {
+  return and(
     filter.visibility,
     filter.statuses ? inArray(tickets.status, [...filter.statuses]) : undefined,
     filter.priority ? eq(tickets.priority, filter.priority) : undefined,
     assigneeCondition(filter.assigneeId),
     filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
     filter.tag === undefined ? undefined : sql`${tickets.tags} @> ${textArray([filter.tag])}`,
+  );
+}
+
+/**
+ * How many tickets pass the filters, counting no further than `cap`: a count beside a view
+ * must stay cheap however many tickets the view holds (the same indexes as the list).
+ */
+export async function countTicketsUpTo(db: Db, filter: TicketCountFilter, cap: number): Promise<number> {
+  const inner = db.select({ one: sql`1` }).from(tickets).where(filterConditions(filter)).limit(cap).as('capped');
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(inner);
+  return row?.n ?? 0;
+}
+
+/**
+ * In `filter.order`, newest first by default: a number never changes, so those pages neither
+ * skip nor repeat while tickets are added. A search lists its hits newest first.
+ */
+export async function listTicketViews(db: Db, filter: TicketListFilter): Promise<TicketView[]> {
+  const filters = and(
+    filterConditions(filter),
     filter.afterNumber === undefined ? undefined : afterTicket(filter.order, filter.afterNumber),
   );
   const selected = filter.search ? searchCondition(filter.search, filters, filter.messageVisibility, filter.limit) : filters;

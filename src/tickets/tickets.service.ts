@@ -24,6 +24,7 @@ import { DEFAULT_SORT_ORDER, SORT_ORDERS, TICKET_SORTS, type SortOrder, type Tic
 import type { EventActor, TicketEvent, TicketEventDispatcher } from './ticket-events.js';
 import { assertTransition, timestampsOnEntering, type TicketPriority, type TicketStatus } from './ticket-status.js';
 import {
+  countTicketsUpTo,
   findTicket,
   findTicketView,
   insertTicket,
@@ -180,6 +181,26 @@ export async function listTickets(
   const position: ListCursor | undefined = last && (newestFirst ? { n: last.number } : { n: last.number, s: order.sort, o: order.order });
   const nextCursor = rows.length > input.limit && position ? encodeCursor(position) : null;
   return { items, nextCursor };
+}
+
+/** A list's filters without search and paging: what a saved view holds. */
+export type TicketFilters = Pick<ListTicketsInput, 'statuses' | 'priority' | 'assigneeId' | 'requesterId' | 'tag'>;
+
+/** How many tickets the actor sees through these filters, up to `cap`. */
+export async function countTickets(ctx: AppContext, actor: Actor, filters: TicketFilters, cap: number): Promise<number> {
+  if (filters.tag !== undefined) authorize(actor, 'tags.read');
+  return countTicketsUpTo(
+    ctx.database.db,
+    {
+      visibility: visibleTickets(actor),
+      statuses: filters.statuses,
+      priority: filters.priority,
+      assigneeId: assigneeFilter(actor, filters.assigneeId),
+      requesterId: filters.requesterId,
+      tag: filters.tag === undefined ? undefined : normalizeTag(filters.tag, 'tag'),
+    },
+    cap,
+  );
 }
 
 interface PatchPlan {

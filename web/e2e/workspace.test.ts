@@ -9,7 +9,7 @@ describeInBrowser(
   () => {
     const fixture = browserFixture();
 
-    it('a macro made in the app, bulk changes with tags from the queue, and the macro applied from the reply box', async () => {
+    it('a macro made in the app, bulk changes with tags from the queue, a saved view counting live, the macro applied from the reply box', async () => {
       const { server } = fixture;
       const manager = await server.createUser('manager', 'Mia Manager');
       const first = await customerWithTicket(server.url, 'Carl Customer', 'Charged twice');
@@ -44,6 +44,22 @@ describeInBrowser(
       await page.locator('.toolbar').getByLabel(/^Tag/).selectOption('outage');
       await page.waitForURL(/tag=outage/);
       await expect.poll(() => page.locator('.ticket-table tbody tr').count()).toBe(2);
+      // …and keeps that as a view, whose count follows the stream.
+      await page.getByRole('button', { name: 'Save as view' }).click();
+      await page.getByLabel('View name').fill('Outage');
+      await page.getByRole('button', { name: 'Save view' }).click();
+      const outage = page.locator('[data-view="Outage"] .view-count');
+      await expect.poll(() => outage.textContent()).toBe('2');
+      const closed = await fetch(`${server.url}/api/tickets/${second.ticketId}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${second.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'closed' }),
+      });
+      expect(closed.status).toBe(200);
+      await expect.poll(() => outage.textContent(), { timeout: 10_000 }).toBe('1');
+      await page.locator('[data-view="Outage"]').click();
+
+      await expect.poll(() => page.locator('.ticket-table tbody tr').count()).toBe(1);
 
       // The macro from the reply box: the composer is filled, the ticket changed as the macro says.
       await page.goto(`/tickets/${first.ticketId}`);
@@ -54,12 +70,12 @@ describeInBrowser(
       await page.getByRole('region', { name: 'Tags' }).getByText('refund').waitFor();
 
       // Send and set status, in one step.
-      await page.getByLabel('Then set status').selectOption('resolved');
+      await page.getByLabel('After sending').selectOption('resolved');
       await page.getByRole('button', { name: 'Send reply as Resolved' }).click();
       await page.locator('.conversation .message-body', { hasText: 'is refunded' }).waitFor();
       await page.locator('.chips .status-resolved').waitFor();
 
-      // The tags are the desk's own: the other customer's copy of their ticket carries none.
+      // The tags are the desk's own: the customer's copy of their ticket carries none.
       const customerView = await fetch(`${server.url}/api/tickets/${second.ticketId}`, { headers: { authorization: `Bearer ${second.token}` } });
       expect(await customerView.json()).not.toHaveProperty('tags');
       expectClean(watched.problems);

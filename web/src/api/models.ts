@@ -48,6 +48,8 @@ export type TagCount = Item<Ok<'/api/tags', 'get'>>;
 export type Macro = Item<Ok<'/api/macros', 'get'>>;
 export type MacroInput = BodyOf<'/api/macros', 'post'>;
 export type AppliedMacro = Ok<'/api/tickets/{id}/macros/{macroId}/apply', 'post'>;
+export type SavedView = Item<Ok<'/api/views', 'get'>>;
+export type ViewInput = BodyOf<'/api/views', 'post'>;
 export type BulkChanges = BodyOf<'/api/tickets/bulk', 'post'>['changes'];
 export type BulkResult = Ok<'/api/tickets/bulk', 'post'>['results'][number];
 

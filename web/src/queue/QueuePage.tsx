@@ -11,6 +11,9 @@ import { ticketListQuery } from '../tickets/tickets.api';
 import { TicketTable, type Selection } from '../tickets/TicketTable';
 import { BulkBar } from './BulkBar';
 import { tagsQuery } from '../tags/tags.api';
+import { filterOf, viewsQuery } from '../views/views.api';
+import { SaveView } from '../views/SaveView';
+import { ViewsNav } from '../views/ViewsNav';
 import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from '../ui/chips';
 import { EmptyState, ErrorBox, Loading, LoadMore } from '../ui/feedback';
 
@@ -50,7 +53,12 @@ export function QueuePage() {
   const status = statusChoice === ACTIVE ? ACTIVE_STATUSES.join(',') : statusChoice === 'any' ? undefined : statusChoice;
   // Search hits come newest first: the server takes no order with a search.
   const order = q ? {} : { sort: sortChoice.sort, order: sortChoice.order };
-  const list = usePaged(ticketListQuery({ assigneeId: tab.assigneeId, status, priority, requesterId, tag, q: q || undefined, ...order }));
+  const viewId = search.get('view') ?? undefined;
+  const views = useQuery(viewsQuery);
+  const view = views.data?.find((candidate) => candidate.id === viewId);
+  const queueFilter = { assigneeId: tab.assigneeId, status, priority, requesterId, tag, q: q || undefined, ...order };
+  // A saved view lists its own filters and order; the tabs and filters are the queue's.
+  const list = usePaged(ticketListQuery(view ? filterOf(view) : queueFilter));
   const onSearch = useCallback((text: string) => update({ q: text }), [update]);
   // Tags are internal: the server lists them to holders of tickets.note only.
   const tags = useQuery({ ...tagsQuery('', 100), enabled: can('tickets.note') });
@@ -78,7 +86,9 @@ export function QueuePage() {
           </Link>
         ) : null}
       </div>
-      <div className="tabs" role="tablist" aria-label="Which tickets">
+      <ViewsNav current={viewId} />
+      {view ? <h2>{view.name}</h2> : null}
+      <div className="tabs" role="tablist" aria-label="Which tickets" hidden={view !== undefined}>
         {TABS.map((candidate) => (
           <button
             key={candidate.id}
@@ -101,7 +111,7 @@ export function QueuePage() {
           </button>
         ))}
       </div>
-      <div className="toolbar">
+      <div className="toolbar" hidden={view !== undefined}>
         <label className="compact-field">
           <span>Status</span>
           <select value={statusChoice} onChange={(event) => update({ status: event.target.value === ACTIVE ? undefined : event.target.value })}>
@@ -155,6 +165,21 @@ export function QueuePage() {
           </label>
         ) : null}
         <SearchBox value={q} onSearch={onSearch} label="Search tickets" />
+        {q ? null : (
+          <SaveView
+            view={{
+              filters: {
+                ...(status ? { statuses: status.split(',') as TicketStatus[] } : {}),
+                ...(priority ? { priority } : {}),
+                ...(tab.assigneeId ? { assigneeId: tab.assigneeId } : {}),
+                ...(requesterId ? { requesterId } : {}),
+                ...(tag ? { tag } : {}),
+              },
+              sort: sortChoice.sort,
+              order: sortChoice.order ?? null,
+            }}
+          />
+        )}
       </div>
       <div id="queue-panel" role="tabpanel" aria-labelledby={`tab-${tab.id}`}>
         {list.loading ? <Loading label="Loading the queue…" /> : null}

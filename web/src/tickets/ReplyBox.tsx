@@ -69,7 +69,7 @@ export function ReplyBox({ ticket, onSent, onChanged }: Props) {
       <div className="reply-actions">
         {statuses.length > 0 ? (
           <label className="compact-field">
-            <span>Then set status</span>
+            <span>After sending</span>
             <select value={status} onChange={(event) => setStatus(event.target.value as TicketStatus | '')}>
               <option value="">Keep {STATUS_LABELS[ticket.status]}</option>
               {statuses.map((value) => (
