@@ -16,6 +16,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { macroRoutes } from './macros/macros.routes.js';
 import { mailRoutes } from './mail/mail.routes.js';
 import { notificationRoutes } from './notifications/notifications.routes.js';
+import { presenceRoutes } from './presence/presence.routes.js';
 import { streamRoutes } from './realtime/stream.routes.js';
 import type { StreamHubOptions } from './realtime/stream-hub.js';
 import { ErrorResponse } from './http/schemas.js';
@@ -117,6 +118,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(tagRoutes, { prefix: '/api', ctx });
   await app.register(macroRoutes, { prefix: '/api', ctx });
   await app.register(viewRoutes, { prefix: '/api', ctx });
+  await app.register(presenceRoutes, { prefix: '/api', ctx });
   await app.register(attachmentRoutes, { prefix: '/api', ctx });
   await app.register(slaRoutes, { prefix: '/api', ctx });
   await app.register(escalationRoutes, { prefix: '/api', ctx });

@@ -80,6 +80,38 @@ describeInBrowser(
       expect(await customerView.json()).not.toHaveProperty('tags');
       expectClean(watched.problems);
     });
+
+    it('two agents on one ticket see each other viewing, and one typing, within a second', async () => {
+      const { server } = fixture;
+      const ada = await server.createUser('agent', 'Ada Agent');
+      const mia = await server.createUser('manager', 'Mia Manager');
+      const { ticketId } = await customerWithTicket(server.url, 'Carl Customer', 'Printer on fire');
+      const first = await fixture.open();
+      const second = await fixture.open();
+      await signIn(first.page, ada);
+      await signIn(second.page, mia);
+      await first.page.goto(`/tickets/${ticketId}`);
+      await second.page.goto(`/tickets/${ticketId}`);
+
+      const seenBy = (watched: typeof first) => watched.page.getByRole('status', { name: 'Also on this ticket' });
+      await seenBy(first).getByText('Mia Manager is viewing').waitFor({ timeout: 5_000 });
+      await seenBy(second).getByText('Ada Agent is viewing').waitFor({ timeout: 5_000 });
+
+      await first.page.getByRole('textbox', { name: 'Your reply' }).press('O');
+      const typedAt = Date.now();
+      await seenBy(second).getByText('Ada Agent is typing a reply…').waitFor({ timeout: 5_000 });
+      expect(Date.now() - typedAt).toBeLessThan(1_000);
+
+      // Leaving the ticket says so at once, by moving on in the app or by leaving the page.
+      await first.page.getByRole('link', { name: 'Queue' }).first().click();
+      await expect.poll(() => seenBy(second).count(), { timeout: 5_000 }).toBe(0);
+      await first.page.goto(`/tickets/${ticketId}`);
+      await seenBy(second).getByText('Ada Agent is viewing').waitFor({ timeout: 5_000 });
+      await first.page.goto('/queue');
+      await expect.poll(() => seenBy(second).count(), { timeout: 5_000 }).toBe(0);
+      expectClean(first.problems);
+      expectClean(second.problems);
+    });
   },
   inject('webBuildError'),
 );

@@ -108,6 +108,16 @@ const tag = allowOnFound<TicketState>({
   when: (subject) => canSeeTags(subject),
   otherwise: () => missingPermission('tickets.note'),
 });
+/**
+ * Who is viewing or typing on a ticket is the desk's business: staff who see the ticket
+ * announce it and receive it; customers do neither.
+ */
+export const canSeePresence = (viewer: Subject, ticket: { requesterId: string }): boolean => isStaff(viewer) && canSeeTicket(viewer, ticket);
+const presence = allowOnFound<TicketState>({
+  ...onTicket,
+  when: (subject) => isStaff(subject),
+  otherwise: () => forbidden('Presence is shared among staff only'),
+});
 /** Filtering and counting by tag would tell a tag to whoever may not see it. */
 const seeTags = allow<undefined>({ permission: 'tickets.note' });
 /** Anyone who assigns at all may list whom to, and set the assignee a ticket already has (a no-op). */
@@ -127,6 +137,7 @@ export const ticketPolicy = {
   'ticket.chooseAssignee': chooseAssignee,
   'ticket.tag': tag,
   'tags.read': seeTags,
+  'ticket.presence': presence,
 };
 
 export interface NewTicketRequest {

@@ -12,9 +12,11 @@ interface Props {
   onSent: (message: TicketMessage) => void;
   /** A macro changed the ticket: the fresh copy. */
   onChanged: (ticket: Ticket) => void;
+  /** Called as the caller types (presence). */
+  onTyping: () => void;
 }
 
-export function ReplyBox({ ticket, onSent, onChanged }: Props) {
+export function ReplyBox({ ticket, onSent, onChanged, onTyping }: Props) {
   const { reply: canReply, note: canNote, statuses } = ticket.abilities;
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
@@ -61,7 +63,10 @@ export function ReplyBox({ ticket, onSent, onChanged }: Props) {
         value={body}
         error={errors.fields.body}
         hint={asNote ? 'Only staff can read internal notes.' : undefined}
-        onChange={(e) => setBody(e.target.value)}
+        onChange={(e) => {
+          setBody(e.target.value);
+          onTyping();
+        }}
       />
       {canNote && canReply ? <Checkbox label="Internal note (staff only)" checked={internal} onChange={(e) => setInternal(e.target.checked)} /> : null}
       <AttachmentPicker state={files} disabled={busy} />

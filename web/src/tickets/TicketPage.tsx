@@ -16,6 +16,8 @@ import { ReplyBox } from './ReplyBox';
 import { RequesterCard } from './RequesterCard';
 import { TicketActions } from './TicketActions';
 import { TicketTags } from '../tags/TicketTags';
+import { PresenceBar } from '../presence/PresenceBar';
+import { usePresence } from '../presence/usePresence';
 import { TicketHistory } from './TicketHistory';
 import { assignableQuery, eventsQuery, messagesQuery, ticketKeys, ticketQuery } from './tickets.api';
 
@@ -47,10 +49,12 @@ export function TicketPage({ id }: { id: string }) {
   const events = useQuery(eventsQuery(id));
   // The list of whom to assign to is for those who may assign at all (API.md); it also names people in the history.
   const assignable = useQuery({ ...assignableQuery, enabled: can('tickets.assign') || can('tickets.reassign') });
+  // Staff see, and are seen by, the other staff on the ticket; customers take no part (the server refuses them).
+  const presence = usePresence(id, can('tickets.read.all'));
 
   // The cache takes the event (live-cache.ts); here it becomes a toast, once the ticket is read again.
   useLiveEvents((event) => {
-    if (event.ticketId !== id || event.type === 'notification' || event.type === 'ticket.created') return;
+    if (event.ticketId !== id || event.type === 'notification' || event.type === 'ticket.created' || event.type === 'presence') return;
     if (event.data.actorId === me.id) return;
     void refreshTicket(client, id).then((fresh) => {
       const text = fresh ? newsText(event, fresh) : undefined;
@@ -99,12 +103,13 @@ export function TicketPage({ id }: { id: string }) {
           <PriorityChip priority={shown.priority} />
           {can('tickets.read.all') ? <SlaBadges ticket={shown} /> : null}
         </div>
+        <PresenceBar others={presence.others} />
       </header>
       <div className="ticket-layout">
         <div className="ticket-main">
           <Conversation ticket={shown} messages={messages.data} nameOf={nameOf} />
           {abilities.reply || abilities.note ? (
-            <ReplyBox ticket={shown} onSent={sent} onChanged={changed} />
+            <ReplyBox ticket={shown} onSent={sent} onChanged={changed} onTyping={presence.typing} />
           ) : shown.status === 'closed' ? (
             <p className="muted">This ticket is closed. {shown.requesterId === me.id ? 'Open a new ticket if you need more help.' : ''}</p>
           ) : null}

@@ -14,7 +14,7 @@ export function ViewsNav({ current }: { current: string | undefined }) {
   const views = useQuery(viewsQuery);
   const pending = useRef<number | undefined>(undefined);
   useLiveEvents((event) => {
-    if (event.type === 'notification' || pending.current !== undefined) return;
+    if (event.type === 'notification' || event.type === 'presence' || pending.current !== undefined) return;
     pending.current = window.setTimeout(() => {
       pending.current = undefined;
       void client.invalidateQueries({ queryKey: viewKeys.all });
