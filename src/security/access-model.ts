@@ -210,6 +210,12 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     expected: (may) => onlyIf(may('tickets.assign') || may('tickets.reassign'), 200),
   },
   {
+    operation: 'GET /api/users/requesters',
+    what: 'find customers to open a ticket for',
+    request: async () => ({ url: '/api/users/requesters?q=other' }),
+    expected: (may, role) => onlyIf(may('tickets.create') && role !== 'customer', 200),
+  },
+  {
     operation: 'GET /api/users/{id}',
     what: "read another user's account",
     request: async (scene) => ({ url: `/api/users/${scene.desk.otherCustomer.user.id}` }),

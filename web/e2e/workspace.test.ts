@@ -112,6 +112,28 @@ describeInBrowser(
       expectClean(first.problems);
       expectClean(second.problems);
     });
+
+    it('an agent opens a ticket on behalf of a customer, picked by name', async () => {
+      const { server } = fixture;
+      const ada = await server.createUser('agent', 'Ada Agent');
+      await customerWithTicket(server.url, 'Carl Customer', 'Earlier question');
+      const watched = await fixture.open();
+      const { page } = watched;
+      await signIn(page, ada);
+      await page.goto('/tickets/new');
+      const requester = page.getByLabel('On behalf of a customer');
+      await requester.fill('carl');
+      // The offered customer, as the list shows it: the agent picks it.
+      const offered = page.locator('datalist option').first();
+      await offered.waitFor({ state: 'attached' });
+      await requester.fill((await offered.getAttribute('value')) ?? '');
+      await page.getByLabel('Subject').fill('Called about an invoice');
+      await page.getByLabel('What happened?').fill('Carl phoned: the invoice is wrong.');
+      await page.getByRole('button', { name: 'Open ticket' }).click();
+      await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
+      await expect.poll(() => page.locator('.details dd').first().textContent()).toBe('Carl Customer');
+      expectClean(watched.problems);
+    });
   },
   inject('webBuildError'),
 );

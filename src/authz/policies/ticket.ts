@@ -82,6 +82,12 @@ const openFor = allow<{ requesterId: string }>({
   when: (subject, request) => request.requesterId === subject.id || isStaff(subject),
   otherwise: () => forbidden('Only staff may open a ticket on behalf of a customer'),
 });
+/** Finding the customer to open a ticket for is part of opening one for them: staff who may open tickets (decided on the caller). */
+const chooseRequester = allow<{ id: string }>({
+  permission: 'tickets.create',
+  when: (subject) => isStaff(subject),
+  otherwise: () => forbidden('Only staff may open a ticket on behalf of a customer'),
+});
 /** A closed ticket is done: the conversation goes on in a new one (internal notes still may be added). */
 const reply = allowOnFound<TicketState>({
   ...onTicket,
@@ -128,6 +134,7 @@ export const ticketPolicy = {
   'ticket.open': open,
   'ticket.openWithPriority': openWithPriority,
   'ticket.openFor': openFor,
+  'ticket.chooseRequester': chooseRequester,
   'ticket.reply': reply,
   'ticket.note': note,
   'ticket.priority': priority,
