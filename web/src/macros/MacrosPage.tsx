@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import type { Macro, MacroInput, Priority, TicketStatus } from '../api/models';
 import { useAuth } from '../auth/AuthContext';
-import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from '../ui/chips';
+import { PRIORITY_LABELS, PriorityOptions, STATUS_LABELS, StatusOptions } from '../ui/chips';
 import { EmptyState, ErrorBox, Loading } from '../ui/feedback';
 import { Checkbox, FormError, SelectField, TextAreaField, TextField, useFormErrors } from '../ui/forms';
 import { createMacro, deleteMacro, macroKeys, macrosQuery, updateMacro } from './macros.api';
@@ -72,19 +72,11 @@ function MacroForm({ editing, onDone }: { editing: Macro | undefined; onDone: ()
       />
       <SelectField label="Set status" value={status} onChange={(e) => setStatus(e.target.value as TicketStatus | '')}>
         <option value="">Leave as is</option>
-        {STATUSES.map((value) => (
-          <option key={value} value={value}>
-            {STATUS_LABELS[value]}
-          </option>
-        ))}
+        <StatusOptions />
       </SelectField>
       <SelectField label="Set priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority | '')}>
         <option value="">Leave as is</option>
-        {PRIORITIES.map((value) => (
-          <option key={value} value={value}>
-            {PRIORITY_LABELS[value]}
-          </option>
-        ))}
+        <PriorityOptions />
       </SelectField>
       <Checkbox label="Assign to whoever applies it" checked={takeIt} onChange={(e) => setTakeIt(e.target.checked)} />
       <TextField label="Add tags (comma-separated)" name="tags" value={tags} onChange={(e) => setTags(e.target.value)} />

@@ -6,7 +6,7 @@ import { macrosQuery } from '../macros/macros.api';
 import { tagKeys } from '../tags/tags.api';
 import { storeTicket } from '../tickets/ticket-cache';
 import { assignableQuery, bulkUpdate, ticketKeys } from '../tickets/tickets.api';
-import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from '../ui/chips';
+import { PriorityOptions, StatusOptions } from '../ui/chips';
 import { FormError, useFormErrors } from '../ui/forms';
 import { useToast } from '../ui/toast';
 
@@ -91,22 +91,14 @@ export function BulkBar({ tickets, onDone }: Props) {
         <span>Status</span>
         <select value={status} onChange={(event) => setStatus(event.target.value as TicketStatus | '')}>
           <option value="">Keep</option>
-          {STATUSES.map((value) => (
-            <option key={value} value={value}>
-              {STATUS_LABELS[value]}
-            </option>
-          ))}
+          <StatusOptions />
         </select>
       </label>
       <label className="compact-field">
         <span>Priority</span>
         <select value={priority} onChange={(event) => setPriority(event.target.value as Priority | '')}>
           <option value="">Keep</option>
-          {PRIORITIES.map((value) => (
-            <option key={value} value={value}>
-              {PRIORITY_LABELS[value]}
-            </option>
-          ))}
+          <PriorityOptions />
         </select>
       </label>
       {assignable.data ? (

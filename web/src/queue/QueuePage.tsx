@@ -14,7 +14,7 @@ import { tagsQuery } from '../tags/tags.api';
 import { filterOf, viewsQuery } from '../views/views.api';
 import { SaveView } from '../views/SaveView';
 import { ViewsNav } from '../views/ViewsNav';
-import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from '../ui/chips';
+import { PRIORITIES, PriorityOptions, StatusOptions } from '../ui/chips';
 import { EmptyState, ErrorBox, Loading, LoadMore } from '../ui/feedback';
 
 const TABS = [
@@ -117,22 +117,14 @@ export function QueuePage() {
           <select value={statusChoice} onChange={(event) => update({ status: event.target.value === ACTIVE ? undefined : event.target.value })}>
             <option value={ACTIVE}>Active</option>
             <option value="any">Any status</option>
-            {STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {STATUS_LABELS[value]}
-              </option>
-            ))}
+            <StatusOptions />
           </select>
         </label>
         <label className="compact-field">
           <span>Priority</span>
           <select value={priority ?? ''} onChange={(event) => update({ priority: event.target.value })}>
             <option value="">Any priority</option>
-            {PRIORITIES.map((value) => (
-              <option key={value} value={value}>
-                {PRIORITY_LABELS[value]}
-              </option>
-            ))}
+            <PriorityOptions />
           </select>
         </label>
         <label className="compact-field">

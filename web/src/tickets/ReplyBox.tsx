@@ -2,7 +2,7 @@ import { useState, type SubmitEvent } from 'react';
 import type { AppliedMacro, Ticket, TicketMessage, TicketStatus } from '../api/models';
 import { AttachmentPicker, useAttachments } from '../attachments/AttachmentPicker';
 import { MacroPicker } from '../macros/MacroPicker';
-import { STATUS_LABELS } from '../ui/chips';
+import { STATUS_LABELS, StatusOptions } from '../ui/chips';
 import { Checkbox, FormError, TextAreaField, useFormErrors } from '../ui/forms';
 import { addMessage } from './tickets.api';
 
@@ -77,11 +77,7 @@ export function ReplyBox({ ticket, onSent, onChanged, onTyping }: Props) {
             <span>After sending</span>
             <select value={status} onChange={(event) => setStatus(event.target.value as TicketStatus | '')}>
               <option value="">Keep {STATUS_LABELS[ticket.status]}</option>
-              {statuses.map((value) => (
-                <option key={value} value={value}>
-                  {STATUS_LABELS[value]}
-                </option>
-              ))}
+              <StatusOptions statuses={statuses} />
             </select>
           </label>
         ) : null}
