@@ -14,8 +14,10 @@ import { bodyDeadline, REQUEST_BODY_MS, uploadRequestTimeoutMs } from './http/bo
 import { clientErrors, frameworkErrors, installErrorHandlers } from './http/error-handler.js';
 import { installValidation } from './http/validation.js';
 import { healthRoutes } from './http/health.routes.js';
+import { macroRoutes } from './macros/macros.routes.js';
 import { mailRoutes } from './mail/mail.routes.js';
 import { notificationRoutes } from './notifications/notifications.routes.js';
+import { presenceRoutes } from './presence/presence.routes.js';
 import { streamRoutes } from './realtime/stream.routes.js';
 import type { StreamHubOptions } from './realtime/stream-hub.js';
 import { ErrorResponse } from './http/schemas.js';
@@ -23,8 +25,11 @@ import { OPENAPI_TAGS } from './http/openapi-tags.js';
 import { requestLimits } from './rate-limits/request-limits.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { slaRoutes } from './sla/sla.routes.js';
+import { tagRoutes } from './tags/tags.routes.js';
+import { bulkRoutes } from './bulk/bulk.routes.js';
 import { ticketRoutes } from './tickets/tickets.routes.js';
 import { usersRoutes } from './users/users.routes.js';
+import { viewRoutes } from './views/views.routes.js';
 import { webApp } from './web/static.js';
 
 export interface BuildOptions {
@@ -114,6 +119,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(auditRoutes, { prefix: '/api', ctx });
 
   await app.register(ticketRoutes, { prefix: '/api', ctx });
+  await app.register(bulkRoutes, { prefix: '/api', ctx });
+  await app.register(tagRoutes, { prefix: '/api', ctx });
+  await app.register(macroRoutes, { prefix: '/api', ctx });
+  await app.register(viewRoutes, { prefix: '/api', ctx });
+  await app.register(presenceRoutes, { prefix: '/api', ctx });
   await app.register(attachmentRoutes, { prefix: '/api', ctx });
   await app.register(slaRoutes, { prefix: '/api', ctx });
   await app.register(escalationRoutes, { prefix: '/api', ctx });

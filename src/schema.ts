@@ -9,3 +9,5 @@ export * from './sla/sla.schema.js';
 export * from './escalation/escalation.schema.js';
 export * from './attachments/attachments.schema.js';
 export * from './rate-limits/rate-limits.schema.js';
+export * from './macros/macros.schema.js';
+export * from './views/views.schema.js';

@@ -2,12 +2,14 @@ import type { Subject } from './actor.js';
 import { attachmentPolicy } from './policies/attachment.js';
 import { auditPolicy } from './policies/audit.js';
 import { escalationPolicy } from './policies/escalation.js';
+import { macroPolicy } from './policies/macro.js';
 import { mailPolicy } from './policies/mail.js';
 import { notificationPolicy } from './policies/notification.js';
 import { reportsPolicy } from './policies/reports.js';
 import { rolePolicy } from './policies/role.js';
 import { ticketPolicy } from './policies/ticket.js';
 import { userPolicy } from './policies/user.js';
+import { viewPolicy } from './policies/view.js';
 import { allowed, enforce, type LookupRule, type Rule } from './policy.js';
 
 type Policies = typeof ticketPolicy &
@@ -18,7 +20,9 @@ type Policies = typeof ticketPolicy &
   typeof escalationPolicy &
   typeof reportsPolicy &
   typeof notificationPolicy &
-  typeof attachmentPolicy;
+  typeof attachmentPolicy &
+  typeof macroPolicy &
+  typeof viewPolicy;
 
 /** Every action of every policy, named `<resource>.<verb>`, e.g. `ticket.reply`. */
 export type Action = keyof Policies;
@@ -39,6 +43,8 @@ const RULES: { [A in Action]: Rule<ResourceOf<A>> } = {
   ...reportsPolicy,
   ...notificationPolicy,
   ...attachmentPolicy,
+  ...macroPolicy,
+  ...viewPolicy,
 };
 
 /** Whether the subject may take the action (on the resource), by the rule its policy declares. */

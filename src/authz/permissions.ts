@@ -16,6 +16,9 @@ export const PERMISSIONS = [
   'roles.manage',
   'audit.read',
   'mail.manage',
+  'tickets.tag',
+  'macros.manage',
+  'views.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -4,6 +4,8 @@ export const OPENAPI_TAGS = [
   { name: 'auth', description: 'Accounts, sessions and password reset' },
   { name: 'users', description: 'Users, roles and their permissions, the audit log' },
   { name: 'tickets', description: 'Tickets, their conversation and history' },
+  { name: 'macros', description: 'Canned replies with ticket changes, shared or personal' },
+  { name: 'views', description: 'Saved queue views with live counts, shared or personal' },
   { name: 'attachments', description: 'Files on tickets and messages' },
   { name: 'sla', description: 'SLA targets and the business calendar' },
   { name: 'escalation', description: 'Escalation rules' },

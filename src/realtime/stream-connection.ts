@@ -61,7 +61,8 @@ export class StreamConnection {
     for (const item of backlog) this.deliver(item);
   }
 
-  heartbeat(chunk: string): void {
+  /** Something not in the event log (a heartbeat, presence): sent live only, never replayed. */
+  ephemeral(chunk: string): void {
     if (!this.replaying && !this.ended) this.write(chunk);
   }
 

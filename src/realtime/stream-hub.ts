@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { Actor } from '../authz/actor.js';
-import { seesEveryTicket, visibleEvents, visibleTickets } from '../authz/policies/ticket.js';
+import { canSeePresence, seesEveryTicket, visibleEvents, visibleTickets } from '../authz/policies/ticket.js';
 import type { AppContext } from '../context.js';
 import { DomainError } from '../http/errors.js';
 import { advance, type OrderState } from './event-order.js';
@@ -8,6 +8,7 @@ import { StreamConnection } from './stream-connection.js';
 import { ReplayGate } from './replay-gate.js';
 import { inIdOrder, mergePage, resetFrame, SSE_HEARTBEAT, type StreamItem } from './stream.presenter.js';
 import { latestStreamId, loadStreamActors, readFeed, readReplay, replayStart } from './stream.repository.js';
+import { parsePresence, PRESENCE_CHANNEL, presenceFrame } from './presence-notice.js';
 import { STREAM_ACCESS_CHANNEL, TICKET_EVENTS_CHANNEL } from './ticket-event-channel.js';
 
 export interface StreamHubOptions {
@@ -185,6 +186,7 @@ export class StreamHub {
     try {
       this.unlisten.push(await database.listen(TICKET_EVENTS_CHANNEL, () => this.wake()));
       this.unlisten.push(await database.listen(STREAM_ACCESS_CHANNEL, () => this.wake({ access: true })));
+      this.unlisten.push(await database.listen(PRESENCE_CHANNEL, (payload) => this.presence(payload)));
     } catch (error) {
       await Promise.all(this.unlisten.splice(0).map((unlisten) => unlisten()));
       throw error;
@@ -199,7 +201,7 @@ export class StreamHub {
 
   /** Heartbeats, plus a safety read and access check in case a NOTIFY was lost. */
   private beat(): void {
-    for (const connection of this.connections) connection.heartbeat(SSE_HEARTBEAT);
+    for (const connection of this.connections) connection.ephemeral(SSE_HEARTBEAT);
     this.wake({ access: true });
   }
 
@@ -274,6 +276,16 @@ export class StreamHub {
       for (const connection of this.byUser.get(owner) ?? []) {
         if (item.recipientId !== null || !seesEveryTicket(connection.actor)) connection.deliver(item);
       }
+    }
+  }
+
+  /** Who is viewing or typing on a ticket: to the staff who may see it, but not back to the one announcing. */
+  private presence(payload: string): void {
+    const notice = parsePresence(payload);
+    if (!notice) return;
+    const frame = presenceFrame(notice);
+    for (const connection of this.connections) {
+      if (connection.actor.id !== notice.userId && canSeePresence(connection.actor, notice)) connection.ephemeral(frame);
     }
   }
 

@@ -118,6 +118,7 @@ const abilitiesOnOpenTicket = (may: (permission: Permission) => boolean, own: bo
   assign: may('tickets.assign'),
   reassign: false,
   priority: may('tickets.priority'),
+  tag: may('tickets.tag') && may('tickets.note'),
   statuses: may('tickets.status') ? ['in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed'] : own ? ['closed'] : [],
 });
 
@@ -157,6 +158,20 @@ async function managerFile(scene: Scene, on?: { ticketId: string; internal: bool
   return id;
 }
 
+/** A shared macro with text only, made by the manager. */
+async function sharedMacroId(scene: Scene): Promise<string> {
+  const macro = await asManager(scene, 'POST', '/api/macros', { name: `Shared ${unique()}`, body: 'Hello {{requester.firstName}}', actions: {}, shared: true });
+  return String(macro.id);
+}
+
+/** A shared view of a fresh customer's tickets (one of them), made by the manager. */
+async function sharedViewId(scene: Scene): Promise<string> {
+  const requester = await asManager(scene, 'POST', '/api/users', { email: `c-${unique()}@example.test`, name: 'Counted', role: 'customer', password: 'long enough pw' });
+  await asManager(scene, 'POST', '/api/tickets', { subject: 'Counted', description: 'One of one', requesterId: requester.id });
+  const view = await asManager(scene, 'POST', '/api/views', { name: `Theirs ${unique()}`, filters: { requesterId: requester.id }, shared: true });
+  return String(view.id);
+}
+
 /** Who may upload: whoever may write something a file goes with. */
 const mayUpload = (may: (permission: Permission) => boolean): boolean => may('tickets.create') || may('tickets.reply') || may('tickets.note');
 
@@ -193,6 +208,12 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     what: 'list assignable staff',
     request: async () => ({ url: '/api/users/assignable' }),
     expected: (may) => onlyIf(may('tickets.assign') || may('tickets.reassign'), 200),
+  },
+  {
+    operation: 'GET /api/users/requesters',
+    what: 'find customers to open a ticket for',
+    request: async () => ({ url: '/api/users/requesters?q=other' }),
+    expected: (may, role) => onlyIf(may('tickets.create') && role !== 'customer', 200),
   },
   {
     operation: 'GET /api/users/{id}',
@@ -357,6 +378,135 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     what: 'clear the assignee of a ticket',
     request: async (scene) => ({ url: await ticketsUrl(scene, '', { assigneeId: scene.desk.otherAgent.user.id }), body: { assigneeId: null } }),
     expected: (may) => onOthersTicket(may, 'tickets.reassign', 200),
+  },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: "tag another customer's ticket",
+    request: async (scene) => ({ url: await ticketsUrl(scene), body: { addTags: ['vip'] } }),
+    // Tags are internal: changing them needs tickets.tag and seeing them tickets.note.
+    expected: (may) => onOthersTicket(may, 'tickets.tag', may('tickets.note') ? 200 : 403),
+  },
+  {
+    operation: 'GET /api/tickets',
+    what: 'filter the queue by tag',
+    request: async (scene) => {
+      await othersTicket(scene, { addTags: ['secret-label'] });
+      return { url: '/api/tickets?tag=secret-label' };
+    },
+    expected: (may) => onlyIf(may('tickets.note'), 200),
+    shows: (body, scene, caller, may) => {
+      ticketListShows(() => 'tag filter')(body, scene, caller, may);
+      if (may('tickets.read.all')) expect(listed(body).length).toBeGreaterThan(0);
+    },
+  },
+  {
+    operation: 'GET /api/tags',
+    what: 'count tags in use',
+    request: async (scene) => {
+      await othersTicket(scene, { addTags: ['counted-label'] });
+      return { url: '/api/tags?q=counted' };
+    },
+    expected: (may) => onlyIf(may('tickets.note'), 200),
+    // Counted over the tickets the caller sees: another customer's tag is no one else's business.
+    shows: (body, _scene, _caller, may) => expect(listed(body).length > 0).toBe(may('tickets.read.all')),
+  },
+  {
+    operation: 'POST /api/tickets/bulk',
+    what: "set another customer's ticket's priority in bulk",
+    request: async (scene) => ({ url: '/api/tickets/bulk', body: { ids: [(await othersTicket(scene)).id], changes: { priority: 'high' } } }),
+    expected: () => 200,
+    // Each ticket answers as its own PATCH would: unseen, refused or done.
+    shows: (body, _scene, _caller, may) => {
+      const [result] = (body as { results: { ok: boolean; error?: { code: string } }[] }).results;
+      const expected = !may('tickets.read.all') ? 'ticket_not_found' : may('tickets.priority') ? 'ok' : 'forbidden';
+      expect(result?.ok ? 'ok' : result?.error?.code).toBe(expected);
+    },
+  },
+  {
+    operation: 'POST /api/tickets/{id}/presence',
+    what: "announce viewing another customer's ticket",
+    request: async (scene) => ({ url: await ticketsUrl(scene, '/presence'), body: { state: 'viewing' } }),
+    // Presence is the desk's: a ticket one may not see is not found, and customers may not announce.
+    expected: (may, role) => (!may('tickets.read.all') ? 404 : role === 'customer' ? 403 : 204),
+  },
+  // Macros: staff's tools; shared ones kept by macros.manage.
+  {
+    operation: 'GET /api/macros',
+    what: 'list macros',
+    request: async () => ({ url: '/api/macros' }),
+    expected: (_may, role) => (role === 'customer' ? 403 : 200),
+  },
+  {
+    operation: 'POST /api/macros',
+    what: 'create a personal macro',
+    request: async () => ({ url: '/api/macros', body: { name: 'Mine', body: 'Hi {{requester.name}}', actions: {} } }),
+    expected: (_may, role) => (role === 'customer' ? 403 : 201),
+  },
+  {
+    operation: 'POST /api/macros',
+    what: 'create a shared macro',
+    request: async () => ({ url: '/api/macros', body: { name: 'Ours', body: 'Hi', actions: {}, shared: true } }),
+    expected: (may, role) => onlyIf(role !== 'customer' && may('macros.manage'), 201),
+  },
+  {
+    operation: 'PATCH /api/macros/{id}',
+    what: 'change a shared macro',
+    request: async (scene) => ({ url: `/api/macros/${await sharedMacroId(scene)}`, body: { name: 'Renamed' } }),
+    expected: (may, role) => (role === 'customer' ? 404 : onlyIf(may('macros.manage'), 200)),
+  },
+  {
+    operation: 'DELETE /api/macros/{id}',
+    what: 'delete a shared macro',
+    request: async (scene) => ({ url: `/api/macros/${await sharedMacroId(scene)}` }),
+    expected: (may, role) => (role === 'customer' ? 404 : onlyIf(may('macros.manage'), 204)),
+  },
+  {
+    operation: 'POST /api/tickets/{id}/macros/{macroId}/apply',
+    what: "apply a text-only shared macro to another customer's ticket",
+    request: async (scene) => ({ url: `${await ticketsUrl(scene)}/macros/${await sharedMacroId(scene)}/apply` }),
+    expected: (may, role) => (role === 'customer' ? 404 : onOthersTicket(may, undefined, 200)),
+  },
+  // Saved views: staff's; shared ones kept by views.manage.
+  {
+    operation: 'GET /api/views',
+    what: 'list views with their counts',
+    request: async (scene) => {
+      await sharedViewId(scene);
+      return { url: '/api/views' };
+    },
+    expected: (_may, role) => (role === 'customer' ? 403 : 200),
+    // The count is of the tickets the caller sees: never another customer's for someone without tickets.read.all.
+    shows: (body, _scene, _caller, may) => {
+      const counts = listed(body)
+        .filter((view) => String(view.name).startsWith('Theirs '))
+        .map((view) => view.count);
+      expect(counts.length).toBeGreaterThan(0);
+      for (const count of counts) expect(count, "a view of another customer's tickets").toBe(may('tickets.read.all') ? 1 : 0);
+    },
+  },
+  {
+    operation: 'POST /api/views',
+    what: 'save a personal view',
+    request: async () => ({ url: '/api/views', body: { name: 'Mine', filters: { priority: 'urgent' } } }),
+    expected: (_may, role) => (role === 'customer' ? 403 : 201),
+  },
+  {
+    operation: 'POST /api/views',
+    what: 'save a shared view',
+    request: async () => ({ url: '/api/views', body: { name: 'Ours', filters: {}, shared: true } }),
+    expected: (may, role) => onlyIf(role !== 'customer' && may('views.manage'), 201),
+  },
+  {
+    operation: 'PATCH /api/views/{id}',
+    what: 'change a shared view',
+    request: async (scene) => ({ url: `/api/views/${await sharedViewId(scene)}`, body: { name: 'Renamed' } }),
+    expected: (may, role) => (role === 'customer' ? 404 : onlyIf(may('views.manage'), 200)),
+  },
+  {
+    operation: 'DELETE /api/views/{id}',
+    what: 'delete a shared view',
+    request: async (scene) => ({ url: `/api/views/${await sharedViewId(scene)}` }),
+    expected: (may, role) => (role === 'customer' ? 404 : onlyIf(may('views.manage'), 204)),
   },
   {
     operation: 'POST /api/tickets/{id}/messages',

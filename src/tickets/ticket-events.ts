@@ -51,7 +51,9 @@ export type TicketEvent =
         notify: EscalationNotify[];
       };
     }
-  | { type: 'ticket.sla_breached'; data: { target: SlaTarget; dueAt: string } };
+  | { type: 'ticket.sla_breached'; data: { target: SlaTarget; dueAt: string } }
+  /** Staff changed the ticket's tags (internal, like the tags themselves). */
+  | { type: 'ticket.tags_changed'; data: { added: string[]; removed: string[]; tags: string[] } };
 
 export type TicketEventType = TicketEvent['type'];
 
@@ -88,4 +90,5 @@ export type TicketEventDispatcher = EventDispatcher<TicketEventEnvelope>;
 export const isInternalEvent = (event: TicketEvent): boolean =>
   event.type === 'ticket.note' ||
   event.type === 'ticket.escalated' ||
-  event.type === 'ticket.sla_breached';
+  event.type === 'ticket.sla_breached' ||
+  event.type === 'ticket.tags_changed';

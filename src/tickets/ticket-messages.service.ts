@@ -3,7 +3,7 @@ import { attachmentData } from '../attachments/attachments.presenter.js';
 import { attachmentsOfMessages, type AttachmentSummary } from '../attachments/attachments.repository.js';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
-import { visibleEvents, visibleMessages, visibleTickets } from '../authz/policies/ticket.js';
+import { authorizeTicketPatch, visibleEvents, visibleMessages, visibleTickets } from '../authz/policies/ticket.js';
 import { isStaff } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
@@ -11,14 +11,16 @@ import { publishTicketEvent } from './publish-ticket-event.js';
 import type { TicketEvent } from './ticket-events.js';
 import { listTicketEvents, type TicketEventRow } from './ticket-events.repository.js';
 import { insertMessage, listMessages, type MessageRow, type MessageView } from './ticket-messages.repository.js';
-import { timestampsOnEntering } from './ticket-status.js';
+import { assertTransition, timestampsOnEntering, type TicketStatus } from './ticket-status.js';
 import { lockTicket, updateTicketIf, type TicketChanges, type TicketRow } from './tickets.repository.js';
-import { requireVisibleTicket } from './tickets.service.js';
+import { applyLockedChange, requireVisibleTicket } from './tickets.service.js';
 
 export interface PostMessageInput {
   body: string;
   internal?: boolean | undefined;
   attachmentIds?: readonly string[] | undefined;
+  /** "Send and set status": moved to in the same transaction, checked as a PATCH would be. */
+  status?: TicketStatus | undefined;
 }
 
 /**
@@ -35,7 +37,7 @@ async function applyPublicMessage(
   ticket: TicketRow,
   message: MessageRow,
   attachments: readonly AttachmentSummary[],
-): Promise<void> {
+): Promise<TicketRow> {
   const now = message.createdAt;
   const changes: TicketChanges = {};
   if (isStaff(actor) && ticket.firstResponseAt === null) Object.assign(changes, { firstResponseAt: now, firstResponderId: actor.id });
@@ -52,6 +54,7 @@ async function applyPublicMessage(
   ];
   if (reopens) events.push({ type: 'ticket.status_changed', data: { from: ticket.status, to: 'open', reason: 'customer_reply' } });
   for (const event of events) await publishTicketEvent(tx, ctx.ticketEvents, { ticket: updated, actor, at: now, event });
+  return updated;
 }
 
 /**
@@ -66,8 +69,15 @@ export async function postMessage(ctx: AppContext, actor: Actor, ticketId: strin
     // Locked: the status and first-response decisions below read the row, then write it.
     const ticket = await lockTicket(tx, ticketId, visibleTickets(actor));
     authorize(actor, internal ? 'ticket.note' : 'ticket.reply', ticket);
+    // Decided before anything is written, so a refused status sends no message either.
+    const { status } = input;
+    if (status !== undefined && status !== ticket.status) {
+      authorizeTicketPatch(actor, ticket, { status });
+      assertTransition(ticket.status, status);
+    }
     const message = await insertMessage(tx, { ticketId, authorId: actor.id, body: input.body, internal, createdAt: now });
     const attachments = await attachToTicket(ctx, tx, actor, { ids: input.attachmentIds, ticketId, messageId: message.id });
+    let current = ticket;
     if (internal) {
       const note: TicketEvent = {
         type: 'ticket.note',
@@ -75,7 +85,11 @@ export async function postMessage(ctx: AppContext, actor: Actor, ticketId: strin
       };
       await publishTicketEvent(tx, ctx.ticketEvents, { ticket, actor, at: now, event: note });
     } else {
-      await applyPublicMessage(tx, ctx, actor, ticket, message, attachments);
+      current = await applyPublicMessage(tx, ctx, actor, ticket, message, attachments);
+    }
+    // A customer's reply may have reopened the ticket already; only a move still to make is made.
+    if (status !== undefined && status !== current.status) {
+      await applyLockedChange(tx, current, { status }, { events: ctx.ticketEvents, actor, now });
     }
     return { ...message, authorName: actor.name, authorRole: actor.role, attachments };
   });

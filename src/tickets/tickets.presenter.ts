@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AttachmentSchema, presentAttachment } from '../attachments/attachments.presenter.js';
 import type { AttachmentSummary } from '../attachments/attachments.repository.js';
 import type { Subject } from '../authz/actor.js';
-import { ticketAbilities, type TicketAbilities } from '../authz/policies/ticket.js';
+import { canSeeTags, ticketAbilities, type TicketAbilities } from '../authz/policies/ticket.js';
 import { Nullable, RoleSchema, Timestamp } from '../http/schemas.js';
 import type { TicketEventRow } from './ticket-events.repository.js';
 import type { MessageView } from './ticket-messages.repository.js';
@@ -25,6 +25,7 @@ const TicketAbilitiesSchema = Type.Object(
     assign: Type.Boolean({ description: 'Claim the ticket or give it to someone while it is unassigned' }),
     reassign: Type.Boolean({ description: 'Change or clear the assignee it has' }),
     priority: Type.Boolean({ description: 'Change the priority' }),
+    tag: Type.Boolean({ description: 'Add and remove tags' }),
     statuses: Type.Array(TicketStatusSchema, { description: 'The statuses the caller may move it to now' }),
   },
   { additionalProperties: false, description: 'What the caller may do with this ticket now; clients render their controls from it' },
@@ -53,6 +54,9 @@ export const TicketSchema = Type.Object(
     assignee: Nullable(PersonRef),
     sla: SlaSchema,
     abilities: TicketAbilitiesSchema,
+    tags: Type.Optional(
+      Type.Array(Type.String(), { description: "The desk's labels, sorted; only for callers who may read internal notes (never customers by default)" }),
+    ),
     attachments: Type.Optional(
       Type.Array(AttachmentSchema, { description: 'Files given with the description; on single-ticket answers (open, read) only' }),
     ),
@@ -87,6 +91,7 @@ export const presentTicket = (row: TicketView, viewer: Subject, now: Date, attac
   assignee: row.assigneeId === null ? null : { id: row.assigneeId, name: row.assigneeName ?? '' },
   sla: ticketSla(row, now),
   abilities: ticketAbilities(viewer, row),
+  ...(canSeeTags(viewer) ? { tags: row.tags } : {}),
   ...(attachments ? { attachments: attachments.map(presentAttachment) } : {}),
 });
 

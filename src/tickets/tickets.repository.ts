@@ -37,6 +37,7 @@ const ticketColumns = {
   closedAt: tickets.closedAt,
   firstResponseDueAt: tickets.firstResponseDueAt,
   resolutionDueAt: tickets.resolutionDueAt,
+  tags: tickets.tags,
 };
 
 const requester = alias(users, 'requester');
@@ -110,7 +111,7 @@ export async function lockTicket(tx: Db, id: string, visibility: SQL | undefined
 }
 
 export type TicketChanges = Partial<
-  Pick<TicketRow, 'status' | 'priority' | 'assigneeId' | 'resolvedAt' | 'closedAt' | 'firstResponseAt' | 'firstResponderId'>
+  Pick<TicketRow, 'status' | 'priority' | 'assigneeId' | 'resolvedAt' | 'closedAt' | 'firstResponseAt' | 'firstResponderId' | 'tags'>
 >;
 
 /** The values a change was decided on; the write lands only while they still hold. */
@@ -121,7 +122,15 @@ export interface TicketExpectation {
   assigneeId?: string | null;
   /** From If-Match: the ticket must still be at one of these versions. */
   versions?: readonly number[];
+  tags?: readonly string[];
 }
+
+/** A text[] value, written out so that both drivers bind it alike (an empty one included). */
+export const textArray = (values: readonly string[]): SQL =>
+  sql`array[${sql.join(
+    values.map((value) => sql`${value}`),
+    sql`, `,
+  )}]::text[]`;
 
 function expectationConditions(expect: TicketExpectation): (SQL | undefined)[] {
   return [
@@ -129,6 +138,7 @@ function expectationConditions(expect: TicketExpectation): (SQL | undefined)[] {
     expect.priority === undefined ? undefined : eq(tickets.priority, expect.priority),
     expect.assigneeId === undefined ? undefined : assigneeCondition(expect.assigneeId),
     expect.versions === undefined ? undefined : inArray(tickets.version, [...expect.versions]),
+    expect.tags === undefined ? undefined : sql`${tickets.tags} = ${textArray(expect.tags)}`,
   ];
 }
 
@@ -136,7 +146,8 @@ function expectationConditions(expect: TicketExpectation): (SQL | undefined)[] {
  * Applies changes only if the expectation still holds when the row is written (a
  * compare-and-set in one UPDATE, so two writers can never both act on the same old
  * value). Returns the row as written, or undefined when the expectation did not hold and
- * nothing was written. Bumps the version (the ETag) and updatedAt.
+ * nothing was written. Bumps the version (the ETag) and updatedAt, except for a change of
+ * tags alone: tags are internal, and a customer must not see their ticket move for one.
  */
 export async function updateTicketIf(
   tx: Db,
@@ -145,9 +156,15 @@ export async function updateTicketIf(
   now: Date,
   expect: TicketExpectation = {},
 ): Promise<TicketRow | undefined> {
+  const { tags, ...visible } = changes;
+  const touched = Object.keys(visible).length > 0 || tags === undefined;
   const [row] = await tx
     .update(tickets)
-    .set({ ...changes, updatedAt: now, version: sql`${tickets.version} + 1` })
+    .set({
+      ...visible,
+      ...(tags === undefined ? {} : { tags: textArray(tags) }),
+      ...(touched ? { updatedAt: now, version: sql`${tickets.version} + 1` } : {}),
+    })
     .where(and(eq(tickets.id, id), ...expectationConditions(expect)))
     .returning(ticketColumns);
   return row;
@@ -160,6 +177,8 @@ export interface TicketListFilter {
   /** A user id, or null for unassigned tickets. */
   assigneeId?: string | null | undefined;
   requesterId?: string | undefined;
+  /** Only tickets carrying this tag. */
+  tag?: string | undefined;
   search?: string | undefined;
   /** Which messages the caller may read (from src/authz): a search finds text in those only. */
   messageVisibility: SQL | undefined;
@@ -299,17 +318,37 @@ function searchCondition(text: string, filters: SQL | undefined, messageVisibili
   return sql`${tickets.number} = any(array(${searchHits(text, filters, messageVisibility, limit)}))`;
 }
 
+/** The filters of a list other than search and paging: what a saved view's count also applies. */
+export type TicketCountFilter = Pick<TicketListFilter, 'visibility' | 'statuses' | 'priority' | 'assigneeId' | 'requesterId' | 'tag'>;
+
+function filterConditions(filter: TicketCountFilter): SQL | undefined {
+  return and(
+    filter.visibility,
+    filter.statuses ? inArray(tickets.status, [...filter.statuses]) : undefined,
+    filter.priority ? eq(tickets.priority, filter.priority) : undefined,
+    assigneeCondition(filter.assigneeId),
+    filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
+    filter.tag === undefined ? undefined : sql`${tickets.tags} @> ${textArray([filter.tag])}`,
+  );
+}
+
+/**
+ * How many tickets pass the filters, counting no further than `cap`: a count beside a view
+ * must stay cheap however many tickets the view holds (the same indexes as the list).
+ */
+export async function countTicketsUpTo(db: Db, filter: TicketCountFilter, cap: number): Promise<number> {
+  const inner = db.select({ one: sql`1` }).from(tickets).where(filterConditions(filter)).limit(cap).as('capped');
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(inner);
+  return row?.n ?? 0;
+}
+
 /**
  * In `filter.order`, newest first by default: a number never changes, so those pages neither
  * skip nor repeat while tickets are added. A search lists its hits newest first.
  */
 export async function listTicketViews(db: Db, filter: TicketListFilter): Promise<TicketView[]> {
   const filters = and(
-    filter.visibility,
-    filter.statuses ? inArray(tickets.status, [...filter.statuses]) : undefined,
-    filter.priority ? eq(tickets.priority, filter.priority) : undefined,
-    assigneeCondition(filter.assigneeId),
-    filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
+    filterConditions(filter),
     filter.afterNumber === undefined ? undefined : afterTicket(filter.order, filter.afterNumber),
   );
   const selected = filter.search ? searchCondition(filter.search, filters, filter.messageVisibility, filter.limit) : filters;

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { AttachmentIds } from '../attachments/attachments.presenter.js';
 import { ListQuery, literalUnion, Nullable } from '../http/schemas.js';
+import { TagInput, TagInputs } from '../tags/tag-names.js';
 import { SORT_ORDERS, TICKET_SORTS } from './ticket-sort.js';
 import { TICKET_STATUSES, type TicketStatus } from './ticket-status.js';
 import { TicketPrioritySchema, TicketStatusSchema } from './ticket-status-schemas.js';
@@ -27,6 +28,8 @@ export const UpdateTicketBody = Type.Object(
     status: Type.Optional(TicketStatusSchema),
     priority: Type.Optional(TicketPrioritySchema),
     assigneeId: Type.Optional(Nullable(Uuid)),
+    addTags: Type.Optional({ ...TagInputs, description: 'Tags to add (tickets.tag)' }),
+    removeTags: Type.Optional({ ...TagInputs, description: 'Tags to remove (tickets.tag)' }),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -48,6 +51,7 @@ export const ListTicketsQuery = Type.Object(
     priority: Type.Optional(TicketPrioritySchema),
     assigneeId: Type.Optional(Type.String({ pattern: `^(me|none|${UUID_PATTERN})$`, description: 'A user id, me, or none' })),
     requesterId: Type.Optional(Uuid),
+    tag: Type.Optional({ ...TagInput, description: 'Only tickets carrying this tag (needs tickets.note, like seeing tags)' }),
     q: Type.Optional(
       Type.String({
         maxLength: 200,
@@ -76,6 +80,16 @@ export const parseStatusList = (value: string | undefined): TicketStatus[] | und
   value === undefined ? undefined : [...new Set(value.split(','))].filter(isStatus);
 
 export const PostMessageBody = Type.Object(
-  { body: Text(20_000), internal: Type.Optional(Type.Boolean()), attachmentIds: Type.Optional(AttachmentIds) },
+  {
+    body: Text(20_000),
+    internal: Type.Optional(Type.Boolean()),
+    attachmentIds: Type.Optional(AttachmentIds),
+    status: Type.Optional({
+      ...TicketStatusSchema,
+      description:
+        'Send and set status: the ticket moves to it with the message, in one step, checked as PATCH status is; ' +
+        'a refused move sends nothing. The ticket\'s current status is a no-op',
+    }),
+  },
   { additionalProperties: false },
 );

@@ -48,6 +48,8 @@ export const tickets = pgTable(
     /** A breach of the target is in sla_breaches: the SLA check's indexes leave such tickets out. */
     firstResponseBreached: boolean('first_response_breached').notNull().default(false),
     resolutionBreached: boolean('resolution_breached').notNull().default(false),
+    /** Staff's labels (src/tags): lower-case words, sorted, no repeats. Internal, like notes. */
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(sql`to_tsvector('english', subject || ' ' || description)`),
@@ -62,6 +64,7 @@ export const tickets = pgTable(
     index('tickets_priority_number_idx').on(t.priority, t.number),
     index('tickets_unassigned_number_idx').on(t.status, t.number).where(sql`${t.assigneeId} is null`),
     index('tickets_search_idx').using('gin', t.search),
+    index('tickets_tags_idx').using('gin', t.tags),
     // Each report reads one range of one of these, index-only: created, open at the end of the
     // range, first responses and final resolutions by when they happened. The INCLUDE columns
     // that make them index-only are in migration 0009 (drizzle cannot declare them).

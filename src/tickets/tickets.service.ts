@@ -16,6 +16,7 @@ import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInt4 } from '../http/cursor.js';
 import { conflict, invalid, invalidField, preconditionFailed } from '../http/errors.js';
+import { MAX_TAGS_PER_TICKET, nextTags, normalizeTag, normalizeTags } from '../tags/tag-names.js';
 import { findUserById } from '../users/users.repository.js';
 import { publishTicketEvent } from './publish-ticket-event.js';
 import { ticketAlreadyAssigned, ticketNotFound } from './ticket-errors.js';
@@ -23,6 +24,7 @@ import { DEFAULT_SORT_ORDER, SORT_ORDERS, TICKET_SORTS, type SortOrder, type Tic
 import type { EventActor, TicketEvent, TicketEventDispatcher } from './ticket-events.js';
 import { assertTransition, timestampsOnEntering, type TicketPriority, type TicketStatus } from './ticket-status.js';
 import {
+  countTicketsUpTo,
   findTicket,
   findTicketView,
   insertTicket,
@@ -109,6 +111,7 @@ export interface ListTicketsInput {
   /** A user id, `me` or `none` (unassigned). */
   assigneeId?: string | undefined;
   requesterId?: string | undefined;
+  tag?: string | undefined;
   q?: string | undefined;
   sort?: TicketSort | undefined;
   order?: SortOrder | undefined;
@@ -153,6 +156,7 @@ export async function listTickets(
   const cursor = input.cursor === undefined ? undefined : decodeCursor(input.cursor, isListCursor);
   const search = input.q?.trim() || undefined;
   const order = listOrder(input, search);
+  if (input.tag !== undefined) authorize(actor, 'tags.read');
   if (cursor && ((cursor.s ?? 'created') !== order.sort || (cursor.o ?? 'desc') !== order.order)) {
     throw invalid('invalid_cursor', 'The cursor belongs to a list in another order: start again without it');
   }
@@ -163,6 +167,7 @@ export async function listTickets(
     priority: input.priority,
     assigneeId: assigneeFilter(actor, input.assigneeId),
     requesterId: input.requesterId,
+    tag: input.tag === undefined ? undefined : normalizeTag(input.tag, 'tag'),
     search,
     messageVisibility: visibleMessages(actor),
     order,
@@ -176,6 +181,26 @@ export async function listTickets(
   const position: ListCursor | undefined = last && (newestFirst ? { n: last.number } : { n: last.number, s: order.sort, o: order.order });
   const nextCursor = rows.length > input.limit && position ? encodeCursor(position) : null;
   return { items, nextCursor };
+}
+
+/** A list's filters without search and paging: what a saved view holds. */
+export type TicketFilters = Pick<ListTicketsInput, 'statuses' | 'priority' | 'assigneeId' | 'requesterId' | 'tag'>;
+
+/** How many tickets the actor sees through these filters, up to `cap`. */
+export async function countTickets(ctx: AppContext, actor: Actor, filters: TicketFilters, cap: number): Promise<number> {
+  if (filters.tag !== undefined) authorize(actor, 'tags.read');
+  return countTicketsUpTo(
+    ctx.database.db,
+    {
+      visibility: visibleTickets(actor),
+      statuses: filters.statuses,
+      priority: filters.priority,
+      assigneeId: assigneeFilter(actor, filters.assigneeId),
+      requesterId: filters.requesterId,
+      tag: filters.tag === undefined ? undefined : normalizeTag(filters.tag, 'tag'),
+    },
+    cap,
+  );
 }
 
 interface PatchPlan {
@@ -206,11 +231,26 @@ function planPatch(current: TicketRow, patch: TicketPatch, now: Date, byRule: { 
     plan.expect.assigneeId = current.assigneeId;
     plan.events.push({ type: 'ticket.assignee_changed', data: { from: current.assigneeId, to: patch.assigneeId, ...byRule } });
   }
+  planTags(plan, current.tags, patch);
   return plan;
 }
 
+function planTags(plan: PatchPlan, current: readonly string[], patch: TicketPatch): void {
+  const tags = nextTags(current, patch.addTags, patch.removeTags);
+  const added = tags.filter((tag) => !current.includes(tag));
+  const removed = current.filter((tag) => !tags.includes(tag));
+  if (added.length === 0 && removed.length === 0) return;
+  // Only growth is refused: a ticket over the limit (the limit lowered) may still shed tags.
+  if (added.length > 0 && tags.length > MAX_TAGS_PER_TICKET) {
+    throw invalidField('too_many_tags', 'addTags', `A ticket carries at most ${MAX_TAGS_PER_TICKET} tags`);
+  }
+  plan.changes.tags = tags;
+  plan.expect.tags = current;
+  plan.events.push({ type: 'ticket.tags_changed', data: { added, removed, tags } });
+}
+
 /** Where a plan is written from: the events' publisher, who acts (null: the system) and when. */
-interface PlanWriter {
+export interface PlanWriter {
   events: TicketEventDispatcher;
   actor: EventActor | null;
   now: Date;
@@ -268,28 +308,44 @@ async function tryUpdate(
 }
 
 /**
- * A change an escalation rule decided, made the way a user's PATCH is (status machine,
- * timestamps, history and its handlers) but by the system: no permission checks, actor
- * null, each event naming the rule. The caller holds `current` locked, in `tx`. Returns
- * the events written (none when nothing changes).
+ * A change to a ticket the caller holds locked in `tx`, already authorized, made the way a
+ * PATCH is (status machine, timestamps, history and its handlers). Returns the events
+ * written (none when nothing changes).
  */
-export async function applyRuleChange(
+export async function applyLockedChange(
+  tx: Db,
+  current: TicketRow,
+  patch: TicketPatch,
+  writer: PlanWriter,
+  byRule: { ruleId?: string } = {},
+): Promise<TicketEvent[]> {
+  const plan = planPatch(current, patch, writer.now, byRule);
+  if (plan.events.length === 0) return [];
+  if (!(await writePlan(tx, current.id, plan, writer))) throw new Error('a locked ticket changed under its writer');
+  return plan.events;
+}
+
+/**
+ * A change an escalation rule decided, made by the system: no permission checks, actor
+ * null, each event naming the rule. The caller holds `current` locked, in `tx`.
+ */
+export const applyRuleChange = (
   tx: Db,
   events: TicketEventDispatcher,
   current: TicketRow,
   patch: TicketPatch,
   ruleId: string,
   now: Date,
-): Promise<TicketEvent[]> {
-  const plan = planPatch(current, patch, now, { ruleId });
-  if (plan.events.length === 0) return [];
-  if (!(await writePlan(tx, current.id, plan, { events, actor: null, now }))) {
-    throw new Error('a locked ticket changed under an escalation rule');
-  }
-  return plan.events;
-}
+): Promise<TicketEvent[]> => applyLockedChange(tx, current, patch, { events, actor: null, now }, { ruleId });
 
 const UPDATE_ATTEMPTS = 3;
+
+/** Tags in their one spelling, so `Refund` adds and removes `refund`. */
+export const normalizedPatch = (patch: TicketPatch): TicketPatch => ({
+  ...patch,
+  addTags: normalizeTags(patch.addTags, 'addTags'),
+  removeTags: normalizeTags(patch.removeTags, 'removeTags'),
+});
 
 /**
  * Applies a PATCH. Each write is a conditional UPDATE on the values it was decided from,
@@ -304,9 +360,10 @@ export async function updateTicket(
   patch: TicketPatch,
   versions?: readonly number[],
 ): Promise<TicketView> {
+  const normalized = normalizedPatch(patch);
   for (let attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
     const now = ctx.now();
-    const updated = await ctx.database.db.transaction((tx) => tryUpdate(tx, ctx.ticketEvents, actor, id, patch, versions, now));
+    const updated = await ctx.database.db.transaction((tx) => tryUpdate(tx, ctx.ticketEvents, actor, id, normalized, versions, now));
     if (updated) return updated;
   }
   throw conflict('concurrent_update', 'The ticket keeps changing under this request; try again');

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import type { Role } from '../authz/permissions.js';
-import { activeStaffSql, MANAGER_ROLE } from '../authz/roles.js';
+import { activeStaffSql, CUSTOMER_ROLE, MANAGER_ROLE } from '../authz/roles.js';
 import type { Db } from '../db/database.js';
 import { conflict } from '../http/errors.js';
 import { users } from './users.schema.js';
@@ -86,6 +86,17 @@ export async function listUsers(db: Db, filter: UserListFilter): Promise<UserRow
     )
     .orderBy(desc(users.createdAt), desc(users.id))
     .limit(filter.limit + 1);
+}
+
+/** Active customers whose name or email contains `q`, by name: whom staff may open a ticket for. */
+export async function listActiveCustomers(db: Db, q: string | undefined, limit: number): Promise<Pick<UserRow, 'id' | 'name' | 'email'>[]> {
+  const pattern = q ? `%${escapeLike(q.toLowerCase())}%` : undefined;
+  return db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(and(eq(users.role, CUSTOMER_ROLE), eq(users.active, true), pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined))
+    .orderBy(users.name, users.id)
+    .limit(limit);
 }
 
 export async function listAssignable(db: Db): Promise<Pick<UserRow, 'id' | 'name' | 'role'>[]> {

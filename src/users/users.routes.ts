@@ -18,7 +18,7 @@ import {
 } from '../http/schemas.js';
 import { ManagedUserSchema } from './users.presenter.js';
 import { listRoles, setRolePermissions } from './roles.service.js';
-import { assignableUsers, createUserFor, getUserFor, listUsersFor, updateUserFor } from './users.service.js';
+import { assignableUsers, createUserFor, getUserFor, listUsersFor, requesterChoices, updateUserFor } from './users.service.js';
 
 const RolePermissions = Type.Object({ role: RoleSchema, permissions: Type.Array(PermissionSchema) }, { additionalProperties: false });
 const RoleView = Type.Object(
@@ -80,6 +80,26 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       },
     },
     async (request) => assignableUsers(ctx, actorOf(request)),
+  );
+
+  app.get(
+    '/users/requesters',
+    {
+      schema: {
+        tags,
+        operationId: 'listRequesterChoices',
+        summary: 'Active customers whose name or email contains q, by name, at most 20: whom staff may open a ticket for (staff with tickets.create)',
+        querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object(
+            { items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }, { additionalProperties: false })) },
+            { additionalProperties: false },
+          ),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => requesterChoices(ctx, actorOf(request), request.query.q),
   );
 
   app.get(

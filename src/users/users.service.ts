@@ -16,6 +16,7 @@ import {
   countActiveManagers,
   findUserById,
   insertVerifiedUser,
+  listActiveCustomers,
   listAssignable,
   listUsers,
   lockActiveManagers,
@@ -91,6 +92,12 @@ export async function getUserFor(ctx: AppContext, actor: Actor, id: string): Pro
 export async function assignableUsers(ctx: AppContext, actor: Actor) {
   authorize(actor, 'ticket.chooseAssignee');
   return { items: await listAssignable(ctx.database.db) };
+}
+
+/** Active customers a staff member may open a ticket for, found by name or email. */
+export async function requesterChoices(ctx: AppContext, actor: Actor, q: string | undefined) {
+  authorize(actor, 'ticket.chooseRequester', actor);
+  return { items: await listActiveCustomers(ctx.database.db, q?.trim() || undefined, 20) };
 }
 
 export async function updateUserFor(

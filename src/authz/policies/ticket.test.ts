@@ -16,7 +16,7 @@ import {
 /** API.md's default permission table, written out again so the policy is checked against the contract. */
 const DEFAULTS: Record<Role, Permission[]> = {
   customer: ['tickets.create', 'tickets.reply'],
-  agent: ['tickets.create', 'tickets.read.all', 'tickets.reply', 'tickets.note', 'tickets.assign', 'tickets.status'],
+  agent: ['tickets.create', 'tickets.read.all', 'tickets.reply', 'tickets.note', 'tickets.assign', 'tickets.status', 'tickets.tag'],
   manager: [
     'tickets.create',
     'tickets.read.all',
@@ -26,6 +26,7 @@ const DEFAULTS: Record<Role, Permission[]> = {
     'tickets.reassign',
     'tickets.status',
     'tickets.priority',
+    'tickets.tag',
   ],
 };
 
@@ -65,6 +66,7 @@ describe('ticket abilities', () => {
       assign: false,
       reassign: false,
       priority: false,
+      tag: false,
       statuses: ['closed'],
     });
     expect(ticketAbilities(customer, ticket('resolved'))).toMatchObject({ reopen: true, close: true, statuses: ['open', 'closed'] });
@@ -81,6 +83,7 @@ describe('ticket abilities', () => {
       assign: false,
       reassign: false,
       priority: false,
+      tag: false,
       statuses: [],
     });
   });
@@ -94,6 +97,7 @@ describe('ticket abilities', () => {
       assign: true,
       reassign: false,
       priority: false,
+      tag: true,
       statuses: ['in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed'],
     });
     expect(ticketAbilities(agent, ticket('escalated', agent.id))).toMatchObject({ assign: false, reassign: false, statuses: ['in_progress', 'resolved', 'closed'] });
@@ -117,11 +121,13 @@ describe('ticket abilities', () => {
       assign: true,
       reassign: false,
       priority: false,
+      tag: false,
       statuses: [],
     });
     const trustedCustomer = subject('customer', ['tickets.reply', 'tickets.status', 'tickets.priority']);
     expect(ticketAbilities(trustedCustomer, ticket('open'))).toMatchObject({
       priority: true,
+      tag: false,
       statuses: ['in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed'],
     });
   });

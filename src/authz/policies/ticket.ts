@@ -4,7 +4,7 @@ import { ticketAlreadyAssigned, ticketClosed, ticketNotFound } from '../../ticke
 import { STATUS_TRANSITIONS, type TicketPriority, type TicketStatus } from '../../tickets/ticket-status.js';
 import { ticketEvents, ticketMessages, tickets } from '../../tickets/tickets.schema.js';
 import type { Actor, Subject } from '../actor.js';
-import { allow, allowed, allowOnFound, enforce, holds } from '../policy.js';
+import { allow, allowed, allowOnFound, enforce, holds, missingPermission } from '../policy.js';
 import { isStaff } from '../roles.js';
 
 /** Someone a ticket may be shown to: the caller of a request, a stream's or a notification's recipient. */
@@ -36,6 +36,12 @@ export function canSeeTicket(viewer: TicketViewer, ticket: { requesterId: string
 
 /** Internal notes, and every event about them, exist only for holders of `tickets.note`. */
 export const canSeeInternalNotes = (viewer: TicketViewer): boolean => holds(viewer, 'tickets.note');
+
+/**
+ * Tags are the desk's own labels ("angry", "refund-risk"): like internal notes, they exist
+ * only for holders of `tickets.note`, in tickets, filters, counts, history and the stream.
+ */
+export const canSeeTags = canSeeInternalNotes;
 
 export function visibleMessages(viewer: TicketViewer): SQL | undefined {
   return canSeeInternalNotes(viewer) ? undefined : not(ticketMessages.internal);
@@ -76,6 +82,12 @@ const openFor = allow<{ requesterId: string }>({
   when: (subject, request) => request.requesterId === subject.id || isStaff(subject),
   otherwise: () => forbidden('Only staff may open a ticket on behalf of a customer'),
 });
+/** Finding the customer to open a ticket for is part of opening one for them: staff who may open tickets (decided on the caller). */
+const chooseRequester = allow<{ id: string }>({
+  permission: 'tickets.create',
+  when: (subject) => isStaff(subject),
+  otherwise: () => forbidden('Only staff may open a ticket on behalf of a customer'),
+});
 /** A closed ticket is done: the conversation goes on in a new one (internal notes still may be added). */
 const reply = allowOnFound<TicketState>({
   ...onTicket,
@@ -95,6 +107,25 @@ const assign = allowOnFound<TicketState>({
 });
 /** Changes or clears an existing assignee. */
 const reassign = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.reassign' });
+/** Tags are changed by holders of `tickets.tag` who may also see them. */
+const tag = allowOnFound<TicketState>({
+  ...onTicket,
+  permission: 'tickets.tag',
+  when: (subject) => canSeeTags(subject),
+  otherwise: () => missingPermission('tickets.note'),
+});
+/**
+ * Who is viewing or typing on a ticket is the desk's business: staff who see the ticket
+ * announce it and receive it; customers do neither.
+ */
+export const canSeePresence = (viewer: Subject, ticket: { requesterId: string }): boolean => isStaff(viewer) && canSeeTicket(viewer, ticket);
+const presence = allowOnFound<TicketState>({
+  ...onTicket,
+  when: (subject) => isStaff(subject),
+  otherwise: () => forbidden('Presence is shared among staff only'),
+});
+/** Filtering and counting by tag would tell a tag to whoever may not see it. */
+const seeTags = allow<undefined>({ permission: 'tickets.note' });
 /** Anyone who assigns at all may list whom to, and set the assignee a ticket already has (a no-op). */
 const chooseAssignee = allow<undefined>({ permission: ['tickets.assign', 'tickets.reassign'] });
 
@@ -103,6 +134,7 @@ export const ticketPolicy = {
   'ticket.open': open,
   'ticket.openWithPriority': openWithPriority,
   'ticket.openFor': openFor,
+  'ticket.chooseRequester': chooseRequester,
   'ticket.reply': reply,
   'ticket.note': note,
   'ticket.priority': priority,
@@ -110,6 +142,9 @@ export const ticketPolicy = {
   'ticket.assign': assign,
   'ticket.reassign': reassign,
   'ticket.chooseAssignee': chooseAssignee,
+  'ticket.tag': tag,
+  'tags.read': seeTags,
+  'ticket.presence': presence,
 };
 
 export interface NewTicketRequest {
@@ -127,6 +162,8 @@ export interface TicketPatch {
   status?: TicketStatus | undefined;
   priority?: TicketPriority | undefined;
   assigneeId?: string | null | undefined;
+  addTags?: readonly string[] | undefined;
+  removeTags?: readonly string[] | undefined;
 }
 
 /**
@@ -148,6 +185,7 @@ export function authorizeTicketPatch(actor: Subject, ticket: TicketState, patch:
   if (patch.status !== undefined) enforce(actor, move, { ...ticket, to: patch.status });
   if (patch.priority !== undefined) enforce(actor, priority, ticket);
   if (patch.assigneeId !== undefined) authorizeAssigneeChange(actor, ticket, patch.assigneeId);
+  if (patch.addTags !== undefined || patch.removeTags !== undefined) enforce(actor, tag, ticket);
 }
 
 /** What the caller may do with a ticket now; clients render their controls from it. */
@@ -162,6 +200,8 @@ export interface TicketAbilities {
   /** Change or clear the assignee it has. */
   reassign: boolean;
   priority: boolean;
+  /** Add and remove tags. */
+  tag: boolean;
   /** The statuses it may move to now: the status machine's next steps the caller's rules allow. */
   statuses: TicketStatus[];
 }
@@ -176,6 +216,7 @@ export function ticketAbilities(subject: Subject, ticket: TicketState): TicketAb
     assign: allowed(subject, assign, ticket),
     reassign: ticket.assigneeId !== null && allowed(subject, reassign, ticket),
     priority: allowed(subject, priority, ticket),
+    tag: allowed(subject, tag, ticket),
     statuses,
   };
 }

@@ -24,6 +24,9 @@ const MEANING: Record<Permission, string> = {
   'roles.manage': 'Edit this table',
   'audit.read': 'Read the audit log',
   'mail.manage': 'See and retry failed mail',
+  'tickets.tag': 'Add and remove tags (seeing them needs internal notes)',
+  'macros.manage': 'Keep the shared macros',
+  'views.manage': 'Keep the shared queue views',
 };
 
 /** Roles × permissions; each tick is saved at once and the server's answer is what stays shown. */

@@ -44,6 +44,14 @@ export type NewTicket = BodyOf<'/api/tickets', 'post'>;
 export type TicketMessage = Item<Ok<'/api/tickets/{id}/messages', 'get'>>;
 export type TicketEvent = Item<Ok<'/api/tickets/{id}/events', 'get'>>;
 export type Attachment = Ok<'/api/attachments', 'post'>;
+export type TagCount = Item<Ok<'/api/tags', 'get'>>;
+export type Macro = Item<Ok<'/api/macros', 'get'>>;
+export type MacroInput = BodyOf<'/api/macros', 'post'>;
+export type AppliedMacro = Ok<'/api/tickets/{id}/macros/{macroId}/apply', 'post'>;
+export type SavedView = Item<Ok<'/api/views', 'get'>>;
+export type ViewInput = BodyOf<'/api/views', 'post'>;
+export type BulkChanges = BodyOf<'/api/tickets/bulk', 'post'>['changes'];
+export type BulkResult = Ok<'/api/tickets/bulk', 'post'>['results'][number];
 
 export type EscalationRule = Item<Ok<'/api/escalation-rules', 'get'>>;
 export type RuleInput = BodyOf<'/api/escalation-rules', 'post'>;

@@ -283,6 +283,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/requesters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active customers whose name or email contains q, by name, at most 20: whom staff may open a ticket for (staff with tickets.create) */
+        get: operations["listRequesterChoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{id}": {
         parameters: {
             query?: never;
@@ -326,7 +343,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a role's permissions (any of: tickets.create, tickets.read.all, tickets.reply, tickets.note, tickets.assign, tickets.reassign, tickets.status, tickets.priority, escalation.manage, reports.read, users.manage, roles.manage, audit.read, mail.manage) */
+        /** Replace a role's permissions (any of: tickets.create, tickets.read.all, tickets.reply, tickets.note, tickets.assign, tickets.reassign, tickets.status, tickets.priority, escalation.manage, reports.read, users.manage, roles.manage, audit.read, mail.manage, tickets.tag, macros.manage, views.manage) */
         put: operations["setRolePermissions"];
         post?: never;
         delete?: never;
@@ -417,6 +434,146 @@ export interface paths {
         get: operations["listTicketEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change up to 100 tickets at once: each exactly as its own PATCH (permissions, status machine, history, stream), all of it or none of it per ticket; a ticket the caller may not see is `ticket_not_found` */
+        post: operations["bulkUpdateTickets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tags in use, the most used first, for autocomplete and reports (needs tickets.note: tags are internal) */
+        get: operations["listTags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/macros": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The desk's shared macros and the caller's own, by name (staff) */
+        get: operations["listMacros"];
+        put?: never;
+        /** Create a personal macro (staff), or a shared one (macros.manage) */
+        post: operations["createMacro"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/macros/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a macro: one’s own, or a shared one (macros.manage) */
+        delete: operations["deleteMacro"];
+        options?: never;
+        head?: never;
+        /** Change a macro: one’s own, or a shared one (macros.manage); actions are replaced whole */
+        patch: operations["updateMacro"];
+        trace?: never;
+    };
+    "/api/tickets/{id}/macros/{macroId}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a macro: its changes are made as the caller's own PATCH (each checked by its permission, all or none); the reply text comes back filled in, for the composer (not sent) */
+        post: operations["applyMacro"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The desk's shared views and the caller's own, each with a live count of its tickets (staff) */
+        get: operations["listViews"];
+        put?: never;
+        /** Save a personal view (staff), or a shared one (views.manage) */
+        post: operations["createView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/views/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a view: one’s own, or a shared one (views.manage) */
+        delete: operations["deleteView"];
+        options?: never;
+        head?: never;
+        /** Change a view: one’s own, or a shared one (views.manage); filters are replaced whole */
+        patch: operations["updateView"];
+        trace?: never;
+    };
+    "/api/tickets/{id}/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Say that the caller is viewing or typing on a ticket, or has left it (staff). The other staff who see the ticket get a `presence` event on the stream (`{ ticketId, userId, name, state, expiresAt }`, no id, not replayed), across processes; it holds 30 s for viewing and 6 s for typing unless repeated. Customers neither announce nor receive presence */
+        post: operations["announcePresence"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1592,7 +1749,7 @@ export interface operations {
                         emailVerified: boolean;
                         /** Format: date-time */
                         createdAt: string;
-                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
+                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage" | "views.manage")[];
                     };
                 };
             };
@@ -2577,6 +2734,99 @@ export interface operations {
             };
         };
     };
+    listRequesterChoices: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            email: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getUser: {
         parameters: {
             query?: never;
@@ -2843,9 +3093,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         role: "customer" | "agent" | "manager";
-                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
+                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage" | "views.manage")[];
                         /** @description Permissions that cannot be taken from this role (PUT answers 409) */
-                        locked: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
+                        locked: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage" | "views.manage")[];
                     }[];
                 };
             };
@@ -2941,7 +3191,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         role: "customer" | "agent" | "manager";
-                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
+                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage" | "views.manage")[];
                     };
                 };
             };
@@ -3152,6 +3402,8 @@ export interface operations {
                 /** @description A user id, me, or none */
                 assigneeId?: string;
                 requesterId?: string;
+                /** @description Only tickets carrying this tag (needs tickets.note, like seeing tags) */
+                tag?: string;
                 /** @description Full-text search of subject, description and the messages the caller may read (internal notes for those who may read them); words match by prefix; quotes, `or` and `-word` as in web search; `#12` (or `12`) finds ticket 12 */
                 q?: string;
                 /** @description created (default), updated, priority, due (the next SLA target still to meet), or attention: missed SLA targets first, then by priority, most pressing due date, oldest first. Not with q: search hits are newest first */
@@ -3224,9 +3476,13 @@ export interface operations {
                                 reassign: boolean;
                                 /** @description Change the priority */
                                 priority: boolean;
+                                /** @description Add and remove tags */
+                                tag: boolean;
                                 /** @description The statuses the caller may move it to now */
                                 statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                             };
+                            /** @description The desk's labels, sorted; only for callers who may read internal notes (never customers by default) */
+                            tags?: string[];
                             /** @description Files given with the description; on single-ticket answers (open, read) only */
                             attachments?: {
                                 id: string;
@@ -3397,9 +3653,13 @@ export interface operations {
                             reassign: boolean;
                             /** @description Change the priority */
                             priority: boolean;
+                            /** @description Add and remove tags */
+                            tag: boolean;
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
+                        /** @description The desk's labels, sorted; only for callers who may read internal notes (never customers by default) */
+                        tags?: string[];
                         /** @description Files given with the description; on single-ticket answers (open, read) only */
                         attachments?: {
                             id: string;
@@ -3578,9 +3838,13 @@ export interface operations {
                             reassign: boolean;
                             /** @description Change the priority */
                             priority: boolean;
+                            /** @description Add and remove tags */
+                            tag: boolean;
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
+                        /** @description The desk's labels, sorted; only for callers who may read internal notes (never customers by default) */
+                        tags?: string[];
                         /** @description Files given with the description; on single-ticket answers (open, read) only */
                         attachments?: {
                             id: string;
@@ -3680,6 +3944,10 @@ export interface operations {
                     priority?: "low" | "normal" | "high" | "urgent";
                     /** Format: uuid */
                     assigneeId?: string | null;
+                    /** @description Tags to add (tickets.tag) */
+                    addTags?: string[];
+                    /** @description Tags to remove (tickets.tag) */
+                    removeTags?: string[];
                 };
             };
         };
@@ -3742,9 +4010,13 @@ export interface operations {
                             reassign: boolean;
                             /** @description Change the priority */
                             priority: boolean;
+                            /** @description Add and remove tags */
+                            tag: boolean;
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
+                        /** @description The desk's labels, sorted; only for callers who may read internal notes (never customers by default) */
+                        tags?: string[];
                         /** @description Files given with the description; on single-ticket answers (open, read) only */
                         attachments?: {
                             id: string;
@@ -3990,6 +4262,8 @@ export interface operations {
                     internal?: boolean;
                     /** @description Ids from POST /api/attachments: your own uploads, not yet attached */
                     attachmentIds?: string[];
+                    /** @description Send and set status: the ticket moves to it with the message, in one step, checked as PATCH status is; a refused move sends nothing. The ticket's current status is a no-op */
+                    status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
                 };
             };
         };
@@ -4197,6 +4471,1634 @@ export interface operations {
             /** @description Conflicts with the current state */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    bulkUpdateTickets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                    changes: {
+                        status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** Format: uuid */
+                        assigneeId?: string | null;
+                        /** @description Tags to add (tickets.tag) */
+                        addTags?: string[];
+                        /** @description Tags to remove (tickets.tag) */
+                        removeTags?: string[];
+                        /**
+                         * Format: uuid
+                         * @description A macro whose changes are made too; the request's own fields win
+                         */
+                        macroId?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description One per id, in the order given */
+                        results: ({
+                            id: string;
+                            /** @enum {boolean} */
+                            ok: true;
+                            ticket: {
+                                id: string;
+                                number: number;
+                                subject: string;
+                                description: string;
+                                status: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                                priority: "low" | "normal" | "high" | "urgent";
+                                requesterId: string;
+                                assigneeId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: date-time */
+                                firstResponseAt: string | null;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                /** Format: date-time */
+                                closedAt: string | null;
+                                /** Format: date-time */
+                                firstResponseDueAt: string | null;
+                                /** Format: date-time */
+                                resolutionDueAt: string | null;
+                                requester: {
+                                    id: string;
+                                    name: string;
+                                };
+                                assignee: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                sla: {
+                                    firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
+                                    resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
+                                };
+                                /** @description What the caller may do with this ticket now; clients render their controls from it */
+                                abilities: {
+                                    /** @description Add a public message (false on a closed ticket) */
+                                    reply: boolean;
+                                    /** @description Add an internal note */
+                                    note: boolean;
+                                    close: boolean;
+                                    /** @description Move a resolved ticket back to open */
+                                    reopen: boolean;
+                                    /** @description Claim the ticket or give it to someone while it is unassigned */
+                                    assign: boolean;
+                                    /** @description Change or clear the assignee it has */
+                                    reassign: boolean;
+                                    /** @description Change the priority */
+                                    priority: boolean;
+                                    /** @description Add and remove tags */
+                                    tag: boolean;
+                                    /** @description The statuses the caller may move it to now */
+                                    statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
+                                };
+                                /** @description The desk's labels, sorted; only for callers who may read internal notes (never customers by default) */
+                                tags?: string[];
+                                /** @description Files given with the description; on single-ticket answers (open, read) only */
+                                attachments?: {
+                                    id: string;
+                                    /** @description The file name as uploaded, without any path */
+                                    name: string;
+                                    /** @description The media type sniffed from the content when known, else the one uploaded */
+                                    type: string;
+                                    /** @description Bytes */
+                                    size: number;
+                                }[];
+                            };
+                        } | {
+                            id: string;
+                            /** @enum {boolean} */
+                            ok: false;
+                            error: {
+                                code: string;
+                                message: string;
+                            };
+                        })[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listTags: {
+        parameters: {
+            query?: {
+                /** @description Only tags starting with this */
+                q?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            /** @description Tickets the caller sees that carry it */
+                            count: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listMacros: {
+        parameters: {
+            query?: {
+                /** @description Names containing this */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            body: string;
+                            actions: {
+                                status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                                priority?: "low" | "normal" | "high" | "urgent";
+                                /** @description An agent, `me` (whoever applies it) or null (unassign) */
+                                assigneeId?: string | "me" | (never | null);
+                                addTags?: string[];
+                                removeTags?: string[];
+                            };
+                            /** @description Shared with the whole desk; otherwise the owner’s own */
+                            shared: boolean;
+                            ownerId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description The reply text; placeholders: {{requester.name}}, {{requester.firstName}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}}, {{agent.firstName}} */
+                    body: string;
+                    actions: {
+                        status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** @description An agent, `me` (whoever applies it) or null (unassign) */
+                        assigneeId?: string | "me" | (never | null);
+                        addTags?: string[];
+                        removeTags?: string[];
+                    };
+                    /** @description Needs macros.manage */
+                    shared?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        body: string;
+                        actions: {
+                            status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                            priority?: "low" | "normal" | "high" | "urgent";
+                            /** @description An agent, `me` (whoever applies it) or null (unassign) */
+                            assigneeId?: string | "me" | (never | null);
+                            addTags?: string[];
+                            removeTags?: string[];
+                        };
+                        /** @description Shared with the whole desk; otherwise the owner’s own */
+                        shared: boolean;
+                        ownerId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** @description The reply text; placeholders: {{requester.name}}, {{requester.firstName}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}}, {{agent.firstName}} */
+                    body?: string;
+                    actions?: {
+                        status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** @description An agent, `me` (whoever applies it) or null (unassign) */
+                        assigneeId?: string | "me" | (never | null);
+                        addTags?: string[];
+                        removeTags?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        body: string;
+                        actions: {
+                            status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                            priority?: "low" | "normal" | "high" | "urgent";
+                            /** @description An agent, `me` (whoever applies it) or null (unassign) */
+                            assigneeId?: string | "me" | (never | null);
+                            addTags?: string[];
+                            removeTags?: string[];
+                        };
+                        /** @description Shared with the whole desk; otherwise the owner’s own */
+                        shared: boolean;
+                        ownerId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    applyMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                macroId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticket: {
+                            id: string;
+                            number: number;
+                            subject: string;
+                            description: string;
+                            status: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                            priority: "low" | "normal" | "high" | "urgent";
+                            requesterId: string;
+                            assigneeId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            firstResponseAt: string | null;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            firstResponseDueAt: string | null;
+                            /** Format: date-time */
+                            resolutionDueAt: string | null;
+                            requester: {
+                                id: string;
+                                name: string;
+                            };
+                            assignee: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            sla: {
+                                firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
+                                resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
+                            };
+                            /** @description What the caller may do with this ticket now; clients render their controls from it */
+                            abilities: {
+                                /** @description Add a public message (false on a closed ticket) */
+                                reply: boolean;
+                                /** @description Add an internal note */
+                                note: boolean;
+                                close: boolean;
+                                /** @description Move a resolved ticket back to open */
+                                reopen: boolean;
+                                /** @description Claim the ticket or give it to someone while it is unassigned */
+                                assign: boolean;
+                                /** @description Change or clear the assignee it has */
+                                reassign: boolean;
+                                /** @description Change the priority */
+                                priority: boolean;
+                                /** @description Add and remove tags */
+                                tag: boolean;
+                                /** @description The statuses the caller may move it to now */
+                                statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
+                            };
+                            /** @description The desk's labels, sorted; only for callers who may read internal notes (never customers by default) */
+                            tags?: string[];
+                            /** @description Files given with the description; on single-ticket answers (open, read) only */
+                            attachments?: {
+                                id: string;
+                                /** @description The file name as uploaded, without any path */
+                                name: string;
+                                /** @description The media type sniffed from the content when known, else the one uploaded */
+                                type: string;
+                                /** @description Bytes */
+                                size: number;
+                            }[];
+                        };
+                        body: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            filters: {
+                                statuses?: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
+                                priority?: "low" | "normal" | "high" | "urgent";
+                                /** @description A user, `me` (whoever looks) or `none` (unassigned) */
+                                assigneeId?: string | "me" | "none";
+                                /** Format: uuid */
+                                requesterId?: string;
+                                /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
+                                tag?: string;
+                            };
+                            sort: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
+                            order: ("asc" | "desc") | (never | null);
+                            /** @description Shared with the whole desk; otherwise the owner’s own */
+                            shared: boolean;
+                            ownerId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Tickets the caller sees through the view now, counted up to 1000 (1000 means at least that many); null when it filters by a tag the caller may not see */
+                            count: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    filters: {
+                        statuses?: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** @description A user, `me` (whoever looks) or `none` (unassigned) */
+                        assigneeId?: string | "me" | "none";
+                        /** Format: uuid */
+                        requesterId?: string;
+                        /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
+                        tag?: string;
+                    };
+                    sort?: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
+                    order?: ("asc" | "desc") | (never | null);
+                    /** @description Needs views.manage */
+                    shared?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        filters: {
+                            statuses?: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
+                            priority?: "low" | "normal" | "high" | "urgent";
+                            /** @description A user, `me` (whoever looks) or `none` (unassigned) */
+                            assigneeId?: string | "me" | "none";
+                            /** Format: uuid */
+                            requesterId?: string;
+                            /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
+                            tag?: string;
+                        };
+                        sort: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
+                        order: ("asc" | "desc") | (never | null);
+                        /** @description Shared with the whole desk; otherwise the owner’s own */
+                        shared: boolean;
+                        ownerId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    filters?: {
+                        statuses?: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** @description A user, `me` (whoever looks) or `none` (unassigned) */
+                        assigneeId?: string | "me" | "none";
+                        /** Format: uuid */
+                        requesterId?: string;
+                        /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
+                        tag?: string;
+                    };
+                    sort?: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
+                    order?: ("asc" | "desc") | (never | null);
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        filters: {
+                            statuses?: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
+                            priority?: "low" | "normal" | "high" | "urgent";
+                            /** @description A user, `me` (whoever looks) or `none` (unassigned) */
+                            assigneeId?: string | "me" | "none";
+                            /** Format: uuid */
+                            requesterId?: string;
+                            /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
+                            tag?: string;
+                        };
+                        sort: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
+                        order: ("asc" | "desc") | (never | null);
+                        /** @description Shared with the whole desk; otherwise the owner’s own */
+                        shared: boolean;
+                        ownerId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    announcePresence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    state: "viewing" | "typing" | "left";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -3,9 +3,9 @@ import { session } from './client';
 /**
  * The event names of GET /api/stream (API.md, Real-time stream); its frames are not in the
  * OpenAPI document. `reset` ends a replay the server cut short: whatever was missed must be
- * read again.
+ * read again. `presence` (who is viewing or typing on a ticket) has no id and is never replayed.
  */
-const EVENT_TYPES = ['ticket.created', 'ticket.updated', 'ticket.message', 'notification', 'reset'] as const;
+const EVENT_TYPES = ['ticket.created', 'ticket.updated', 'ticket.message', 'notification', 'reset', 'presence'] as const;
 export type StreamEventType = (typeof EVENT_TYPES)[number];
 
 export interface StreamEvent {

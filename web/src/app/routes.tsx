@@ -14,6 +14,7 @@ import { RegisterPage } from '../auth/RegisterPage';
 import { ResetPasswordPage } from '../auth/ResetPasswordPage';
 import { VerifyEmailPage } from '../auth/VerifyEmailPage';
 import { useAuth } from '../auth/AuthContext';
+import { MacrosPage } from '../macros/MacrosPage';
 import { PreferencesPage } from '../notifications/PreferencesPage';
 import { QueuePage } from '../queue/QueuePage';
 import { ReportsPage } from '../reports/ReportsPage';
@@ -86,6 +87,7 @@ export function AppRoutes() {
         <Route path="/tickets/:id" element={<Page title="Ticket"><TicketRoute /></Page>} />
         <Route path="/tickets" element={<Page title="My tickets"><MyTicketsPage /></Page>} />
         <Route path="/queue" element={<Page title="Queue" needs="tickets.read.all"><QueuePage /></Page>} />
+        <Route path="/macros" element={<Page title="Macros" needs="tickets.read.all"><MacrosPage /></Page>} />
         <Route path="/reports" element={<Page title="Reports" needs="reports.read"><ReportsPage /></Page>} />
         <Route path="/admin/users" element={<Page title="Users" needs="users.manage"><UsersPage /></Page>} />
         <Route path="/admin/roles" element={<Page title="Roles" needs="roles.manage"><RolesPage /></Page>} />

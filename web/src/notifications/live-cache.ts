@@ -45,6 +45,8 @@ export function applyLiveEvent(client: QueryClient, event: StreamEvent): void {
     void client.invalidateQueries({ queryKey: notificationKeys.all });
     return;
   }
+  // Who is on a ticket changes nothing in it (usePresence shows it).
+  if (event.type === 'presence') return;
   if (event.type === 'ticket.created') {
     void client.invalidateQueries({ queryKey: ticketKeys.lists });
     return;

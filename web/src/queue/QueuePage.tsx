@@ -1,4 +1,5 @@
-import { useCallback } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
 import { Link } from 'react-router';
 import type { TicketStatus } from '../api/models';
 import { usePaged } from '../api/paging';
@@ -7,8 +8,13 @@ import { useAuth } from '../auth/AuthContext';
 import { LiveIndicator } from '../notifications/LiveProvider';
 import { SearchBox } from '../tickets/SearchBox';
 import { ticketListQuery } from '../tickets/tickets.api';
-import { TicketTable } from '../tickets/TicketTable';
-import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from '../ui/chips';
+import { TicketTable, type Selection } from '../tickets/TicketTable';
+import { BulkBar } from './BulkBar';
+import { tagsQuery } from '../tags/tags.api';
+import { filterOf, viewsQuery } from '../views/views.api';
+import { SaveView } from '../views/SaveView';
+import { ViewsNav } from '../views/ViewsNav';
+import { PRIORITIES, PriorityOptions, StatusOptions } from '../ui/chips';
 import { EmptyState, ErrorBox, Loading, LoadMore } from '../ui/feedback';
 
 const TABS = [
@@ -42,12 +48,32 @@ export function QueuePage() {
   const priority = PRIORITIES.find((value) => value === search.get('priority'));
   const q = search.get('q') ?? '';
   const requesterId = search.get('requesterId') ?? undefined;
+  const tag = search.get('tag') ?? undefined;
   const sortChoice = SORTS.find((candidate) => candidate.id === search.get('sort')) ?? SORTS[0];
   const status = statusChoice === ACTIVE ? ACTIVE_STATUSES.join(',') : statusChoice === 'any' ? undefined : statusChoice;
   // Search hits come newest first: the server takes no order with a search.
   const order = q ? {} : { sort: sortChoice.sort, order: sortChoice.order };
-  const list = usePaged(ticketListQuery({ assigneeId: tab.assigneeId, status, priority, requesterId, q: q || undefined, ...order }));
+  const viewId = search.get('view') ?? undefined;
+  const views = useQuery(viewsQuery);
+  const view = views.data?.find((candidate) => candidate.id === viewId);
+  const queueFilter = { assigneeId: tab.assigneeId, status, priority, requesterId, tag, q: q || undefined, ...order };
+  // A saved view lists its own filters and order; the tabs and filters are the queue's.
+  const list = usePaged(ticketListQuery(view ? filterOf(view) : queueFilter));
   const onSearch = useCallback((text: string) => update({ q: text }), [update]);
+  // Tags are internal: the server lists them to holders of tickets.note only.
+  const tags = useQuery({ ...tagsQuery('', 100), enabled: can('tickets.note') });
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const selection: Selection = {
+    selected,
+    toggle: (id) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    toggleAll: (ids) => setSelected((current) => (ids.every((id) => current.has(id)) ? new Set() : new Set(ids))),
+  };
+  const ticked = (list.items ?? []).filter((ticket) => selected.has(ticket.id));
 
   return (
     <section className="page" aria-labelledby="queue-title">
@@ -60,7 +86,9 @@ export function QueuePage() {
           </Link>
         ) : null}
       </div>
-      <div className="tabs" role="tablist" aria-label="Which tickets">
+      <ViewsNav current={viewId} />
+      {view ? <h2>{view.name}</h2> : null}
+      <div className="tabs" role="tablist" aria-label="Which tickets" hidden={view !== undefined}>
         {TABS.map((candidate) => (
           <button
             key={candidate.id}
@@ -83,28 +111,20 @@ export function QueuePage() {
           </button>
         ))}
       </div>
-      <div className="toolbar">
+      <div className="toolbar" hidden={view !== undefined}>
         <label className="compact-field">
           <span>Status</span>
           <select value={statusChoice} onChange={(event) => update({ status: event.target.value === ACTIVE ? undefined : event.target.value })}>
             <option value={ACTIVE}>Active</option>
             <option value="any">Any status</option>
-            {STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {STATUS_LABELS[value]}
-              </option>
-            ))}
+            <StatusOptions />
           </select>
         </label>
         <label className="compact-field">
           <span>Priority</span>
           <select value={priority ?? ''} onChange={(event) => update({ priority: event.target.value })}>
             <option value="">Any priority</option>
-            {PRIORITIES.map((value) => (
-              <option key={value} value={value}>
-                {PRIORITY_LABELS[value]}
-              </option>
-            ))}
+            <PriorityOptions />
           </select>
         </label>
         <label className="compact-field">
@@ -122,14 +142,44 @@ export function QueuePage() {
             ))}
           </select>
         </label>
+        {can('tickets.note') ? (
+          <label className="compact-field">
+            <span>Tag</span>
+            <select value={tag ?? ''} onChange={(event) => update({ tag: event.target.value })}>
+              <option value="">Any tag</option>
+              {tag && !tags.data?.some((known) => known.name === tag) ? <option value={tag}>{tag}</option> : null}
+              {(tags.data ?? []).map((known) => (
+                <option key={known.name} value={known.name}>
+                  {`${known.name} (${known.count})`}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <SearchBox value={q} onSearch={onSearch} label="Search tickets" />
+        {q ? null : (
+          <SaveView
+            view={{
+              filters: {
+                ...(status ? { statuses: status.split(',') as TicketStatus[] } : {}),
+                ...(priority ? { priority } : {}),
+                ...(tab.assigneeId ? { assigneeId: tab.assigneeId } : {}),
+                ...(requesterId ? { requesterId } : {}),
+                ...(tag ? { tag } : {}),
+              },
+              sort: sortChoice.sort,
+              order: sortChoice.order ?? null,
+            }}
+          />
+        )}
       </div>
       <div id="queue-panel" role="tabpanel" aria-labelledby={`tab-${tab.id}`}>
         {list.loading ? <Loading label="Loading the queue…" /> : null}
         {list.error ? <ErrorBox error={list.error} onRetry={list.reload} /> : null}
         {list.items?.length === 0 ? <EmptyState title="No tickets here" /> : null}
-        {list.items?.length ? <TicketTable tickets={list.items} staffColumns caption={`${tab.label} tickets`} /> : null}
+        {list.items?.length ? <TicketTable tickets={list.items} staffColumns caption={`${tab.label} tickets`} selection={selection} /> : null}
         <LoadMore list={list} />
+        {ticked.length > 0 ? <BulkBar tickets={ticked} onDone={() => setSelected(new Set())} /> : null}
       </div>
     </section>
   );

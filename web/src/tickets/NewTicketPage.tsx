@@ -6,6 +6,7 @@ import { AttachmentPicker, useAttachments } from '../attachments/AttachmentPicke
 import { useAuth } from '../auth/AuthContext';
 import { PRIORITIES, PRIORITY_LABELS } from '../ui/chips';
 import { FormError, SelectField, TextAreaField, TextField, useFormErrors } from '../ui/forms';
+import { RequesterField } from './RequesterField';
 import { createTicket, ticketKeys } from './tickets.api';
 
 export function NewTicketPage() {
@@ -19,6 +20,9 @@ export function NewTicketPage() {
   const { errors, show, clear } = useFormErrors();
   const files = useAttachments();
   const choosePriority = can('tickets.priority');
+  // Staff may open a ticket for a customer; the server refuses anyone else.
+  const chooseRequester = can('tickets.read.all');
+  const [requesterId, setRequesterId] = useState<string | undefined>();
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -29,13 +33,14 @@ export function NewTicketPage() {
         subject,
         description,
         ...(choosePriority ? { priority } : {}),
+        ...(requesterId ? { requesterId } : {}),
         ...(files.ids.length > 0 ? { attachmentIds: files.ids } : {}),
       });
       client.setQueryData(ticketKeys.one(ticket.id), ticket);
       void client.invalidateQueries({ queryKey: ticketKeys.lists });
       void navigate(`/tickets/${ticket.id}`);
     } catch (caught) {
-      show(caught, ['subject', 'description', 'priority', 'attachmentIds']);
+      show(caught, ['subject', 'description', 'priority', 'requesterId', 'attachmentIds']);
       setBusy(false);
     }
   };
@@ -44,6 +49,7 @@ export function NewTicketPage() {
     <section className="page narrow" aria-labelledby="new-ticket-title">
       <h1 id="new-ticket-title">New ticket</h1>
       <form className="card" onSubmit={(event) => void submit(event)} onPaste={files.onPaste}>
+        {chooseRequester ? <RequesterField onChange={setRequesterId} error={errors.fields.requesterId} /> : null}
         <TextField label="Subject" required maxLength={200} value={subject} error={errors.fields.subject} onChange={(e) => setSubject(e.target.value)} />
         <TextAreaField
           label="What happened?"

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { Ticket, TicketMessage } from '../api/models';
 import type { StreamEvent } from '../api/stream';
 import { useAuth, useMe } from '../auth/AuthContext';
-import { refreshTicket } from './ticket-cache';
+import { refreshTicket, storeTicket } from './ticket-cache';
 import { useLiveEvents } from '../notifications/LiveProvider';
 import { SlaBadges } from '../queue/sla';
 import { PRIORITY_LABELS, PriorityChip, STATUS_LABELS, StatusChip } from '../ui/chips';
@@ -15,6 +15,9 @@ import { nameBook } from './names';
 import { ReplyBox } from './ReplyBox';
 import { RequesterCard } from './RequesterCard';
 import { TicketActions } from './TicketActions';
+import { TicketTags } from '../tags/TicketTags';
+import { PresenceBar } from '../presence/PresenceBar';
+import { usePresence } from '../presence/usePresence';
 import { TicketHistory } from './TicketHistory';
 import { assignableQuery, eventsQuery, messagesQuery, ticketKeys, ticketQuery } from './tickets.api';
 
@@ -46,10 +49,12 @@ export function TicketPage({ id }: { id: string }) {
   const events = useQuery(eventsQuery(id));
   // The list of whom to assign to is for those who may assign at all (API.md); it also names people in the history.
   const assignable = useQuery({ ...assignableQuery, enabled: can('tickets.assign') || can('tickets.reassign') });
+  // Staff see, and are seen by, the other staff on the ticket; customers take no part (the server refuses them).
+  const presence = usePresence(id, can('tickets.read.all'));
 
   // The cache takes the event (live-cache.ts); here it becomes a toast, once the ticket is read again.
   useLiveEvents((event) => {
-    if (event.ticketId !== id || event.type === 'notification' || event.type === 'ticket.created') return;
+    if (event.ticketId !== id || event.type === 'notification' || event.type === 'ticket.created' || event.type === 'presence') return;
     if (event.data.actorId === me.id) return;
     void refreshTicket(client, id).then((fresh) => {
       const text = fresh ? newsText(event, fresh) : undefined;
@@ -82,6 +87,10 @@ export function TicketPage({ id }: { id: string }) {
     void client.invalidateQueries({ queryKey: ticketKeys.events(id), exact: true });
     void refreshTicket(client, id);
   };
+  const changed = (fresh: Ticket) => {
+    storeTicket(client, fresh);
+    void client.invalidateQueries({ queryKey: ticketKeys.events(id), exact: true });
+  };
   return (
     <article className="page ticket-page" aria-labelledby="ticket-title">
       <header className="ticket-head">
@@ -94,12 +103,13 @@ export function TicketPage({ id }: { id: string }) {
           <PriorityChip priority={shown.priority} />
           {can('tickets.read.all') ? <SlaBadges ticket={shown} /> : null}
         </div>
+        <PresenceBar others={presence.others} />
       </header>
       <div className="ticket-layout">
         <div className="ticket-main">
           <Conversation ticket={shown} messages={messages.data} nameOf={nameOf} />
           {abilities.reply || abilities.note ? (
-            <ReplyBox ticketId={shown.id} canReply={abilities.reply} canNote={abilities.note} onSent={sent} />
+            <ReplyBox ticket={shown} onSent={sent} onChanged={changed} onTyping={presence.typing} />
           ) : shown.status === 'closed' ? (
             <p className="muted">This ticket is closed. {shown.requesterId === me.id ? 'Open a new ticket if you need more help.' : ''}</p>
           ) : null}
@@ -124,6 +134,7 @@ export function TicketPage({ id }: { id: string }) {
           </section>
           {can('tickets.read.all') ? <RequesterCard ticket={shown} /> : null}
           <TicketActions ticket={shown} assignable={assignable.data} />
+          <TicketTags ticket={shown} />
           <TicketHistory events={events.data} nameOf={nameOf} />
         </aside>
       </div>

@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import { api, json } from '../api/client';
-import type { NewTicket, Ticket, TicketChange, TicketFilter, TicketList, TicketMessage } from '../api/models';
+import type { BulkChanges, BulkResult, NewTicket, Ticket, TicketChange, TicketFilter, TicketList, TicketMessage, TicketStatus } from '../api/models';
 import { pagedQuery } from '../api/paging';
 
 /**
@@ -46,10 +46,14 @@ export const createTicket = (ticket: NewTicket): Promise<Ticket> => json(api.POS
 
 export const updateTicket = (id: string, change: TicketChange): Promise<Ticket> => json(api.PATCH('/api/tickets/{id}', { ...byId(id), body: change }));
 
-export const addMessage = (id: string, body: string, internal: boolean, attachmentIds: string[] = []): Promise<TicketMessage> =>
+/** Posts a message; with `status`, the ticket moves to it in the same step ("send and set status"). */
+export const addMessage = (id: string, body: string, internal: boolean, attachmentIds: string[] = [], status?: TicketStatus): Promise<TicketMessage> =>
   json(
     api.POST('/api/tickets/{id}/messages', {
       ...byId(id),
-      body: { body, ...(internal ? { internal } : {}), ...(attachmentIds.length > 0 ? { attachmentIds } : {}) },
+      body: { body, ...(internal ? { internal } : {}), ...(attachmentIds.length > 0 ? { attachmentIds } : {}), ...(status ? { status } : {}) },
     }),
   );
+
+export const bulkUpdate = (ids: string[], changes: BulkChanges): Promise<BulkResult[]> =>
+  json(api.POST('/api/tickets/bulk', { body: { ids, changes } })).then((answer) => answer.results);

@@ -37,3 +37,21 @@ export function StatusChip({ status }: { status: TicketStatus }) {
 export function PriorityChip({ priority }: { priority: Priority }) {
   return <span className={`chip priority-${priority}`}>{PRIORITY_LABELS[priority]}</span>;
 }
+
+/** `<option>`s for the given statuses (every status by default), labelled for people. */
+export function StatusOptions({ statuses = STATUSES }: { statuses?: readonly TicketStatus[] }) {
+  return statuses.map((value) => (
+    <option key={value} value={value}>
+      {STATUS_LABELS[value]}
+    </option>
+  ));
+}
+
+/** `<option>`s for every priority, labelled for people. */
+export function PriorityOptions() {
+  return PRIORITIES.map((value) => (
+    <option key={value} value={value}>
+      {PRIORITY_LABELS[value]}
+    </option>
+  ));
+}
