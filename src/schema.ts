@@ -9,3 +9,6 @@ export * from './sla/sla.schema.js';
 export * from './escalation/escalation.schema.js';
 export * from './attachments/attachments.schema.js';
 export * from './rate-limits/rate-limits.schema.js';
+export * from './teams/teams.schema.js';
+export * from './assignment/assignment.schema.js';
+export * from './satisfaction/satisfaction.schema.js';

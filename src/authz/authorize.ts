@@ -6,6 +6,7 @@ import { mailPolicy } from './policies/mail.js';
 import { notificationPolicy } from './policies/notification.js';
 import { reportsPolicy } from './policies/reports.js';
 import { rolePolicy } from './policies/role.js';
+import { teamPolicy } from './policies/team.js';
 import { ticketPolicy } from './policies/ticket.js';
 import { userPolicy } from './policies/user.js';
 import { allowed, enforce, type LookupRule, type Rule } from './policy.js';
@@ -18,7 +19,8 @@ type Policies = typeof ticketPolicy &
   typeof escalationPolicy &
   typeof reportsPolicy &
   typeof notificationPolicy &
-  typeof attachmentPolicy;
+  typeof attachmentPolicy &
+  typeof teamPolicy;
 
 /** Every action of every policy, named `<resource>.<verb>`, e.g. `ticket.reply`. */
 export type Action = keyof Policies;
@@ -39,6 +41,7 @@ const RULES: { [A in Action]: Rule<ResourceOf<A>> } = {
   ...reportsPolicy,
   ...notificationPolicy,
   ...attachmentPolicy,
+  ...teamPolicy,
 };
 
 /** Whether the subject may take the action (on the resource), by the rule its policy declares. */

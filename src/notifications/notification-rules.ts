@@ -57,6 +57,7 @@ export function plannedNotifications(event: TicketEvent, ticket: TicketParties):
     case 'ticket.assignee_changed':
       return event.data.to === null ? [] : [{ kind: 'ticket_assigned', to: users(event.data.to) }];
     case 'ticket.priority_changed':
+    case 'ticket.team_changed':
       return [];
     case 'ticket.escalated': {
       const { notify } = event.data;

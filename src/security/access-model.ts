@@ -118,6 +118,7 @@ const abilitiesOnOpenTicket = (may: (permission: Permission) => boolean, own: bo
   assign: may('tickets.assign'),
   reassign: false,
   priority: may('tickets.priority'),
+  team: may('tickets.team'),
   statuses: may('tickets.status') ? ['in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed'] : own ? ['closed'] : [],
 });
 
@@ -129,6 +130,10 @@ const abilitiesShown =
 const MANAGE_USERS: Permission = 'users.manage';
 const ESCALATION: Permission = 'escalation.manage';
 const REPORTS: Permission = 'reports.read';
+const TEAMS: Permission = 'teams.manage';
+
+/** A fresh team of the manager's (not restricted, nobody in it). */
+const managerTeam = async (scene: Scene): Promise<string> => String((await asManager(scene, 'POST', '/api/teams', { name: `Team ${unique()}` })).id);
 
 const RULE = { name: 'Never fires', conditions: { minutesSinceCreated: 5_000_000 }, actions: { setPriority: 'high' } };
 const CALENDAR = { timezone: 'UTC', days: [{ day: 1, start: '09:00', end: '17:00' }], holidays: [] };
@@ -453,6 +458,67 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     what: 'delete an escalation rule',
     request: async (scene) => ({ url: `/api/escalation-rules/${String((await asManager(scene, 'POST', '/api/escalation-rules', RULE)).id)}` }),
     expected: (may) => onlyIf(may(ESCALATION), 204),
+  },
+
+  // Teams and routing: managed with teams.manage; read by whoever reads the queue; topics by whoever opens tickets.
+  { operation: 'GET /api/teams', what: 'list teams', request: async () => ({ url: '/api/teams' }), expected: (may) => onlyIf(may(TEAMS) || may('tickets.read.all'), 200) },
+  { operation: 'POST /api/teams', what: 'create a team', request: async () => ({ url: '/api/teams', body: { name: `Team ${unique()}` } }), expected: (may) => onlyIf(may(TEAMS), 201) },
+  {
+    operation: 'GET /api/teams/{id}',
+    what: 'read a team',
+    request: async (scene) => ({ url: `/api/teams/${await managerTeam(scene)}` }),
+    expected: (may) => onlyIf(may(TEAMS) || may('tickets.read.all'), 200),
+  },
+  {
+    operation: 'PATCH /api/teams/{id}',
+    what: 'change a team',
+    request: async (scene) => ({ url: `/api/teams/${await managerTeam(scene)}`, body: { assignment: 'least_open' } }),
+    expected: (may) => onlyIf(may(TEAMS), 200),
+  },
+  {
+    operation: 'DELETE /api/teams/{id}',
+    what: 'delete a team',
+    request: async (scene) => ({ url: `/api/teams/${await managerTeam(scene)}` }),
+    expected: (may) => onlyIf(may(TEAMS), 204),
+  },
+  {
+    operation: 'PUT /api/teams/{id}/members/{userId}',
+    what: 'put an agent in a team',
+    request: async (scene) => ({ url: `/api/teams/${await managerTeam(scene)}/members/${scene.desk.otherAgent.user.id}` }),
+    expected: (may) => onlyIf(may(TEAMS), 200),
+  },
+  {
+    operation: 'DELETE /api/teams/{id}/members/{userId}',
+    what: 'take an agent out of a team',
+    request: async (scene) => {
+      const team = await managerTeam(scene);
+      await asManager(scene, 'PUT', `/api/teams/${team}/members/${scene.desk.otherAgent.user.id}`);
+      return { url: `/api/teams/${team}/members/${scene.desk.otherAgent.user.id}` };
+    },
+    expected: (may) => onlyIf(may(TEAMS), 204),
+  },
+  { operation: 'GET /api/routing-rules', what: 'list routing rules', request: async () => ({ url: '/api/routing-rules' }), expected: (may) => onlyIf(may(TEAMS), 200) },
+  {
+    operation: 'POST /api/routing-rules',
+    what: 'add a routing rule',
+    request: async (scene) => ({ url: '/api/routing-rules', body: { name: 'Rule', conditions: { topics: [`Topic ${unique()}`] }, teamId: await managerTeam(scene) } }),
+    expected: (may) => onlyIf(may(TEAMS), 201),
+  },
+  {
+    operation: 'DELETE /api/routing-rules/{id}',
+    what: 'delete a routing rule',
+    request: async (scene) => {
+      const rule = await asManager(scene, 'POST', '/api/routing-rules', { name: 'Rule', conditions: {}, teamId: await managerTeam(scene) });
+      return { url: `/api/routing-rules/${String(rule.id)}` };
+    },
+    expected: (may) => onlyIf(may(TEAMS), 204),
+  },
+  { operation: 'GET /api/ticket-topics', what: 'list the topics of the ticket form', request: async () => ({ url: '/api/ticket-topics' }), expected: (may) => onlyIf(may('tickets.create'), 200) },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: "move another customer's ticket to a team",
+    request: async (scene) => ({ url: await ticketsUrl(scene), body: { teamId: await managerTeam(scene) } }),
+    expected: (may) => onOthersTicket(may, 'tickets.team', 200),
   },
 
   // Reports.

@@ -41,13 +41,14 @@ export type TicketEvent =
     }
   | { type: 'ticket.priority_changed'; data: { from: TicketPriority; to: TicketPriority } & ByRule }
   | { type: 'ticket.assignee_changed'; data: { from: string | null; to: string | null } & ByRule }
+  | { type: 'ticket.team_changed'; data: { from: string | null; to: string | null } & ByRule }
   | {
       /** An escalation rule acted; `actions` are the changes it made, `notify` whom it tells. */
       type: 'ticket.escalated';
       data: {
         ruleId: string;
         ruleName: string;
-        actions: { setStatus?: TicketStatus; setPriority?: TicketPriority; assignTo?: string };
+        actions: { setStatus?: TicketStatus; setPriority?: TicketPriority; assignTo?: string; setTeam?: string };
         notify: EscalationNotify[];
       };
     }

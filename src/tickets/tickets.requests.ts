@@ -18,6 +18,9 @@ export const CreateTicketBody = Type.Object(
     priority: Type.Optional(TicketPrioritySchema),
     requesterId: Type.Optional(Uuid),
     attachmentIds: Type.Optional(AttachmentIds),
+    topic: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'One of GET /api/ticket-topics: routes the ticket to a team' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -27,6 +30,8 @@ export const UpdateTicketBody = Type.Object(
     status: Type.Optional(TicketStatusSchema),
     priority: Type.Optional(TicketPrioritySchema),
     assigneeId: Type.Optional(Nullable(Uuid)),
+    /** Move to this team, or null for none (tickets.team). */
+    teamId: Type.Optional(Nullable(Uuid)),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -47,6 +52,9 @@ export const ListTicketsQuery = Type.Object(
     ),
     priority: Type.Optional(TicketPrioritySchema),
     assigneeId: Type.Optional(Type.String({ pattern: `^(me|none|${UUID_PATTERN})$`, description: 'A user id, me, or none' })),
+    teamId: Type.Optional(
+      Type.String({ pattern: `^(mine|none|${UUID_PATTERN})$`, description: 'A team id, mine (the caller\'s teams), or none' }),
+    ),
     requesterId: Type.Optional(Uuid),
     q: Type.Optional(
       Type.String({

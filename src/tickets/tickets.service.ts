@@ -6,7 +6,7 @@ import { authorize } from '../authz/authorize.js';
 import {
   authorizeCreateTicket,
   authorizeTicketPatch,
-  visibleRequester,
+  ticketVisibility,
   visibleMessages,
   visibleTickets,
   type TicketPatch,
@@ -16,6 +16,7 @@ import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInt4 } from '../http/cursor.js';
 import { conflict, invalid, invalidField, preconditionFailed } from '../http/errors.js';
+import { assertTeam, teamForNewTicket } from '../teams/teams.service.js';
 import { findUserById } from '../users/users.repository.js';
 import { publishTicketEvent } from './publish-ticket-event.js';
 import { ticketAlreadyAssigned, ticketNotFound } from './ticket-errors.js';
@@ -42,7 +43,7 @@ export async function requireVisibleTicket(db: Db, actor: Actor, id: string): Pr
 }
 
 async function viewOf(db: Db, id: string): Promise<TicketView> {
-  const view = await findTicketView(db, id, undefined);
+  const view = await findTicketView(db, id, { kind: 'all' });
   if (!view) throw ticketNotFound();
   return view;
 }
@@ -53,6 +54,8 @@ export interface CreateTicketInput {
   priority?: TicketPriority | undefined;
   requesterId?: string | undefined;
   attachmentIds?: readonly string[] | undefined;
+  /** The customer's choice of topic on the portal form: routes the ticket to a team. */
+  topic?: string | undefined;
 }
 
 /** A ticket with its own files (those given with its description). */
@@ -79,11 +82,13 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
   const due = await ctx.newTicketDueDates(priority, now);
   return ctx.database.db.transaction(async (tx) => {
     const requesterName = requesterId === actor.id ? actor.name : await assertCustomer(tx, requesterId);
+    const team = await teamForNewTicket(tx, { topic: input.topic });
     const ticket = await insertTicket(tx, {
       subject: input.subject,
       description: input.description,
       priority,
       requesterId,
+      teamId: team?.id ?? null,
       createdAt: now,
       ...due,
     });
@@ -93,12 +98,12 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
       data: { status: ticket.status, priority: ticket.priority, requesterId, openedBy: actor.id, ...attachmentData(attachments) },
     };
     await publishTicketEvent(tx, ctx.ticketEvents, { ticket, actor, at: now, event: created });
-    return { ...ticket, requesterName, assigneeName: null, attachments };
+    return { ...ticket, requesterName, assigneeName: null, teamName: team?.name ?? null, attachments };
   });
 }
 
 export async function getTicket(ctx: AppContext, actor: Actor, id: string): Promise<TicketWithAttachments> {
-  const view = await findTicketView(ctx.database.db, id, visibleRequester(actor));
+  const view = await findTicketView(ctx.database.db, id, ticketVisibility(actor));
   authorize(actor, 'ticket.read', view);
   return { ...view, attachments: await attachmentsOfTicket(ctx.database.db, id) };
 }
@@ -108,6 +113,8 @@ export interface ListTicketsInput {
   priority?: TicketPriority | undefined;
   /** A user id, `me` or `none` (unassigned). */
   assigneeId?: string | undefined;
+  /** A team id, `mine` (the caller's teams) or `none`. */
+  teamId?: string | undefined;
   requesterId?: string | undefined;
   q?: string | undefined;
   sort?: TicketSort | undefined;
@@ -139,6 +146,12 @@ function listOrder(input: ListTicketsInput, search: string | undefined): TicketO
   return { sort, order };
 }
 
+function teamFilter(actor: Actor, teamId: string | undefined): readonly string[] | null | undefined {
+  if (teamId === 'mine') return actor.teams.ids;
+  if (teamId === 'none') return null;
+  return teamId === undefined ? undefined : [teamId];
+}
+
 function assigneeFilter(actor: Actor, assigneeId: string | undefined): string | null | undefined {
   if (assigneeId === 'me') return actor.id;
   if (assigneeId === 'none') return null;
@@ -162,6 +175,7 @@ export async function listTickets(
     statuses: input.statuses,
     priority: input.priority,
     assigneeId: assigneeFilter(actor, input.assigneeId),
+    teamIds: teamFilter(actor, input.teamId),
     requesterId: input.requesterId,
     search,
     messageVisibility: visibleMessages(actor),
@@ -205,6 +219,10 @@ function planPatch(current: TicketRow, patch: TicketPatch, now: Date, byRule: { 
     plan.changes.assigneeId = patch.assigneeId;
     plan.expect.assigneeId = current.assigneeId;
     plan.events.push({ type: 'ticket.assignee_changed', data: { from: current.assigneeId, to: patch.assigneeId, ...byRule } });
+  }
+  if (patch.teamId !== undefined && patch.teamId !== current.teamId) {
+    plan.changes.teamId = patch.teamId;
+    plan.events.push({ type: 'ticket.team_changed', data: { from: current.teamId, to: patch.teamId, ...byRule } });
   }
   return plan;
 }
@@ -257,6 +275,7 @@ async function tryUpdate(
   authorizeTicketPatch(actor, current, patch);
   if (versions && !versions.includes(current.version)) throw preconditionFailed();
   if (patch.assigneeId) await assertAssignable(tx, patch.assigneeId);
+  if (patch.teamId) await assertTeam(tx, patch.teamId);
   const plan = planPatch(current, patch, now);
   if (plan.events.length === 0) return viewOf(tx, id);
   if (versions) plan.expect.versions = versions;

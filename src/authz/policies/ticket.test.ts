@@ -16,7 +16,7 @@ import {
 /** API.md's default permission table, written out again so the policy is checked against the contract. */
 const DEFAULTS: Record<Role, Permission[]> = {
   customer: ['tickets.create', 'tickets.reply'],
-  agent: ['tickets.create', 'tickets.read.all', 'tickets.reply', 'tickets.note', 'tickets.assign', 'tickets.status'],
+  agent: ['tickets.create', 'tickets.read.all', 'tickets.reply', 'tickets.note', 'tickets.assign', 'tickets.status', 'tickets.team'],
   manager: [
     'tickets.create',
     'tickets.read.all',
@@ -26,6 +26,8 @@ const DEFAULTS: Record<Role, Permission[]> = {
     'tickets.reassign',
     'tickets.status',
     'tickets.priority',
+    'tickets.team',
+    'teams.manage',
   ],
 };
 
@@ -33,6 +35,7 @@ const subject = (role: Role, permissions: readonly Permission[] = DEFAULTS[role]
   id: `${role}-id`,
   role,
   permissions: new Set(permissions),
+  teams: { ids: [], restricted: false },
 });
 const customer = subject('customer');
 const agent = subject('agent');
@@ -42,6 +45,7 @@ const ticket = (status: TicketStatus, assigneeId: string | null = null, requeste
   requesterId,
   status,
   assigneeId,
+  teamId: null,
 });
 
 /** The DomainError code a PATCH gets from the policy, or 'allowed'. */
@@ -65,6 +69,7 @@ describe('ticket abilities', () => {
       assign: false,
       reassign: false,
       priority: false,
+      team: false,
       statuses: ['closed'],
     });
     expect(ticketAbilities(customer, ticket('resolved'))).toMatchObject({ reopen: true, close: true, statuses: ['open', 'closed'] });
@@ -81,6 +86,7 @@ describe('ticket abilities', () => {
       assign: false,
       reassign: false,
       priority: false,
+      team: false,
       statuses: [],
     });
   });
@@ -94,6 +100,7 @@ describe('ticket abilities', () => {
       assign: true,
       reassign: false,
       priority: false,
+      team: true,
       statuses: ['in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed'],
     });
     expect(ticketAbilities(agent, ticket('escalated', agent.id))).toMatchObject({ assign: false, reassign: false, statuses: ['in_progress', 'resolved', 'closed'] });
@@ -117,6 +124,7 @@ describe('ticket abilities', () => {
       assign: true,
       reassign: false,
       priority: false,
+      team: false,
       statuses: [],
     });
     const trustedCustomer = subject('customer', ['tickets.reply', 'tickets.status', 'tickets.priority']);
@@ -148,6 +156,31 @@ describe('ticket abilities', () => {
         }
       }
     }
+  });
+});
+
+describe('team scope', () => {
+  const member = (restricted: boolean, permissions: readonly Permission[] = DEFAULTS.agent): Subject => ({
+    ...subject('agent', permissions),
+    teams: { ids: ['billing'], restricted },
+  });
+  const inTeam = (teamId: string | null, assigneeId: string | null = null): TicketState => ({ ...ticket('open', assigneeId), teamId });
+
+  it("limits a member of a restricting team to its tickets, those assigned to them and their own", () => {
+    const scoped = member(true);
+    expect(canSeeTicket(scoped, inTeam('billing'))).toBe(true);
+    expect(canSeeTicket(scoped, inTeam('technical'))).toBe(false);
+    expect(canSeeTicket(scoped, inTeam(null))).toBe(false);
+    expect(canSeeTicket(scoped, inTeam('technical', scoped.id))).toBe(true);
+    expect(canSeeTicket(scoped, { ...inTeam(null), requesterId: scoped.id })).toBe(true);
+    expect(ticketAbilities(scoped, inTeam('technical'))).toMatchObject({ reply: false, note: false, team: false, statuses: [] });
+  });
+
+  it('leaves members of open teams, holders of teams.manage and customers as they were', () => {
+    expect(canSeeTicket(member(false), inTeam('technical'))).toBe(true);
+    expect(canSeeTicket(member(true, [...DEFAULTS.agent, 'teams.manage']), inTeam(null))).toBe(true);
+    // Team membership never widens what a customer-like role sees.
+    expect(canSeeTicket(member(true, ['tickets.create']), inTeam('billing'))).toBe(false);
   });
 });
 

@@ -326,7 +326,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a role's permissions (any of: tickets.create, tickets.read.all, tickets.reply, tickets.note, tickets.assign, tickets.reassign, tickets.status, tickets.priority, escalation.manage, reports.read, users.manage, roles.manage, audit.read, mail.manage) */
+        /** Replace a role's permissions (any of: tickets.create, tickets.read.all, tickets.reply, tickets.note, tickets.assign, tickets.reassign, tickets.status, tickets.priority, tickets.team, teams.manage, escalation.manage, reports.read, users.manage, roles.manage, audit.read, mail.manage) */
         put: operations["setRolePermissions"];
         post?: never;
         delete?: never;
@@ -586,6 +586,113 @@ export interface paths {
         head?: never;
         /** Change a rule; conditions and actions are replaced whole (escalation.manage) */
         patch: operations["updateEscalationRule"];
+        trace?: never;
+    };
+    "/api/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Teams by name, with their members (teams.manage or tickets.read.all) */
+        get: operations["listTeams"];
+        put?: never;
+        /** Create a team; a name is unique regardless of case (teams.manage) */
+        post: operations["createTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/teams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team with its members (teams.manage or tickets.read.all) */
+        get: operations["getTeam"];
+        put?: never;
+        post?: never;
+        /** Delete a team: its tickets stay, of no team; its routing rules go (teams.manage) */
+        delete: operations["deleteTeam"];
+        options?: never;
+        head?: never;
+        /** Rename a team or change its settings; making it the default unsets the previous one (teams.manage) */
+        patch: operations["updateTeam"];
+        trace?: never;
+    };
+    "/api/teams/{id}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put an active agent or manager in the team; already a member is a no-op (teams.manage) */
+        put: operations["addTeamMember"];
+        post?: never;
+        /** Take someone out of the team (teams.manage) */
+        delete: operations["removeTeamMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routing-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which team a new ticket goes to, in the order rules are tried; no match: the default team (teams.manage) */
+        get: operations["listRoutingRules"];
+        put?: never;
+        /** Add a routing rule, tried after the existing ones (teams.manage) */
+        post: operations["createRoutingRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routing-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a routing rule (teams.manage) */
+        delete: operations["deleteRoutingRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ticket-topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The topics a new ticket's form offers; the chosen one routes it to a team (tickets.create) */
+        get: operations["listTicketTopics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/reports/summary": {
@@ -1592,7 +1699,7 @@ export interface operations {
                         emailVerified: boolean;
                         /** Format: date-time */
                         createdAt: string;
-                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
+                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "tickets.team" | "teams.manage" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
                     };
                 };
             };
@@ -2843,9 +2950,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         role: "customer" | "agent" | "manager";
-                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
+                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "tickets.team" | "teams.manage" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
                         /** @description Permissions that cannot be taken from this role (PUT answers 409) */
-                        locked: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
+                        locked: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "tickets.team" | "teams.manage" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
                     }[];
                 };
             };
@@ -2941,7 +3048,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         role: "customer" | "agent" | "manager";
-                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
+                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "tickets.team" | "teams.manage" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage")[];
                     };
                 };
             };
@@ -3151,6 +3258,8 @@ export interface operations {
                 priority?: "low" | "normal" | "high" | "urgent";
                 /** @description A user id, me, or none */
                 assigneeId?: string;
+                /** @description A team id, mine (the caller's teams), or none */
+                teamId?: string;
                 requesterId?: string;
                 /** @description Full-text search of subject, description and the messages the caller may read (internal notes for those who may read them); words match by prefix; quotes, `or` and `-word` as in web search; `#12` (or `12`) finds ticket 12 */
                 q?: string;
@@ -3205,6 +3314,11 @@ export interface operations {
                                 id: string;
                                 name: string;
                             } | null;
+                            teamId: string | null;
+                            team: {
+                                id: string;
+                                name: string;
+                            } | null;
                             sla: {
                                 firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                                 resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
@@ -3224,6 +3338,8 @@ export interface operations {
                                 reassign: boolean;
                                 /** @description Change the priority */
                                 priority: boolean;
+                                /** @description Move it to another team or out of any (tickets.team) */
+                                team: boolean;
                                 /** @description The statuses the caller may move it to now */
                                 statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                             };
@@ -3337,6 +3453,8 @@ export interface operations {
                     requesterId?: string;
                     /** @description Ids from POST /api/attachments: your own uploads, not yet attached */
                     attachmentIds?: string[];
+                    /** @description One of GET /api/ticket-topics: routes the ticket to a team */
+                    topic?: string;
                 };
             };
         };
@@ -3378,6 +3496,11 @@ export interface operations {
                             id: string;
                             name: string;
                         } | null;
+                        teamId: string | null;
+                        team: {
+                            id: string;
+                            name: string;
+                        } | null;
                         sla: {
                             firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                             resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
@@ -3397,6 +3520,8 @@ export interface operations {
                             reassign: boolean;
                             /** @description Change the priority */
                             priority: boolean;
+                            /** @description Move it to another team or out of any (tickets.team) */
+                            team: boolean;
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
@@ -3559,6 +3684,11 @@ export interface operations {
                             id: string;
                             name: string;
                         } | null;
+                        teamId: string | null;
+                        team: {
+                            id: string;
+                            name: string;
+                        } | null;
                         sla: {
                             firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                             resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
@@ -3578,6 +3708,8 @@ export interface operations {
                             reassign: boolean;
                             /** @description Change the priority */
                             priority: boolean;
+                            /** @description Move it to another team or out of any (tickets.team) */
+                            team: boolean;
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
@@ -3680,6 +3812,8 @@ export interface operations {
                     priority?: "low" | "normal" | "high" | "urgent";
                     /** Format: uuid */
                     assigneeId?: string | null;
+                    /** Format: uuid */
+                    teamId?: string | null;
                 };
             };
         };
@@ -3723,6 +3857,11 @@ export interface operations {
                             id: string;
                             name: string;
                         } | null;
+                        teamId: string | null;
+                        team: {
+                            id: string;
+                            name: string;
+                        } | null;
                         sla: {
                             firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                             resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
@@ -3742,6 +3881,8 @@ export interface operations {
                             reassign: boolean;
                             /** @description Change the priority */
                             priority: boolean;
+                            /** @description Move it to another team or out of any (tickets.team) */
+                            team: boolean;
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
@@ -5627,6 +5768,1235 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listTeams: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @description Its agents see only their teams' tickets and those assigned to them (holders of teams.manage see all) */
+                            restrictAgents: boolean;
+                            /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                            assignment: "off" | "round_robin" | "least_open";
+                            /** @description New tickets no routing rule places go to this team */
+                            isDefault: boolean;
+                            members: {
+                                id: string;
+                                name: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    restrictAgents?: boolean;
+                    /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                    assignment?: "off" | "round_robin" | "least_open";
+                    isDefault?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Its agents see only their teams' tickets and those assigned to them (holders of teams.manage see all) */
+                        restrictAgents: boolean;
+                        /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                        assignment: "off" | "round_robin" | "least_open";
+                        /** @description New tickets no routing rule places go to this team */
+                        isDefault: boolean;
+                        members: {
+                            id: string;
+                            name: string;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Its agents see only their teams' tickets and those assigned to them (holders of teams.manage see all) */
+                        restrictAgents: boolean;
+                        /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                        assignment: "off" | "round_robin" | "least_open";
+                        /** @description New tickets no routing rule places go to this team */
+                        isDefault: boolean;
+                        members: {
+                            id: string;
+                            name: string;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    restrictAgents?: boolean;
+                    /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                    assignment?: "off" | "round_robin" | "least_open";
+                    isDefault?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Its agents see only their teams' tickets and those assigned to them (holders of teams.manage see all) */
+                        restrictAgents: boolean;
+                        /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                        assignment: "off" | "round_robin" | "least_open";
+                        /** @description New tickets no routing rule places go to this team */
+                        isDefault: boolean;
+                        members: {
+                            id: string;
+                            name: string;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    addTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Its agents see only their teams' tickets and those assigned to them (holders of teams.manage see all) */
+                        restrictAgents: boolean;
+                        /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                        assignment: "off" | "round_robin" | "least_open";
+                        /** @description New tickets no routing rule places go to this team */
+                        isDefault: boolean;
+                        members: {
+                            id: string;
+                            name: string;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    removeTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listRoutingRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @description Rules are tried in this order; the first that matches places the ticket */
+                            position: number;
+                            /** @description Every condition given must hold; none: every ticket */
+                            conditions: {
+                                /** @description The portal topics the rule takes */
+                                topics?: string[];
+                            };
+                            teamId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createRoutingRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description Every condition given must hold; none: every ticket */
+                    conditions: {
+                        /** @description The portal topics the rule takes */
+                        topics?: string[];
+                    };
+                    /** Format: uuid */
+                    teamId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Rules are tried in this order; the first that matches places the ticket */
+                        position: number;
+                        /** @description Every condition given must hold; none: every ticket */
+                        conditions: {
+                            /** @description The portal topics the rule takes */
+                            topics?: string[];
+                        };
+                        teamId: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteRoutingRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listTicketTopics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Topics the portal form offers, in routing order */
+                        items: string[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
