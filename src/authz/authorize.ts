@@ -4,6 +4,7 @@ import { auditPolicy } from './policies/audit.js';
 import { escalationPolicy } from './policies/escalation.js';
 import { mailPolicy } from './policies/mail.js';
 import { notificationPolicy } from './policies/notification.js';
+import { presencePolicy } from './policies/presence.js';
 import { reportsPolicy } from './policies/reports.js';
 import { rolePolicy } from './policies/role.js';
 import { teamPolicy } from './policies/team.js';
@@ -20,7 +21,8 @@ type Policies = typeof ticketPolicy &
   typeof reportsPolicy &
   typeof notificationPolicy &
   typeof attachmentPolicy &
-  typeof teamPolicy;
+  typeof teamPolicy &
+  typeof presencePolicy;
 
 /** Every action of every policy, named `<resource>.<verb>`, e.g. `ticket.reply`. */
 export type Action = keyof Policies;
@@ -42,6 +44,7 @@ const RULES: { [A in Action]: Rule<ResourceOf<A>> } = {
   ...notificationPolicy,
   ...attachmentPolicy,
   ...teamPolicy,
+  ...presencePolicy,
 };
 
 /** Whether the subject may take the action (on the resource), by the rule its policy declares. */

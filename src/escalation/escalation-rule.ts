@@ -29,6 +29,8 @@ export const RuleActionsSchema = Type.Object(
     setStatus: Type.Optional(TicketStatusSchema),
     setPriority: Type.Optional(TicketPrioritySchema),
     assignTo: Type.Optional(Type.String({ format: 'uuid' })),
+    /** Moves the ticket to this team (it must exist when the rule is saved; a team deleted since is skipped). */
+    setTeam: Type.Optional(Type.String({ format: 'uuid' })),
     notify: Type.Optional(Type.Array(NotifyTargetSchema, { minItems: 1, uniqueItems: true })),
   },
   // A rule that does nothing is a mistake.

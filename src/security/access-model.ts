@@ -132,6 +132,10 @@ const ESCALATION: Permission = 'escalation.manage';
 const REPORTS: Permission = 'reports.read';
 const TEAMS: Permission = 'teams.manage';
 
+/** A new agent of nobody's tickets, made as the manager would. */
+const freshAgent = async (scene: Scene): Promise<string> =>
+  String((await asManager(scene, 'POST', '/api/users', { email: `agent-${unique()}@example.test`, name: 'Fresh', role: 'agent', password: 'long enough pw' })).id);
+
 /** A fresh team of the manager's (not restricted, nobody in it). */
 const managerTeam = async (scene: Scene): Promise<string> => String((await asManager(scene, 'POST', '/api/teams', { name: `Team ${unique()}` })).id);
 
@@ -519,6 +523,28 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     what: "move another customer's ticket to a team",
     request: async (scene) => ({ url: await ticketsUrl(scene), body: { teamId: await managerTeam(scene) } }),
     expected: (may) => onOthersTicket(may, 'tickets.team', 200),
+  },
+
+  // Availability: one's own for staff (a role), everyone's with teams.manage.
+  { operation: 'GET /api/presence/me', what: 'read own availability', request: async () => ({ url: '/api/presence/me' }), expected: (_may, role) => onlyIf(role !== 'customer', 200) },
+  {
+    operation: 'PUT /api/presence/me',
+    what: 'switch own availability',
+    request: async () => ({ url: '/api/presence/me', body: { availability: 'available' } }),
+    expected: (_may, role) => onlyIf(role !== 'customer', 200),
+  },
+  { operation: 'GET /api/presence', what: "list everyone's availability", request: async () => ({ url: '/api/presence' }), expected: (may) => onlyIf(may(TEAMS), 200) },
+  {
+    operation: 'PATCH /api/presence/{userId}',
+    what: "set an agent's capacity",
+    request: async (scene) => ({ url: `/api/presence/${scene.desk.otherAgent.user.id}`, body: { maxOpen: 50 } }),
+    expected: (may) => onlyIf(may(TEAMS), 200),
+  },
+  {
+    operation: 'POST /api/presence/{userId}/release',
+    what: "hand an agent's open tickets back to their teams",
+    request: async (scene) => ({ url: `/api/presence/${await freshAgent(scene)}/release` }),
+    expected: (may) => onlyIf(may(TEAMS), 200),
   },
 
   // Reports.

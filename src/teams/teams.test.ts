@@ -163,4 +163,23 @@ describeEachDatabase('teams', (kind) => {
     await send(desk.manager, 'DELETE', `/api/teams/${tech.id}`);
     expect((await getJson<TeamTicket>(t, desk.agent, `/api/tickets/${ticket.id}`)).team).toBeNull();
   });
+
+  it("lets an escalation rule move a ticket to another team, once, recorded as the rule's", async () => {
+    const tech = await createTeam({ name: 'Technical' });
+    const urgent = await send(desk.manager, 'POST', '/api/tickets', { subject: 'Down', description: 'All down', priority: 'urgent' });
+    const calm = await openTicket(t, desk.customer);
+    const rule = await send(desk.manager, 'POST', '/api/escalation-rules', { name: 'Urgent to tech', conditions: { priorities: ['urgent'] }, actions: { setTeam: tech.id } });
+    expect(rule.statusCode, rule.body).toBe(201);
+    expect((await send(desk.manager, 'POST', '/api/escalation-rules/run')).json()).toEqual({ applied: 1 });
+    const moved = await getJson<TeamTicket>(t, desk.manager, `/api/tickets/${urgent.json<TicketJson>().id}`);
+    expect(moved.team).toEqual({ id: tech.id, name: 'Technical' });
+    expect((await getJson<TeamTicket>(t, desk.manager, `/api/tickets/${calm.id}`)).team).toBeNull();
+    const events = await getJson<{ items: { type: string; data: Record<string, unknown> }[] }>(t, desk.manager, `/api/tickets/${moved.id}/events`);
+    expect(events.items.find((event) => event.type === 'ticket.escalated')?.data.actions).toEqual({ setTeam: tech.id });
+    expect(events.items.find((event) => event.type === 'ticket.team_changed')?.data).toEqual({ from: null, to: tech.id, ruleId: rule.json<{ id: string }>().id });
+
+    const unknown = await send(desk.manager, 'POST', '/api/escalation-rules', { name: 'Nowhere', conditions: { priorities: ['low'] }, actions: { setTeam: crypto.randomUUID() } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.code).toBe('invalid_team');
+  });
 });

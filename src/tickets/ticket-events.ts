@@ -40,7 +40,11 @@ export type TicketEvent =
       data: { from: TicketStatus; to: TicketStatus; reason?: 'customer_reply' } & ByRule;
     }
   | { type: 'ticket.priority_changed'; data: { from: TicketPriority; to: TicketPriority } & ByRule }
-  | { type: 'ticket.assignee_changed'; data: { from: string | null; to: string | null } & ByRule }
+  | {
+      type: 'ticket.assignee_changed';
+      /** `automatic`: the team's automatic assignment chose the assignee (the actor is then the system, null). */
+      data: { from: string | null; to: string | null; automatic?: true } & ByRule;
+    }
   | { type: 'ticket.team_changed'; data: { from: string | null; to: string | null } & ByRule }
   | {
       /** An escalation rule acted; `actions` are the changes it made, `notify` whom it tells. */

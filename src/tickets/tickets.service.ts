@@ -1,5 +1,6 @@
 import { attachmentsOfTicket, type AttachmentSummary } from '../attachments/attachments.repository.js';
 import { attachmentData } from '../attachments/attachments.presenter.js';
+import { assignAutomatically } from '../assignment/assignment.service.js';
 import { attachToTicket } from '../attachments/attachments.service.js';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
@@ -83,7 +84,7 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
   return ctx.database.db.transaction(async (tx) => {
     const requesterName = requesterId === actor.id ? actor.name : await assertCustomer(tx, requesterId);
     const team = await teamForNewTicket(tx, { topic: input.topic });
-    const ticket = await insertTicket(tx, {
+    const opened = await insertTicket(tx, {
       subject: input.subject,
       description: input.description,
       priority,
@@ -92,13 +93,15 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
       createdAt: now,
       ...due,
     });
-    const attachments = await attachToTicket(ctx, tx, actor, { ids: input.attachmentIds, ticketId: ticket.id, messageId: null });
+    const attachments = await attachToTicket(ctx, tx, actor, { ids: input.attachmentIds, ticketId: opened.id, messageId: null });
     const created: TicketEvent = {
       type: 'ticket.created',
-      data: { status: ticket.status, priority: ticket.priority, requesterId, openedBy: actor.id, ...attachmentData(attachments) },
+      data: { status: opened.status, priority: opened.priority, requesterId, openedBy: actor.id, ...attachmentData(attachments) },
     };
-    await publishTicketEvent(tx, ctx.ticketEvents, { ticket, actor, at: now, event: created });
-    return { ...ticket, requesterName, assigneeName: null, teamName: team?.name ?? null, attachments };
+    await publishTicketEvent(tx, ctx.ticketEvents, { ticket: opened, actor, at: now, event: created });
+    const ticket = await assignAutomatically(tx, ctx.ticketEvents, opened, now);
+    const assigneeName = ticket.assigneeId === null ? null : ((await findUserById(tx, ticket.assigneeId))?.name ?? null);
+    return { ...ticket, requesterName, assigneeName, teamName: team?.name ?? null, attachments };
   });
 }
 
