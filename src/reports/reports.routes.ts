@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { errorResponses, Nullable, rateLimitedResponses } from '../http/schemas.js';
-import { agentsCsv, agentsFor, dailyFor, distributionFor, summaryCsv, summaryFor } from './reports.service.js';
+import { agentsCsv, agentsFor, dailyFor, distributionFor, summaryCsv, summaryFor, teamsCsv, teamsFor } from './reports.service.js';
 
 const tags = ['reports'];
 
@@ -24,6 +24,7 @@ const RangeQuery = {
       description: 'IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC',
     }),
   ),
+  teamId: Type.Optional(Type.String({ format: 'uuid', description: "Only this team's tickets (a reader restricted to teams: one of theirs)" })),
 };
 
 const CsvQuery = Type.Object(
@@ -73,6 +74,25 @@ const DailySchema = Type.Object(
     items: Type.Array(
       Type.Object(
         { date: Type.String({ description: 'YYYY-MM-DD, a day in the requested time zone' }), created: Type.Integer(), resolved: Type.Integer() },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const TeamsSchema = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          teamId: Nullable(Type.String({ description: 'Null: the tickets of no team' })),
+          name: Nullable(Type.String()),
+          created: Type.Integer(),
+          resolved: Type.Integer(),
+          firstResponseMinutes: Type.Object({ median: Minutes }, { additionalProperties: false }),
+          resolutionMinutes: Type.Object({ median: Minutes }, { additionalProperties: false }),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -137,6 +157,26 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       const agents = await agentsFor(ctx, actorOf(request), range);
       if (format === 'csv') return sendCsv(reply, 'agents', agentsCsv(agents.items));
       return reply.type('application/json').send(agents);
+    },
+  );
+
+  app.get(
+    '/reports/teams',
+    {
+      config: { limit: 'report' },
+      schema: {
+        tags,
+        operationId: 'getTeamReport',
+        summary: 'Per team (and the tickets of no team): created, resolved, median response and resolution times (reports.read)',
+        querystring: CsvQuery,
+        response: { 200: jsonOrCsv(TeamsSchema), ...errorResponses, ...rateLimitedResponses },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...range } = request.query;
+      const teams = await teamsFor(ctx, actorOf(request), range);
+      if (format === 'csv') return sendCsv(reply, 'teams', teamsCsv(teams.items));
+      return reply.type('application/json').send(teams);
     },
   );
 

@@ -548,10 +548,10 @@ export const ACCESS_CASES: readonly AccessCase[] = [
   },
 
   // Reports.
-  ...['/api/reports/summary', '/api/reports/agents', '/api/reports/daily', '/api/reports/resolution-distribution'].map(
+  ...['/api/reports/summary', '/api/reports/agents', '/api/reports/teams', '/api/reports/daily', '/api/reports/resolution-distribution'].map(
     (url): AccessCase => ({ operation: `GET ${url}`, what: 'read a report', request: async () => ({ url }), expected: (may) => onlyIf(may(REPORTS), 200) }),
   ),
-  ...['/api/reports/summary', '/api/reports/agents'].map(
+  ...['/api/reports/summary', '/api/reports/agents', '/api/reports/teams'].map(
     (url): AccessCase => ({ operation: `GET ${url}`, what: 'download a report as CSV', request: async () => ({ url: `${url}?format=csv` }), expected: (may) => onlyIf(may(REPORTS), 200) }),
   ),
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, ne, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/database.js';
+import { queryRows, type Db } from '../db/database.js';
 import { users } from '../users/users.schema.js';
 import type { RoutingConditions } from './routing.js';
 import type { AssignmentMode } from './team-settings.js';
@@ -121,12 +121,23 @@ export async function deleteRoutingRule(tx: Db, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-export async function defaultTeam(db: Db): Promise<Pick<TeamRow, 'id' | 'name'> | undefined> {
-  const [row] = await db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.isDefault, true));
-  return row;
+export interface RoutingChoice {
+  /** Null for the default team, which comes last. */
+  conditions: RoutingConditions | null;
+  teamId: string;
+  teamName: string;
 }
 
-export async function teamsByIds(db: Db, ids: readonly string[]): Promise<Pick<TeamRow, 'id' | 'name'>[]> {
-  if (ids.length === 0) return [];
-  return db.select({ id: teams.id, name: teams.name }).from(teams).where(inArray(teams.id, [...ids]));
+/** Everything routing a new ticket needs, in one round trip: the rules in order with their teams' names, then the default team. */
+export async function routingChoices(db: Db): Promise<RoutingChoice[]> {
+  const rows = await queryRows<{ conditions: RoutingConditions | null; team_id: string; team_name: string }>(
+    db,
+    sql`select conditions, team_id, team_name from (
+          select r.conditions, t.id as team_id, t.name as team_name, 0 as rank, r.position, r.created_at
+          from routing_rules r join teams t on t.id = r.team_id
+          union all
+          select null, t.id, t.name, 1, 0, t.created_at from teams t where t.is_default
+        ) choices order by rank, position, created_at`,
+  );
+  return rows.map((row) => ({ conditions: row.conditions, teamId: row.team_id, teamName: row.team_name }));
 }

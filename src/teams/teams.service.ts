@@ -20,7 +20,6 @@ import {
 import {
   addMember,
   clearDefaultTeam,
-  defaultTeam,
   deleteRoutingRule,
   deleteTeam,
   findTeam,
@@ -30,8 +29,8 @@ import {
   membersOf,
   nameTaken,
   removeMember,
+  routingChoices,
   routingRulesInOrder,
-  teamsByIds,
   updateTeam,
   type TeamRow,
 } from './teams.repository.js';
@@ -186,15 +185,14 @@ export async function assertTeam(db: Db, id: string): Promise<void> {
  * The team a new ticket goes to: the first routing rule that matches, else the default
  * team, else none. A topic must be one the form offers (400 otherwise).
  */
-export async function teamForNewTicket(db: Db, facts: RoutingFacts): Promise<Pick<TeamRow, 'id' | 'name'> | null> {
-  const rules = await routingRulesInOrder(db);
+export async function teamForNewTicket(db: Db, facts: RoutingFacts): Promise<{ id: string; name: string } | null> {
+  const choices = await routingChoices(db);
+  const rules = choices.flatMap((choice) => (choice.conditions ? [{ conditions: choice.conditions, teamId: choice.teamId }] : []));
   if (facts.topic !== undefined && !topicsOf(rules).includes(facts.topic)) {
     throw invalid('invalid_topic', 'Choose one of the topics offered');
   }
-  const fallback = await defaultTeam(db);
-  const teamId = routeTicket(rules, fallback?.id ?? null, facts);
-  if (teamId === null) return null;
-  if (teamId === fallback?.id) return fallback;
-  const [team] = await teamsByIds(db, [teamId]);
-  return team ?? null;
+  const fallback = choices.find((choice) => choice.conditions === null)?.teamId ?? null;
+  const teamId = routeTicket(rules, fallback, facts);
+  const team = choices.find((choice) => choice.teamId === teamId);
+  return team ? { id: team.teamId, name: team.teamName } : null;
 }

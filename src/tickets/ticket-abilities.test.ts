@@ -71,6 +71,7 @@ describeEachDatabase('ticket abilities', (kind) => {
       assign: false,
       reassign: false,
       priority: false,
+      team: false,
       statuses: ['open', 'closed'],
     });
     expect(await abilitiesOf(desk.agent, id)).toEqual({
@@ -81,6 +82,7 @@ describeEachDatabase('ticket abilities', (kind) => {
       assign: true,
       reassign: false,
       priority: false,
+      team: true,
       statuses: ['open', 'closed'],
     });
     expect(await abilitiesOf(desk.manager, id)).toMatchObject({ assign: true, reassign: false, priority: true });
@@ -120,6 +122,7 @@ describeEachDatabase('ticket abilities', (kind) => {
       assign: false,
       reassign: false,
       priority: true,
+      team: false,
       statuses: [],
     });
     // A requester may always close their own ticket, whatever the table says.

@@ -37,6 +37,16 @@ function ticketScope(viewer: TicketViewer): TicketScope {
 /** Sees tickets other people asked (all of them, or a team-scoped part): the stream offers them everything and filters per entry. */
 export const seesOthersTickets = (viewer: TicketViewer): boolean => ticketScope(viewer).kind !== 'own';
 
+/**
+ * The teams a viewer's reports are limited to: a team-scoped viewer's own teams (reports
+ * count tickets by team, so the tickets merely assigned to them are left out); undefined:
+ * every ticket.
+ */
+export function reportTeams(viewer: TicketViewer): readonly string[] | undefined {
+  const scope = ticketScope(viewer);
+  return scope.kind === 'teams' ? scope.teamIds : undefined;
+}
+
 const teamScopedTickets = (viewer: TicketViewer, teamIds: readonly string[]): SQL | undefined =>
   or(
     eq(tickets.requesterId, viewer.id),
