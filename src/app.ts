@@ -12,6 +12,7 @@ import type { AppContext } from './context.js';
 import { escalationRoutes } from './escalation/escalation.routes.js';
 import { teamRoutes } from './teams/teams.routes.js';
 import { assignmentRoutes } from './assignment/assignment.routes.js';
+import { satisfactionRoutes } from './satisfaction/satisfaction.routes.js';
 import { clientErrors, frameworkErrors, installErrorHandlers } from './http/error-handler.js';
 import { installValidation } from './http/validation.js';
 import { healthRoutes } from './http/health.routes.js';
@@ -116,6 +117,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(escalationRoutes, { prefix: '/api', ctx });
   await app.register(teamRoutes, { prefix: '/api', ctx });
   await app.register(assignmentRoutes, { prefix: '/api', ctx });
+  await app.register(satisfactionRoutes, { prefix: '/api', ctx });
   await app.register(reportRoutes, { prefix: '/api', ctx });
   await app.register(notificationRoutes, { prefix: '/api', ctx });
   await app.register(streamRoutes, { prefix: '/api', ctx, hub: options.stream });

@@ -5,6 +5,7 @@ import { escalationPolicy } from './policies/escalation.js';
 import { mailPolicy } from './policies/mail.js';
 import { notificationPolicy } from './policies/notification.js';
 import { presencePolicy } from './policies/presence.js';
+import { satisfactionPolicy } from './policies/satisfaction.js';
 import { reportsPolicy } from './policies/reports.js';
 import { rolePolicy } from './policies/role.js';
 import { teamPolicy } from './policies/team.js';
@@ -22,7 +23,8 @@ type Policies = typeof ticketPolicy &
   typeof notificationPolicy &
   typeof attachmentPolicy &
   typeof teamPolicy &
-  typeof presencePolicy;
+  typeof presencePolicy &
+  typeof satisfactionPolicy;
 
 /** Every action of every policy, named `<resource>.<verb>`, e.g. `ticket.reply`. */
 export type Action = keyof Policies;
@@ -45,6 +47,7 @@ const RULES: { [A in Action]: Rule<ResourceOf<A>> } = {
   ...attachmentPolicy,
   ...teamPolicy,
   ...presencePolicy,
+  ...satisfactionPolicy,
 };
 
 /** Whether the subject may take the action (on the resource), by the rule its policy declares. */

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { errorResponses, Nullable, rateLimitedResponses } from '../http/schemas.js';
+import { satisfactionCsv, satisfactionReport } from '../satisfaction/satisfaction-report.js';
 import { agentsCsv, agentsFor, dailyFor, distributionFor, summaryCsv, summaryFor, teamsCsv, teamsFor } from './reports.service.js';
 
 const tags = ['reports'];
@@ -100,6 +101,29 @@ const TeamsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const CsatFigures = {
+  asked: Type.Integer({ description: 'Satisfaction requests made (tickets resolved for the first time)' }),
+  answered: Type.Integer(),
+  good: Type.Integer(),
+  bad: Type.Integer(),
+  score: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'good ÷ answered; null when none answered' })),
+  responseRate: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'answered ÷ asked; null when none asked' })),
+};
+
+const SatisfactionSchema = Type.Object(
+  {
+    total: Type.Object(CsatFigures, { additionalProperties: false }),
+    days: Type.Array(Type.Object({ date: Type.String(), ...CsatFigures }, { additionalProperties: false })),
+    agents: Type.Array(
+      Type.Object({ agentId: Nullable(Type.String()), name: Nullable(Type.String()), ...CsatFigures }, { additionalProperties: false }),
+    ),
+    teams: Type.Array(
+      Type.Object({ teamId: Nullable(Type.String()), name: Nullable(Type.String()), ...CsatFigures }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const DistributionSchema = Type.Object(
   {
     buckets: Type.Array(Type.Object({ label: Type.String(), count: Type.Integer() }, { additionalProperties: false })),
@@ -177,6 +201,27 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       const teams = await teamsFor(ctx, actorOf(request), range);
       if (format === 'csv') return sendCsv(reply, 'teams', teamsCsv(teams.items));
       return reply.type('application/json').send(teams);
+    },
+  );
+
+  app.get(
+    '/reports/satisfaction',
+    {
+      config: { limit: 'report' },
+      schema: {
+        tags,
+        operationId: 'getSatisfactionReport',
+        summary:
+          'Customer satisfaction of the requests asked in the range: in total, per day, per agent and per team credited (the assignee and team when resolved) (reports.read)',
+        querystring: CsvQuery,
+        response: { 200: jsonOrCsv(SatisfactionSchema), ...errorResponses, ...rateLimitedResponses },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...range } = request.query;
+      const report = await satisfactionReport(ctx, actorOf(request), range);
+      if (format === 'csv') return sendCsv(reply, 'satisfaction', satisfactionCsv(report));
+      return reply.type('application/json').send(report);
     },
   );
 

@@ -100,7 +100,7 @@ export function reportRange(query: RangeQuery, now: Date): ZonedRange {
  * reader may see (a team-scoped reader asking for another team gets 404, as for a team
  * that does not exist).
  */
-function readerRange(actor: Actor, query: RangeQuery, now: Date): ZonedRange {
+export function readerRange(actor: Actor, query: RangeQuery, now: Date): ZonedRange {
   authorize(actor, 'reports.read');
   const range = reportRange(query, now);
   const visible = reportTeams(actor);
@@ -136,13 +136,13 @@ export async function distributionFor(
   return { buckets: await resolutionDistribution(ctx.database.db, readerRange(actor, query, ctx.now())) };
 }
 
-type Cell = string | number | null;
+export type Cell = string | number | null;
 
 /** A cell a spreadsheet would run as a formula (a name like "=HYPERLINK(…)") is quoted as text. */
 const inert = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 /** CSV with a header row; empty cells stand for null. */
-const csv = (header: string[], rows: Cell[][]): string =>
+export const csv = (header: string[], rows: Cell[][]): string =>
   stringify([header, ...rows], { cast: { number: String, string: inert } });
 
 export const summaryCsv = (summary: SummaryRow): string =>

@@ -547,11 +547,31 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     expected: (may) => onlyIf(may(TEAMS), 200),
   },
 
+  // Satisfaction: part of the ticket for whoever sees it; answered by its requester only.
+  {
+    operation: 'GET /api/tickets/{id}/satisfaction',
+    what: "read another customer's rating",
+    request: async (scene) => ({ url: await ticketsUrl(scene, '/satisfaction', { status: 'resolved' }) }),
+    expected: (may) => onOthersTicket(may, undefined, 200),
+  },
+  {
+    operation: 'PUT /api/tickets/{id}/satisfaction',
+    what: "rate another customer's ticket",
+    request: async (scene) => ({ url: await ticketsUrl(scene, '/satisfaction', { status: 'resolved' }), body: { rating: 'bad' } }),
+    expected: (may) => (may('tickets.read.all') ? 403 : 404),
+  },
+  {
+    operation: 'PUT /api/tickets/{id}/satisfaction',
+    what: 'rate own resolved ticket',
+    request: async (scene, caller) => ({ url: `/api/tickets/${await ownTicket(scene, caller, { status: 'resolved' })}/satisfaction`, body: { rating: 'good' } }),
+    expected: () => 200,
+  },
+
   // Reports.
-  ...['/api/reports/summary', '/api/reports/agents', '/api/reports/teams', '/api/reports/daily', '/api/reports/resolution-distribution'].map(
+  ...['/api/reports/summary', '/api/reports/agents', '/api/reports/teams', '/api/reports/satisfaction', '/api/reports/daily', '/api/reports/resolution-distribution'].map(
     (url): AccessCase => ({ operation: `GET ${url}`, what: 'read a report', request: async () => ({ url }), expected: (may) => onlyIf(may(REPORTS), 200) }),
   ),
-  ...['/api/reports/summary', '/api/reports/agents', '/api/reports/teams'].map(
+  ...['/api/reports/summary', '/api/reports/agents', '/api/reports/teams', '/api/reports/satisfaction'].map(
     (url): AccessCase => ({ operation: `GET ${url}`, what: 'download a report as CSV', request: async () => ({ url: `${url}?format=csv` }), expected: (may) => onlyIf(may(REPORTS), 200) }),
   ),
 

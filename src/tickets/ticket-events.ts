@@ -56,7 +56,9 @@ export type TicketEvent =
         notify: EscalationNotify[];
       };
     }
-  | { type: 'ticket.sla_breached'; data: { target: SlaTarget; dueAt: string } };
+  | { type: 'ticket.sla_breached'; data: { target: SlaTarget; dueAt: string } }
+  /** The requester answered (or changed) the satisfaction request; the actor is null when by a mailed link. */
+  | { type: 'ticket.satisfaction_rated'; data: { rating: 'good' | 'bad'; comment: boolean } };
 
 export type TicketEventType = TicketEvent['type'];
 

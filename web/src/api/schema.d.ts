@@ -764,6 +764,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tickets/{id}/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The requester's satisfaction rating, asked when the ticket was first resolved (whoever sees the ticket) */
+        get: operations["getTicketSatisfaction"];
+        /** Answer or change the satisfaction request, good or bad with an optional comment (the requester, while it is open) */
+        put: operations["rateTicket"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rating a mailed link is for, without signing in; a tampered, expired or unknown link is 400 */
+        get: operations["getSatisfactionByLink"];
+        put?: never;
+        /** Answer or change the rating of the link's ticket (only that ticket), without signing in; 409 once closed or 14 days old */
+        post: operations["rateByLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/summary": {
         parameters: {
             query?: never;
@@ -790,6 +826,40 @@ export interface paths {
         };
         /** Per agent: assigned, resolved, median response and resolution times (reports.read) */
         get: operations["getAgentReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per team (and the tickets of no team): created, resolved, median response and resolution times (reports.read) */
+        get: operations["getTeamReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customer satisfaction of the requests asked in the range: in total, per day, per agent and per team credited (the assignee and team when resolved) (reports.read) */
+        get: operations["getSatisfactionReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5266,6 +5336,7 @@ export interface operations {
                                 minutesSinceCreated?: number;
                                 minutesWithoutFirstResponse?: number;
                                 minutesSinceUpdate?: number;
+                                satisfaction?: "good" | "bad";
                             };
                             actions: {
                                 setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -5371,6 +5442,7 @@ export interface operations {
                         minutesSinceCreated?: number;
                         minutesWithoutFirstResponse?: number;
                         minutesSinceUpdate?: number;
+                        satisfaction?: "good" | "bad";
                     };
                     actions: {
                         setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -5402,6 +5474,7 @@ export interface operations {
                             minutesSinceCreated?: number;
                             minutesWithoutFirstResponse?: number;
                             minutesSinceUpdate?: number;
+                            satisfaction?: "good" | "bad";
                         };
                         actions: {
                             setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -5731,6 +5804,7 @@ export interface operations {
                         minutesSinceCreated?: number;
                         minutesWithoutFirstResponse?: number;
                         minutesSinceUpdate?: number;
+                        satisfaction?: "good" | "bad";
                     };
                     actions?: {
                         setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -5762,6 +5836,7 @@ export interface operations {
                             minutesSinceCreated?: number;
                             minutesWithoutFirstResponse?: number;
                             minutesSinceUpdate?: number;
+                            satisfaction?: "good" | "bad";
                         };
                         actions: {
                             setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -7658,6 +7733,479 @@ export interface operations {
             };
         };
     };
+    getTicketSatisfaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticketId: string;
+                        rating: ("good" | "bad") | (never | null);
+                        comment: string | null;
+                        /** Format: date-time */
+                        askedAt: string;
+                        /** Format: date-time */
+                        answeredAt: string | null;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** @description It can still be answered or changed: the ticket is not closed and 14 days have not passed */
+                        open: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rateTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rating: "good" | "bad";
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticketId: string;
+                        rating: ("good" | "bad") | (never | null);
+                        comment: string | null;
+                        /** Format: date-time */
+                        askedAt: string;
+                        /** Format: date-time */
+                        answeredAt: string | null;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** @description It can still be answered or changed: the ticket is not closed and 14 days have not passed */
+                        open: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getSatisfactionByLink: {
+        parameters: {
+            query: {
+                /** @description The token of the mailed link (its `token` parameter) */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticketId: string;
+                        rating: ("good" | "bad") | (never | null);
+                        comment: string | null;
+                        /** Format: date-time */
+                        askedAt: string;
+                        /** Format: date-time */
+                        answeredAt: string | null;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** @description It can still be answered or changed: the ticket is not closed and 14 days have not passed */
+                        open: boolean;
+                        ticketNumber: number;
+                        subject: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rateByLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The token of the mailed link (its `token` parameter) */
+                    token: string;
+                    rating: "good" | "bad";
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticketId: string;
+                        rating: ("good" | "bad") | (never | null);
+                        comment: string | null;
+                        /** Format: date-time */
+                        askedAt: string;
+                        /** Format: date-time */
+                        answeredAt: string | null;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** @description It can still be answered or changed: the ticket is not closed and 14 days have not passed */
+                        open: boolean;
+                        ticketNumber: number;
+                        subject: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getSummaryReport: {
         parameters: {
             query?: {
@@ -7667,6 +8215,8 @@ export interface operations {
                 to?: string;
                 /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
                 timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
                 format?: "json" | "csv";
             };
             header?: never;
@@ -7791,6 +8341,8 @@ export interface operations {
                 to?: string;
                 /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
                 timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
                 format?: "json" | "csv";
             };
             header?: never;
@@ -7900,6 +8452,284 @@ export interface operations {
             };
         };
     };
+    getTeamReport: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
+                from?: string;
+                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
+                to?: string;
+                /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
+                timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Null: the tickets of no team */
+                            teamId: string | null;
+                            name: string | null;
+                            created: number;
+                            resolved: number;
+                            firstResponseMinutes: {
+                                median: number | null;
+                            };
+                            resolutionMinutes: {
+                                median: number | null;
+                            };
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getSatisfactionReport: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
+                from?: string;
+                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
+                to?: string;
+                /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
+                timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        total: {
+                            /** @description Satisfaction requests made (tickets resolved for the first time) */
+                            asked: number;
+                            answered: number;
+                            good: number;
+                            bad: number;
+                            /** @description good ÷ answered; null when none answered */
+                            score: number | null;
+                            /** @description answered ÷ asked; null when none asked */
+                            responseRate: number | null;
+                        };
+                        days: {
+                            date: string;
+                            /** @description Satisfaction requests made (tickets resolved for the first time) */
+                            asked: number;
+                            answered: number;
+                            good: number;
+                            bad: number;
+                            /** @description good ÷ answered; null when none answered */
+                            score: number | null;
+                            /** @description answered ÷ asked; null when none asked */
+                            responseRate: number | null;
+                        }[];
+                        agents: {
+                            agentId: string | null;
+                            name: string | null;
+                            /** @description Satisfaction requests made (tickets resolved for the first time) */
+                            asked: number;
+                            answered: number;
+                            good: number;
+                            bad: number;
+                            /** @description good ÷ answered; null when none answered */
+                            score: number | null;
+                            /** @description answered ÷ asked; null when none asked */
+                            responseRate: number | null;
+                        }[];
+                        teams: {
+                            teamId: string | null;
+                            name: string | null;
+                            /** @description Satisfaction requests made (tickets resolved for the first time) */
+                            asked: number;
+                            answered: number;
+                            good: number;
+                            bad: number;
+                            /** @description good ÷ answered; null when none answered */
+                            score: number | null;
+                            /** @description answered ÷ asked; null when none asked */
+                            responseRate: number | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getDailyReport: {
         parameters: {
             query?: {
@@ -7909,6 +8739,8 @@ export interface operations {
                 to?: string;
                 /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
                 timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
             };
             header?: never;
             path?: never;
@@ -8019,6 +8851,8 @@ export interface operations {
                 to?: string;
                 /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
                 timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
             };
             header?: never;
             path?: never;
