@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { Link } from 'react-router';
 import type { TicketStatus } from '../api/models';
@@ -6,6 +7,7 @@ import { useQueryString } from '../app/search-params';
 import { useAuth } from '../auth/AuthContext';
 import { LiveIndicator } from '../notifications/LiveProvider';
 import { SearchBox } from '../tickets/SearchBox';
+import { teamsQuery } from '../teams/teams.api';
 import { ticketListQuery } from '../tickets/tickets.api';
 import { TicketTable } from '../tickets/TicketTable';
 import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from '../ui/chips';
@@ -42,11 +44,13 @@ export function QueuePage() {
   const priority = PRIORITIES.find((value) => value === search.get('priority'));
   const q = search.get('q') ?? '';
   const requesterId = search.get('requesterId') ?? undefined;
+  const teamId = search.get('team') ?? undefined;
+  const teams = useQuery(teamsQuery);
   const sortChoice = SORTS.find((candidate) => candidate.id === search.get('sort')) ?? SORTS[0];
   const status = statusChoice === ACTIVE ? ACTIVE_STATUSES.join(',') : statusChoice === 'any' ? undefined : statusChoice;
   // Search hits come newest first: the server takes no order with a search.
   const order = q ? {} : { sort: sortChoice.sort, order: sortChoice.order };
-  const list = usePaged(ticketListQuery({ assigneeId: tab.assigneeId, status, priority, requesterId, q: q || undefined, ...order }));
+  const list = usePaged(ticketListQuery({ assigneeId: tab.assigneeId, status, priority, requesterId, teamId, q: q || undefined, ...order }));
   const onSearch = useCallback((text: string) => update({ q: text }), [update]);
 
   return (
@@ -103,6 +107,19 @@ export function QueuePage() {
             {PRIORITIES.map((value) => (
               <option key={value} value={value}>
                 {PRIORITY_LABELS[value]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="compact-field">
+          <span>Team</span>
+          <select value={teamId ?? ''} onChange={(event) => update({ team: event.target.value })}>
+            <option value="">Any team</option>
+            <option value="mine">My teams</option>
+            <option value="none">No team</option>
+            {teams.data?.map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
               </option>
             ))}
           </select>

@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useNavigate } from 'react-router';
 import type { Priority } from '../api/models';
@@ -6,6 +6,7 @@ import { AttachmentPicker, useAttachments } from '../attachments/AttachmentPicke
 import { useAuth } from '../auth/AuthContext';
 import { PRIORITIES, PRIORITY_LABELS } from '../ui/chips';
 import { FormError, SelectField, TextAreaField, TextField, useFormErrors } from '../ui/forms';
+import { topicsQuery } from '../teams/teams.api';
 import { createTicket, ticketKeys } from './tickets.api';
 
 export function NewTicketPage() {
@@ -15,6 +16,8 @@ export function NewTicketPage() {
   const [subject, setSubject] = useState('');
   const [description, setDescription] = useState('');
   const [priority, setPriority] = useState<Priority>('normal');
+  const [topic, setTopic] = useState('');
+  const topics = useQuery(topicsQuery);
   const [busy, setBusy] = useState(false);
   const { errors, show, clear } = useFormErrors();
   const files = useAttachments();
@@ -29,13 +32,14 @@ export function NewTicketPage() {
         subject,
         description,
         ...(choosePriority ? { priority } : {}),
+        ...(topic ? { topic } : {}),
         ...(files.ids.length > 0 ? { attachmentIds: files.ids } : {}),
       });
       client.setQueryData(ticketKeys.one(ticket.id), ticket);
       void client.invalidateQueries({ queryKey: ticketKeys.lists });
       void navigate(`/tickets/${ticket.id}`);
     } catch (caught) {
-      show(caught, ['subject', 'description', 'priority', 'attachmentIds']);
+      show(caught, ['subject', 'description', 'priority', 'topic', 'attachmentIds']);
       setBusy(false);
     }
   };
@@ -45,6 +49,16 @@ export function NewTicketPage() {
       <h1 id="new-ticket-title">New ticket</h1>
       <form className="card" onSubmit={(event) => void submit(event)} onPaste={files.onPaste}>
         <TextField label="Subject" required maxLength={200} value={subject} error={errors.fields.subject} onChange={(e) => setSubject(e.target.value)} />
+        {topics.data?.length ? (
+          <SelectField label="Topic" value={topic} error={errors.fields.topic} onChange={(e) => setTopic(e.target.value)}>
+            <option value="">Something else</option>
+            {topics.data.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </SelectField>
+        ) : null}
         <TextAreaField
           label="What happened?"
           required
