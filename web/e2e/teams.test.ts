@@ -18,7 +18,7 @@ describeInBrowser(
       let page = managerPage.page;
       await signIn(page, manager);
       await page.getByRole('link', { name: 'Teams' }).click();
-      await page.getByLabel('New team').fill('Billing');
+      await page.getByLabel('Team name').fill('Billing');
       await page.getByRole('button', { name: 'Add team' }).click();
       const team = page.locator('section.card', { has: page.getByRole('heading', { name: 'Billing' }) });
       await team.getByLabel('Automatic assignment').selectOption('round_robin');

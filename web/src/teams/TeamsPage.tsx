@@ -49,7 +49,7 @@ function NewTeamForm() {
   };
   return (
     <form className="card inline-form" onSubmit={(event) => void submit(event)} aria-label="New team">
-      <TextField label="New team" required maxLength={100} value={name} error={errors.fields.name} onChange={(e) => setName(e.target.value)} />
+      <TextField label="Team name" required maxLength={100} value={name} error={errors.fields.name} onChange={(e) => setName(e.target.value)} />
       <FormError message={errors.form} />
       <button type="submit" className="button primary">
         Add team
