@@ -3,6 +3,7 @@ import { s3BlobStore } from './attachments/s3-blob-store.js';
 import type { AppContext } from './context.js';
 import { EventDispatcher } from './events/dispatcher.js';
 import { registerTicketNotifications } from './notifications/ticket-event-notifier.js';
+import { registerAutomaticAssignment } from './assignment/assignment.service.js';
 import { registerSatisfactionSurvey } from './satisfaction/satisfaction.service.js';
 import { newTicketDueDates, registerSlaClock } from './sla/sla-tracking.js';
 import type { TicketEventEnvelope } from './tickets/ticket-events.js';
@@ -18,6 +19,8 @@ export function createAppContext({ config, database, now }: Pick<AppContext, 'co
   registerTicketNotifications(ticketEvents, { publicUrl: config.publicUrl });
   registerSlaClock(ticketEvents, database);
   registerSatisfactionSurvey(ticketEvents, { publicUrl: config.publicUrl, secret: config.jwtSecret });
+  // After the notifications of ticket.created: the receipt goes out before the assignment is announced.
+  registerAutomaticAssignment(ticketEvents);
   const attachmentStore = config.attachments.s3 ? s3BlobStore(config.attachments.s3) : databaseBlobStore(database.db);
   return { config, database, now, ticketEvents, newTicketDueDates: newTicketDueDates(database), attachmentStore };
 }

@@ -20,17 +20,17 @@ import { chooseAgent } from './choose-agent.js';
 
 /**
  * Gives a new ticket of a team with automatic assignment to an agent, in the transaction
- * that opens it, so the ticket, its assignment and their history commit together. The
+ * that opens it (a handler of `ticket.created`), so the ticket, its assignment and their history commit together. The
  * team's row lock makes concurrent openings (in any process) take turns: exactly one
  * agent per ticket, and round robin stays in turn. Nobody available: the ticket waits in
- * the team's queue. Returns the ticket as it is now.
+ * the team's queue.
  */
-export async function assignAutomatically(tx: Db, events: TicketEventDispatcher, ticket: TicketRow, now: Date): Promise<TicketRow> {
-  if (ticket.teamId === null || ticket.assigneeId !== null) return ticket;
+async function assignAutomatically(tx: Db, events: TicketEventDispatcher, ticket: TicketRow, now: Date): Promise<void> {
+  if (ticket.teamId === null || ticket.assigneeId !== null) return;
   const team = await lockTeamTurn(tx, ticket.teamId);
-  if (!team || team.assignment === 'off') return ticket;
+  if (!team || team.assignment === 'off') return;
   const chosen = chooseAgent(team.assignment, await assignmentCandidates(tx, ticket.teamId), team.lastAssigneeId);
-  if (chosen === undefined) return ticket;
+  if (chosen === undefined) return;
   await moveTurn(tx, ticket.teamId, chosen);
   const assigned = await updateTicketIf(tx, ticket.id, { assigneeId: chosen }, now, { assigneeId: null });
   if (!assigned) throw new Error('a ticket being opened was assigned by someone else');
@@ -40,7 +40,12 @@ export async function assignAutomatically(tx: Db, events: TicketEventDispatcher,
     at: now,
     event: { type: 'ticket.assignee_changed', data: { from: null, to: chosen, automatic: true } },
   });
-  return assigned;
+}
+
+export function registerAutomaticAssignment(events: TicketEventDispatcher): void {
+  events.on('ticket.created', async (tx, { ticket, at }) => {
+    await assignAutomatically(tx, events, ticket, at);
+  });
 }
 
 const presenceNotFound = () => notFound('user_not_found', 'No such agent or manager');

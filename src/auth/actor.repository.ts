@@ -4,7 +4,7 @@ import { isPermission } from '../authz/permissions.js';
 import type { Db } from '../db/database.js';
 import { preparedPerDb } from '../db/prepared.js';
 import { rolePermissions, users } from '../users/users.schema.js';
-import { membershipColumns, membershipOf } from '../teams/team-membership.js';
+import { membershipColumns, membershipOf } from '../teams/membership.repository.js';
 import { sessions } from './auth.schema.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -3,7 +3,7 @@ import type { TeamMembership } from '../authz/actor.js';
 import { isPermission, type Permission, type Role } from '../authz/permissions.js';
 import { MANAGER_ROLE } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
-import { membershipOf, membershipSelect } from '../teams/team-membership.js';
+import { membershipOf, membershipSelect } from '../teams/membership.repository.js';
 import { tickets } from '../tickets/tickets.schema.js';
 import type { NotificationKind } from './notification-kinds.js';
 import type { Audience } from './notification-rules.js';

@@ -4,7 +4,7 @@ import type { Actor } from '../authz/actor.js';
 import { isPermission, type Role } from '../authz/permissions.js';
 import { queryRows, type Db } from '../db/database.js';
 import { notifications } from '../notifications/notifications.schema.js';
-import { membershipOf, membershipSelect } from '../teams/team-membership.js';
+import { membershipOf, membershipSelect } from '../teams/membership.repository.js';
 import { ticketEvents, ticketMessages, tickets } from '../tickets/tickets.schema.js';
 import { users } from '../users/users.schema.js';
 import type { Snapshot } from './event-order.js';

@@ -4,7 +4,6 @@ import type { FastifyReply } from 'fastify';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { errorResponses, Nullable, rateLimitedResponses } from '../http/schemas.js';
-import { satisfactionCsv, satisfactionReport } from '../satisfaction/satisfaction-report.js';
 import { agentsCsv, agentsFor, dailyFor, distributionFor, summaryCsv, summaryFor, teamsCsv, teamsFor } from './reports.service.js';
 
 const tags = ['reports'];
@@ -28,7 +27,7 @@ const RangeQuery = {
   teamId: Type.Optional(Type.String({ format: 'uuid', description: "Only this team's tickets (a reader restricted to teams: one of theirs)" })),
 };
 
-const CsvQuery = Type.Object(
+export const CsvQuery = Type.Object(
   { ...RangeQuery, format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) },
   { additionalProperties: false },
 );
@@ -101,29 +100,6 @@ const TeamsSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const CsatFigures = {
-  asked: Type.Integer({ description: 'Satisfaction requests made (tickets resolved for the first time)' }),
-  answered: Type.Integer(),
-  good: Type.Integer(),
-  bad: Type.Integer(),
-  score: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'good ÷ answered; null when none answered' })),
-  responseRate: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'answered ÷ asked; null when none asked' })),
-};
-
-const SatisfactionSchema = Type.Object(
-  {
-    total: Type.Object(CsatFigures, { additionalProperties: false }),
-    days: Type.Array(Type.Object({ date: Type.String(), ...CsatFigures }, { additionalProperties: false })),
-    agents: Type.Array(
-      Type.Object({ agentId: Nullable(Type.String()), name: Nullable(Type.String()), ...CsatFigures }, { additionalProperties: false }),
-    ),
-    teams: Type.Array(
-      Type.Object({ teamId: Nullable(Type.String()), name: Nullable(Type.String()), ...CsatFigures }, { additionalProperties: false }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
 const DistributionSchema = Type.Object(
   {
     buckets: Type.Array(Type.Object({ label: Type.String(), count: Type.Integer() }, { additionalProperties: false })),
@@ -132,14 +108,14 @@ const DistributionSchema = Type.Object(
 );
 
 /** JSON, or with ?format=csv the same report as text/csv. */
-const jsonOrCsv = (schema: TSchema) => ({
+export const jsonOrCsv = (schema: TSchema) => ({
   content: {
     'application/json': { schema },
     'text/csv': { schema: Type.String({ description: 'The report as CSV with a header row' }) },
   },
 });
 
-function sendCsv(reply: FastifyReply, name: string, body: string) {
+export function sendCsv(reply: FastifyReply, name: string, body: string) {
   return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(body);
 }
 
@@ -201,27 +177,6 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       const teams = await teamsFor(ctx, actorOf(request), range);
       if (format === 'csv') return sendCsv(reply, 'teams', teamsCsv(teams.items));
       return reply.type('application/json').send(teams);
-    },
-  );
-
-  app.get(
-    '/reports/satisfaction',
-    {
-      config: { limit: 'report' },
-      schema: {
-        tags,
-        operationId: 'getSatisfactionReport',
-        summary:
-          'Customer satisfaction of the requests asked in the range: in total, per day, per agent and per team credited (the assignee and team when resolved) (reports.read)',
-        querystring: CsvQuery,
-        response: { 200: jsonOrCsv(SatisfactionSchema), ...errorResponses, ...rateLimitedResponses },
-      },
-    },
-    async (request, reply) => {
-      const { format, ...range } = request.query;
-      const report = await satisfactionReport(ctx, actorOf(request), range);
-      if (format === 'csv') return sendCsv(reply, 'satisfaction', satisfactionCsv(report));
-      return reply.type('application/json').send(report);
     },
   );
 

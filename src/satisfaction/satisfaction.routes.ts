@@ -4,7 +4,9 @@ import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { bodyErrorResponses, errorResponses, IdParams, literalUnion, Nullable, rateLimitedResponses, Timestamp } from '../http/schemas.js';
 import type { TicketRow } from '../tickets/tickets.repository.js';
+import { CsvQuery, jsonOrCsv, sendCsv } from '../reports/reports.routes.js';
 import { RATINGS } from './rating.js';
+import { satisfactionCsv, satisfactionReport } from './satisfaction-report.js';
 import { rateByLink, rateTicket, ratingByLink, ratingOfTicket, type RatingView } from './satisfaction.service.js';
 
 const RatingSchema = Type.Object(
@@ -41,6 +43,29 @@ const presentForLink = ({ ticket, rating }: { ticket: TicketRow; rating: RatingV
   ticketNumber: ticket.number,
   subject: ticket.subject,
 });
+
+const CsatFigures = {
+  asked: Type.Integer({ description: 'Satisfaction requests made (tickets resolved for the first time)' }),
+  answered: Type.Integer(),
+  good: Type.Integer(),
+  bad: Type.Integer(),
+  score: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'good ÷ answered; null when none answered' })),
+  responseRate: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'answered ÷ asked; null when none asked' })),
+};
+
+const SatisfactionSchema = Type.Object(
+  {
+    total: Type.Object(CsatFigures, { additionalProperties: false }),
+    days: Type.Array(Type.Object({ date: Type.String(), ...CsatFigures }, { additionalProperties: false })),
+    agents: Type.Array(
+      Type.Object({ agentId: Nullable(Type.String()), name: Nullable(Type.String()), ...CsatFigures }, { additionalProperties: false }),
+    ),
+    teams: Type.Array(
+      Type.Object({ teamId: Nullable(Type.String()), name: Nullable(Type.String()), ...CsatFigures }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 const AnswerBody = Type.Object(
   { rating: literalUnion(RATINGS), comment: Type.Optional(Type.String({ maxLength: 2000 })) },
@@ -110,6 +135,27 @@ export const satisfactionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     async (request) => {
       const { token, ...answer } = request.body;
       return presentForLink(await rateByLink(ctx, token, answer));
+    },
+  );
+
+  app.get(
+    '/reports/satisfaction',
+    {
+      config: { limit: 'report' },
+      schema: {
+        tags: ['reports'],
+        operationId: 'getSatisfactionReport',
+        summary:
+          'Customer satisfaction of the requests asked in the range: in total, per day, per agent and per team credited (the assignee and team when resolved) (reports.read)',
+        querystring: CsvQuery,
+        response: { 200: jsonOrCsv(SatisfactionSchema), ...errorResponses, ...rateLimitedResponses },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...range } = request.query;
+      const report = await satisfactionReport(ctx, actorOf(request), range);
+      if (format === 'csv') return sendCsv(reply, 'satisfaction', satisfactionCsv(report));
+      return reply.type('application/json').send(report);
     },
   );
 };

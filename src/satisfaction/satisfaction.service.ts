@@ -4,7 +4,8 @@ import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { conflict, notFound } from '../http/errors.js';
 import { renderMail } from '../mail/mail-templates.js';
-import { enqueueMail } from '../mail/outbox.repository.js';
+import { enqueueMail, ticketThreadId } from '../mail/outbox.repository.js';
+import { ticketMailSubject } from '../notifications/notification-templates.js';
 import { publishTicketEvent } from '../tickets/publish-ticket-event.js';
 import { ticketNotFound } from '../tickets/ticket-errors.js';
 import type { TicketEventDispatcher, TicketEventEnvelope } from '../tickets/ticket-events.js';
@@ -48,16 +49,24 @@ async function ask(tx: Db, { ticket, at }: TicketEventEnvelope, options: SurveyO
   if (!requester?.active || requester.emailVerifiedAt === null) return;
   const token = await satisfactionToken(options.secret, ticket.id, expiresAt);
   const mail = renderMail({
-    subject: `[#${ticket.number}] How did we do?`,
-    heading: `Your ticket #${ticket.number} is resolved`,
-    paragraphs: [`Were you helped with "${ticket.subject}"? One click answers; you can add a comment or change your answer for ${ANSWER_DAYS} days.`],
+    subject: ticketMailSubject(ticket),
+    heading: `How did we do on #${ticket.number}?`,
+    paragraphs: [
+      `Were you helped? One click answers; you can add a comment or change your answer for ${ANSWER_DAYS} days, until the ticket is closed.`,
+    ],
     choices: [
       { url: satisfactionUrl(options.publicUrl, token, 'good'), label: 'Good, I was helped' },
       { url: satisfactionUrl(options.publicUrl, token, 'bad'), label: 'Bad, I was not helped' },
     ],
+    link: { url: `${options.publicUrl}/tickets/${ticket.id}`, label: 'Open the ticket' },
     footer: 'You get this mail once, because a ticket of yours was resolved.',
   });
-  await enqueueMail(tx, { kind: 'satisfaction_request', to: requester.email, ...mail }, { config: { publicUrl: options.publicUrl }, now: () => at });
+  const thread = ticketThreadId(options.publicUrl, ticket.id);
+  await enqueueMail(
+    tx,
+    { kind: 'satisfaction_request', to: requester.email, ...mail, headers: { 'In-Reply-To': thread, References: thread } },
+    { config: { publicUrl: options.publicUrl }, now: () => at },
+  );
 }
 
 export function registerSatisfactionSurvey(events: TicketEventDispatcher, options: SurveyOptions): void {

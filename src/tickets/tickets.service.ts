@@ -1,6 +1,5 @@
 import { attachmentsOfTicket, type AttachmentSummary } from '../attachments/attachments.repository.js';
 import { attachmentData } from '../attachments/attachments.presenter.js';
-import { assignAutomatically } from '../assignment/assignment.service.js';
 import { attachToTicket } from '../attachments/attachments.service.js';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
@@ -99,9 +98,9 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
       data: { status: opened.status, priority: opened.priority, requesterId, openedBy: actor.id, ...attachmentData(attachments) },
     };
     await publishTicketEvent(tx, ctx.ticketEvents, { ticket: opened, actor, at: now, event: created });
-    const ticket = await assignAutomatically(tx, ctx.ticketEvents, opened, now);
-    const assigneeName = ticket.assigneeId === null ? null : ((await findUserById(tx, ticket.assigneeId))?.name ?? null);
-    return { ...ticket, requesterName, assigneeName, teamName: team?.name ?? null, attachments };
+    // A team's automatic assignment (a handler of ticket.created) may have given it an agent meanwhile.
+    const view = team ? await viewOf(tx, opened.id) : { ...opened, requesterName, assigneeName: null, teamName: null };
+    return { ...view, attachments };
   });
 }
 
