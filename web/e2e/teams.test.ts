@@ -1,7 +1,7 @@
 import { expect, inject, it } from 'vitest';
 import { call, tokenOf } from './api.js';
 import { describeInBrowser, type WatchedPage } from './browser.js';
-import { expectClean, openTicket, signIn } from './flows.js';
+import { expectClean, signIn } from './flows.js';
 import { browserFixture } from './fixture.js';
 
 describeInBrowser(

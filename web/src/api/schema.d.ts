@@ -800,6 +800,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customer satisfaction of the requests asked in the range: in total, per day, per agent and per team credited (the assignee and team when resolved) (reports.read) */
+        get: operations["getSatisfactionReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/summary": {
         parameters: {
             query?: never;
@@ -843,23 +860,6 @@ export interface paths {
         };
         /** Per team (and the tickets of no team): created, resolved, median response and resolution times (reports.read) */
         get: operations["getTeamReport"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/reports/satisfaction": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Customer satisfaction of the requests asked in the range: in total, per day, per agent and per team credited (the assignee and team when resolved) (reports.read) */
-        get: operations["getSatisfactionReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8206,6 +8206,163 @@ export interface operations {
             };
         };
     };
+    getSatisfactionReport: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
+                from?: string;
+                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
+                to?: string;
+                /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
+                timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        total: {
+                            /** @description Satisfaction requests made (tickets resolved for the first time) */
+                            asked: number;
+                            answered: number;
+                            good: number;
+                            bad: number;
+                            /** @description good ÷ answered; null when none answered */
+                            score: number | null;
+                            /** @description answered ÷ asked; null when none asked */
+                            responseRate: number | null;
+                        };
+                        days: {
+                            date: string;
+                            /** @description Satisfaction requests made (tickets resolved for the first time) */
+                            asked: number;
+                            answered: number;
+                            good: number;
+                            bad: number;
+                            /** @description good ÷ answered; null when none answered */
+                            score: number | null;
+                            /** @description answered ÷ asked; null when none asked */
+                            responseRate: number | null;
+                        }[];
+                        agents: {
+                            agentId: string | null;
+                            name: string | null;
+                            /** @description Satisfaction requests made (tickets resolved for the first time) */
+                            asked: number;
+                            answered: number;
+                            good: number;
+                            bad: number;
+                            /** @description good ÷ answered; null when none answered */
+                            score: number | null;
+                            /** @description answered ÷ asked; null when none asked */
+                            responseRate: number | null;
+                        }[];
+                        teams: {
+                            teamId: string | null;
+                            name: string | null;
+                            /** @description Satisfaction requests made (tickets resolved for the first time) */
+                            asked: number;
+                            answered: number;
+                            good: number;
+                            bad: number;
+                            /** @description good ÷ answered; null when none answered */
+                            score: number | null;
+                            /** @description answered ÷ asked; null when none asked */
+                            responseRate: number | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getSummaryReport: {
         parameters: {
             query?: {
@@ -8490,163 +8647,6 @@ export interface operations {
                             resolutionMinutes: {
                                 median: number | null;
                             };
-                        }[];
-                    };
-                    "text/csv": string;
-                };
-            };
-            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated but not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Request headers or URL too large */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The database is briefly unavailable */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    getSatisfactionReport: {
-        parameters: {
-            query?: {
-                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
-                from?: string;
-                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
-                to?: string;
-                /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
-                timeZone?: string;
-                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
-                teamId?: string;
-                format?: "json" | "csv";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        total: {
-                            /** @description Satisfaction requests made (tickets resolved for the first time) */
-                            asked: number;
-                            answered: number;
-                            good: number;
-                            bad: number;
-                            /** @description good ÷ answered; null when none answered */
-                            score: number | null;
-                            /** @description answered ÷ asked; null when none asked */
-                            responseRate: number | null;
-                        };
-                        days: {
-                            date: string;
-                            /** @description Satisfaction requests made (tickets resolved for the first time) */
-                            asked: number;
-                            answered: number;
-                            good: number;
-                            bad: number;
-                            /** @description good ÷ answered; null when none answered */
-                            score: number | null;
-                            /** @description answered ÷ asked; null when none asked */
-                            responseRate: number | null;
-                        }[];
-                        agents: {
-                            agentId: string | null;
-                            name: string | null;
-                            /** @description Satisfaction requests made (tickets resolved for the first time) */
-                            asked: number;
-                            answered: number;
-                            good: number;
-                            bad: number;
-                            /** @description good ÷ answered; null when none answered */
-                            score: number | null;
-                            /** @description answered ÷ asked; null when none asked */
-                            responseRate: number | null;
-                        }[];
-                        teams: {
-                            teamId: string | null;
-                            name: string | null;
-                            /** @description Satisfaction requests made (tickets resolved for the first time) */
-                            asked: number;
-                            answered: number;
-                            good: number;
-                            bad: number;
-                            /** @description good ÷ answered; null when none answered */
-                            score: number | null;
-                            /** @description answered ÷ asked; null when none asked */
-                            responseRate: number | null;
                         }[];
                     };
                     "text/csv": string;
