@@ -3,6 +3,8 @@ import { s3BlobStore } from './attachments/s3-blob-store.js';
 import type { AppContext } from './context.js';
 import { EventDispatcher } from './events/dispatcher.js';
 import { registerTicketNotifications } from './notifications/ticket-event-notifier.js';
+import { registerAutomaticAssignment } from './assignment/assignment.service.js';
+import { registerSatisfactionSurvey } from './satisfaction/satisfaction.service.js';
 import { newTicketDueDates, registerSlaClock } from './sla/sla-tracking.js';
 import type { TicketEventEnvelope } from './tickets/ticket-events.js';
 
@@ -16,6 +18,9 @@ export function createAppContext({ config, database, now }: Pick<AppContext, 'co
   // In this order: an event's own notifications come before those of a breach it reveals.
   registerTicketNotifications(ticketEvents, { publicUrl: config.publicUrl });
   registerSlaClock(ticketEvents, database);
+  registerSatisfactionSurvey(ticketEvents, { publicUrl: config.publicUrl, secret: config.jwtSecret });
+  // After the notifications of ticket.created: the receipt goes out before the assignment is announced.
+  registerAutomaticAssignment(ticketEvents);
   const attachmentStore = config.attachments.s3 ? s3BlobStore(config.attachments.s3) : databaseBlobStore(database);
   return { config, database, now, ticketEvents, newTicketDueDates: newTicketDueDates(database), attachmentStore };
 }

@@ -11,3 +11,6 @@ export * from './attachments/attachments.schema.js';
 export * from './rate-limits/rate-limits.schema.js';
 export * from './macros/macros.schema.js';
 export * from './views/views.schema.js';
+export * from './teams/teams.schema.js';
+export * from './assignment/assignment.schema.js';
+export * from './satisfaction/satisfaction.schema.js';

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import type { TicketPlace } from '../authz/policies/ticket.js';
 import type { Db } from '../db/database.js';
 import { queryRows } from '../db/database.js';
 import { ticketMessages, tickets } from '../tickets/tickets.schema.js';
@@ -20,10 +21,10 @@ export interface AttachmentRow extends AttachmentSummary {
   createdAt: Date;
 }
 
-/** An attachment with what deciding who may see it needs: its ticket's requester, its message's kind. */
+/** An attachment with what deciding who may see it needs: its ticket's place, its message's kind. */
 export interface AttachmentWithPlace extends AttachmentRow {
   storageKey: string;
-  requesterId: string | null;
+  ticket: TicketPlace | null;
   internal: boolean;
 }
 
@@ -104,7 +105,7 @@ export async function findAttachment(db: Db, id: string): Promise<AttachmentWith
     .select({
       ...rowColumns,
       storageKey: attachmentBlobs.storageKey,
-      requesterId: tickets.requesterId,
+      ticket: { requesterId: tickets.requesterId, assigneeId: tickets.assigneeId, teamId: tickets.teamId },
       internal: sql<boolean>`coalesce(${ticketMessages.internal}, false)`,
     })
     .from(attachments)

@@ -4,6 +4,7 @@ import { isPermission } from '../authz/permissions.js';
 import type { Db } from '../db/database.js';
 import { preparedPerDb } from '../db/prepared.js';
 import { rolePermissions, users } from '../users/users.schema.js';
+import { membershipColumns, membershipOf } from '../teams/membership.repository.js';
 import { sessions } from './auth.schema.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -17,6 +18,7 @@ const actorQuery = preparedPerDb((db) =>
       name: users.name,
       role: users.role,
       permissions: sql<string[]>`coalesce((select array_agg(${rolePermissions.permission}) from ${rolePermissions} where ${rolePermissions.role} = ${users.role}), '{}')`,
+      ...membershipColumns(users.id),
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -46,5 +48,6 @@ export async function loadActor(db: Db, userId: string, sessionId: string): Prom
     role: row.role,
     sessionId,
     permissions: new Set(row.permissions.filter(isPermission)),
+    teams: membershipOf(row),
   };
 }

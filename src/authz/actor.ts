@@ -9,6 +9,15 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The teams a user belongs to, read with their permissions. `restricted`: one of them
+ * restricts its agents to its own tickets (see `visibleTickets`).
+ */
+export interface TeamMembership {
+  ids: readonly string[];
+  restricted: boolean;
+}
+
 /** The authenticated caller, loaded fresh on every request: current role, current permissions. */
 export interface Actor {
   id: string;
@@ -17,13 +26,14 @@ export interface Actor {
   role: Role;
   sessionId: string;
   permissions: ReadonlySet<Permission>;
+  teams: TeamMembership;
 }
 
 /**
  * Whom a decision is about: a request's caller, or a notification's or the stream's
  * recipient loaded without a session.
  */
-export type Subject = Pick<Actor, 'id' | 'role' | 'permissions'>;
+export type Subject = Pick<Actor, 'id' | 'role' | 'permissions' | 'teams'>;
 
 /** The caller of an authenticated route; routes marked public have none. */
 export function actorOf(request: FastifyRequest): Actor {

@@ -5,7 +5,7 @@ import { authorize, can } from './authorize.js';
 import type { Permission, Role } from './permissions.js';
 import type { TicketState } from './policies/ticket.js';
 
-const subject = (role: Role, permissions: Permission[]): Subject => ({ id: `${role}-id`, role, permissions: new Set(permissions) });
+const subject = (role: Role, permissions: Permission[]): Subject => ({ id: `${role}-id`, role, permissions: new Set(permissions), teams: { ids: [], restricted: false } });
 
 function answer(run: () => void): string {
   try {
@@ -29,7 +29,7 @@ describe('authorize', () => {
 
   it('narrows a looked-up resource: after the call it exists', () => {
     const reader = subject('agent', ['tickets.read.all']);
-    const found: (TicketState & { subject: string }) | undefined = { requesterId: 'c', status: 'open', assigneeId: null, subject: 'Printer' };
+    const found: (TicketState & { subject: string }) | undefined = { requesterId: 'c', status: 'open', assigneeId: null, teamId: null, subject: 'Printer' };
     authorize(reader, 'ticket.read', found);
     expectTypeOf(found).toEqualTypeOf<TicketState & { subject: string }>();
     expect(found.subject).toBe('Printer');

@@ -5,8 +5,11 @@ import { escalationPolicy } from './policies/escalation.js';
 import { macroPolicy } from './policies/macro.js';
 import { mailPolicy } from './policies/mail.js';
 import { notificationPolicy } from './policies/notification.js';
+import { presencePolicy } from './policies/presence.js';
+import { satisfactionPolicy } from './policies/satisfaction.js';
 import { reportsPolicy } from './policies/reports.js';
 import { rolePolicy } from './policies/role.js';
+import { teamPolicy } from './policies/team.js';
 import { ticketPolicy } from './policies/ticket.js';
 import { userPolicy } from './policies/user.js';
 import { viewPolicy } from './policies/view.js';
@@ -22,7 +25,10 @@ type Policies = typeof ticketPolicy &
   typeof notificationPolicy &
   typeof attachmentPolicy &
   typeof macroPolicy &
-  typeof viewPolicy;
+  typeof viewPolicy &
+  typeof teamPolicy &
+  typeof presencePolicy &
+  typeof satisfactionPolicy;
 
 /** Every action of every policy, named `<resource>.<verb>`, e.g. `ticket.reply`. */
 export type Action = keyof Policies;
@@ -45,6 +51,9 @@ const RULES: { [A in Action]: Rule<ResourceOf<A>> } = {
   ...attachmentPolicy,
   ...macroPolicy,
   ...viewPolicy,
+  ...teamPolicy,
+  ...presencePolicy,
+  ...satisfactionPolicy,
 };
 
 /** Whether the subject may take the action (on the resource), by the rule its policy declares. */

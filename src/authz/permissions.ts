@@ -10,6 +10,8 @@ export const PERMISSIONS = [
   'tickets.reassign',
   'tickets.status',
   'tickets.priority',
+  'tickets.team',
+  'teams.manage',
   'escalation.manage',
   'reports.read',
   'users.manage',

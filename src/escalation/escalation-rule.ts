@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Timestamp } from '../http/schemas.js';
+import { literalUnion, Timestamp } from '../http/schemas.js';
+import { RATINGS } from '../satisfaction/rating.js';
 import { TicketPrioritySchema, TicketStatusSchema } from '../tickets/ticket-status-schemas.js';
 
 /** The escalation rule of API.md: its JSON shape, which is also how it is stored. */
@@ -15,6 +16,8 @@ export const RuleConditionsSchema = Type.Object(
     minutesSinceCreated: Type.Optional(Minutes),
     minutesWithoutFirstResponse: Type.Optional(Minutes),
     minutesSinceUpdate: Type.Optional(Minutes),
+    /** The requester's current satisfaction answer; without `statuses` such a rule looks at resolved tickets too. */
+    satisfaction: Type.Optional(literalUnion(RATINGS)),
   },
   // A rule without conditions would act on every open ticket at once: refused.
   { additionalProperties: false, minProperties: 1 },
@@ -29,6 +32,8 @@ export const RuleActionsSchema = Type.Object(
     setStatus: Type.Optional(TicketStatusSchema),
     setPriority: Type.Optional(TicketPrioritySchema),
     assignTo: Type.Optional(Type.String({ format: 'uuid' })),
+    /** Moves the ticket to this team (it must exist when the rule is saved; a team deleted since is skipped). */
+    setTeam: Type.Optional(Type.String({ format: 'uuid' })),
     notify: Type.Optional(Type.Array(NotifyTargetSchema, { minItems: 1, uniqueItems: true })),
   },
   // A rule that does nothing is a mistake.

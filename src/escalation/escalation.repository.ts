@@ -81,7 +81,9 @@ const WORKING_STATUSES: readonly TicketStatus[] = ['open', 'in_progress', 'waiti
 export function ruleMatches(conditions: RuleConditions, now: Date): SQL | undefined {
   const before = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
   const {
-    statuses = WORKING_STATUSES,
+    satisfaction,
+    // A rating is given once the ticket is resolved: a rule on ratings looks at resolved tickets too.
+    statuses = satisfaction === undefined ? WORKING_STATUSES : [...WORKING_STATUSES, 'resolved'],
     priorities,
     unassigned,
     minutesSinceCreated,
@@ -97,6 +99,9 @@ export function ruleMatches(conditions: RuleConditions, now: Date): SQL | undefi
       ? undefined
       : and(isNull(tickets.firstResponseAt), lte(tickets.createdAt, before(minutesWithoutFirstResponse))),
     minutesSinceUpdate === undefined ? undefined : lte(tickets.updatedAt, before(minutesSinceUpdate)),
+    satisfaction === undefined
+      ? undefined
+      : sql`exists (select 1 from satisfaction_ratings r where r.ticket_id = ${tickets.id} and r.rating = ${satisfaction})`,
   );
 }
 

@@ -12,6 +12,8 @@ import { publishTicketEvent } from '../tickets/publish-ticket-event.js';
 import { canTransition } from '../tickets/ticket-status.js';
 import { lockTicket, type TicketRow } from '../tickets/tickets.repository.js';
 import { applyRuleChange } from '../tickets/tickets.service.js';
+import { assertTeam } from '../teams/teams.service.js';
+import { findTeam } from '../teams/teams.repository.js';
 import { findUserById } from '../users/users.repository.js';
 import type { CreateRuleInput, RuleActions, RuleDto, UpdateRuleInput } from './escalation-rule.js';
 import {
@@ -48,6 +50,7 @@ async function assertValidActions(db: Db, actions: RuleActions): Promise<void> {
   if (actions.assignTo !== undefined && !(await isAssignable(db, actions.assignTo))) {
     throw invalid('invalid_assignee', 'assignTo must be an active agent or manager');
   }
+  if (actions.setTeam !== undefined) await assertTeam(db, actions.setTeam);
 }
 
 interface RuleCursor {
@@ -123,6 +126,7 @@ async function rulePatch(tx: Db, actions: RuleActions, ticket: TicketRow): Promi
   if (actions.assignTo && actions.assignTo !== ticket.assigneeId && (await isAssignable(tx, actions.assignTo))) {
     patch.assigneeId = actions.assignTo;
   }
+  if (actions.setTeam && actions.setTeam !== ticket.teamId && (await findTeam(tx, actions.setTeam))) patch.teamId = actions.setTeam;
   return patch;
 }
 
@@ -153,6 +157,7 @@ async function applyRule(ctx: AppContext, ruleId: string, ticketId: string, now:
             ...(patch.status && { setStatus: patch.status }),
             ...(patch.priority && { setPriority: patch.priority }),
             ...(patch.assigneeId && { assignTo: patch.assigneeId }),
+            ...(patch.teamId && { setTeam: patch.teamId }),
           },
           notify: rule.actions.notify ?? [],
         },

@@ -9,6 +9,7 @@ export const OPENAPI_TAGS = [
   { name: 'attachments', description: 'Files on tickets and messages' },
   { name: 'sla', description: 'SLA targets and the business calendar' },
   { name: 'escalation', description: 'Escalation rules' },
+  { name: 'teams', description: 'Teams, routing of new tickets, automatic assignment' },
   { name: 'reports', description: 'Volumes, response times and SLA attainment' },
   { name: 'notifications', description: 'In-app notifications and what each user receives' },
   { name: 'stream', description: 'Live events (Server-Sent Events)' },

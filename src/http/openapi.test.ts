@@ -13,6 +13,9 @@ const PUBLIC = [
   'POST /api/auth/password/forgot',
   'POST /api/auth/password/reset',
   'POST /api/auth/email/verify',
+  // The mailed satisfaction link: its signed token is the credential.
+  'GET /api/satisfaction',
+  'POST /api/satisfaction',
 ];
 /** Every state-changing API route spends a request budget, and so do search and reports (src/rate-limits). */
 const rateLimited = (name: string) =>

@@ -10,6 +10,8 @@ export interface MailTemplate {
   quote?: { text: string; author?: string };
   /** A call to action; only http(s) URLs are linked. */
   link?: { url: string; label: string };
+  /** Several, side by side (e.g. a one-click answer per choice); after `link`. */
+  choices?: readonly { url: string; label: string }[];
   /** Files that came with the message: listed as links, never attached to the mail. */
   files?: readonly { name: string; size: string; url: string }[];
   /** Small print under a rule, e.g. why the recipient gets this mail. */
@@ -58,7 +60,17 @@ function safeFiles(template: MailTemplate): { name: string; size: string; url: s
   });
 }
 
-function renderText(template: MailTemplate, url: string | undefined): string {
+type SafeLink = { url: string; label: string };
+
+/** The call to action and the choices, those with a safe URL. */
+function safeLinks(template: MailTemplate): SafeLink[] {
+  return [...(template.link ? [template.link] : []), ...(template.choices ?? [])].flatMap((link) => {
+    const url = safeUrl(link.url);
+    return url ? [{ url, label: link.label }] : [];
+  });
+}
+
+function renderText(template: MailTemplate, links: readonly SafeLink[]): string {
   const blocks = [template.heading, ...template.paragraphs];
   if (template.quote) {
     const quoted = template.quote.text
@@ -69,7 +81,7 @@ function renderText(template: MailTemplate, url: string | undefined): string {
   }
   const files = safeFiles(template);
   if (files.length > 0) blocks.push(['Attached files:', ...files.map((file) => `- ${file.name} (${file.size}): ${file.url}`)].join('\n'));
-  if (template.link && url) blocks.push(`${template.link.label}: ${url}`);
+  for (const link of links) blocks.push(`${link.label}: ${link.url}`);
   if (template.footer) blocks.push(`--\n${template.footer}`);
   return `${blocks.join('\n\n')}\n`;
 }
@@ -82,7 +94,7 @@ const STYLE = {
   footer: 'margin-top:24px;padding-top:12px;border-top:1px solid #d0d7de;font-size:12px;color:#57606a;',
 };
 
-function renderHtml(template: MailTemplate, url: string | undefined): string {
+function renderHtml(template: MailTemplate, links: readonly SafeLink[]): string {
   const parts = [`<h1 style="font-size:20px;margin:0 0 16px;">${escapeHtml(template.heading)}</h1>`];
   for (const paragraph of template.paragraphs) parts.push(`<p>${htmlLines(paragraph)}</p>`);
   if (template.quote) {
@@ -94,8 +106,9 @@ function renderHtml(template: MailTemplate, url: string | undefined): string {
     const items = files.map((file) => `<li><a href="${escapeHtml(file.url)}">${escapeHtml(file.name)}</a> (${escapeHtml(file.size)})</li>`);
     parts.push(`<p style="margin:16px 0 4px;">Attached files:</p><ul>${items.join('')}</ul>`);
   }
-  if (template.link && url) {
-    parts.push(`<p><a href="${escapeHtml(url)}" style="${STYLE.button}">${escapeHtml(template.link.label)}</a></p>`);
+  if (links.length > 0) {
+    const buttons = links.map((link) => `<a href="${escapeHtml(link.url)}" style="${STYLE.button}">${escapeHtml(link.label)}</a>`);
+    parts.push(`<p>${buttons.join(' ')}</p>`);
   }
   if (template.footer) parts.push(`<p style="${STYLE.footer}">${htmlLines(template.footer)}</p>`);
   return [
@@ -109,6 +122,6 @@ function renderHtml(template: MailTemplate, url: string | undefined): string {
 }
 
 export function renderMail(template: MailTemplate): RenderedMail {
-  const url = template.link ? safeUrl(template.link.url) : undefined;
-  return { subject: subjectLine(template.subject), text: renderText(template, url), html: renderHtml(template, url) };
+  const links = safeLinks(template);
+  return { subject: subjectLine(template.subject), text: renderText(template, links), html: renderHtml(template, links) };
 }

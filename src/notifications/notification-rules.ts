@@ -58,6 +58,8 @@ export function plannedNotifications(event: TicketEvent, ticket: TicketParties):
       return event.data.to === null ? [] : [{ kind: 'ticket_assigned', to: users(event.data.to) }];
     case 'ticket.priority_changed':
     case 'ticket.tags_changed':
+    case 'ticket.team_changed':
+    case 'ticket.satisfaction_rated':
       return [];
     case 'ticket.escalated': {
       const { notify } = event.data;

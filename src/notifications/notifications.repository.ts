@@ -1,7 +1,9 @@
 import { and, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import type { TeamMembership } from '../authz/actor.js';
 import { isPermission, type Permission, type Role } from '../authz/permissions.js';
 import { MANAGER_ROLE } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
+import { membershipOf, membershipSelect } from '../teams/membership.repository.js';
 import { tickets } from '../tickets/tickets.schema.js';
 import type { NotificationKind } from './notification-kinds.js';
 import type { Audience } from './notification-rules.js';
@@ -16,6 +18,7 @@ export interface Recipient {
   name: string;
   role: Role;
   permissions: ReadonlySet<Permission>;
+  teams: TeamMembership;
   /** Whether the owner proved the address: no ticket mail goes to an unproven one. */
   emailVerified: boolean;
   wantsEmail: boolean;
@@ -28,6 +31,8 @@ interface RecipientRow {
   name: string;
   role: Role;
   permissions: string[];
+  team_ids: string[];
+  teams_restricted: boolean;
   email_verified: boolean;
   wants_email: boolean;
   wants_in_app: boolean;
@@ -44,6 +49,7 @@ export async function loadRecipients(db: Db, audience: Audience, kind: Notificat
     db,
     sql`select u.id, u.email, u.name, u.role,
           coalesce((select array_agg(rp.permission) from role_permissions rp where rp.role = u.role), '{}') as permissions,
+          ${membershipSelect(sql`u.id`)},
           u.email_verified_at is not null as email_verified,
           coalesce(p.email, true) as wants_email,
           coalesce(p.in_app, true) as wants_in_app
@@ -58,6 +64,7 @@ export async function loadRecipients(db: Db, audience: Audience, kind: Notificat
     name: row.name,
     role: row.role,
     permissions: new Set(row.permissions.filter(isPermission)),
+    teams: membershipOf(row),
     emailVerified: row.email_verified,
     wantsEmail: row.wants_email,
     wantsInApp: row.wants_in_app,

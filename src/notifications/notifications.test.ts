@@ -78,7 +78,7 @@ describeEachDatabase('notifications', (kind) => {
     await ok(patchTicket(t, agent, ticket.id, { status: 'closed' }));
 
     await worker.drain();
-    const mails = await smtp.waitForMessages(7);
+    const mails = await smtp.waitForMessages(8);
     const byKind = (heading: string) => mails.find((mail) => mail.text.startsWith(heading));
     expect(mails.map((mail) => [mail.to[0], mail.text.split('\n')[0]])).toEqual([
       [customer.user.email, `We received your ticket #${ticket.number}`],
@@ -87,6 +87,8 @@ describeEachDatabase('notifications', (kind) => {
       [customer.user.email, `We need your answer on #${ticket.number}`],
       [agent.user.email, `The customer replied on #${ticket.number}`],
       [customer.user.email, `Ticket #${ticket.number} was resolved`],
+      // Asked once, when first resolved (src/satisfaction).
+      [customer.user.email, `How did we do on #${ticket.number}?`],
       [customer.user.email, `Ticket #${ticket.number} was closed`],
     ]);
 
@@ -108,7 +110,7 @@ describeEachDatabase('notifications', (kind) => {
       expect(mail.inReplyTo).toBe(thread);
       expect(mail.references).toContain(thread);
     }
-    expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(7);
+    expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(8);
   });
 
   it('renders a name stored with line breaks (before names had to be one line) on one line in every mail', async () => {
@@ -231,7 +233,12 @@ describeEachDatabase('notifications', (kind) => {
     const ticket = await openTicket(t, desk.customer);
     await ok(postMessage(t, desk.agent, ticket.id, { body: 'A reply you will not get by mail' }), 201);
     await ok(patchTicket(t, desk.agent, ticket.id, { status: 'resolved' }));
-    expect(await queued()).toEqual([`ticket_received → ${desk.customer.user.email}`, `ticket_resolved → ${desk.customer.user.email}`]);
+    expect(await queued()).toEqual([
+      `ticket_received → ${desk.customer.user.email}`,
+      `ticket_resolved → ${desk.customer.user.email}`,
+      // The satisfaction request is no notification: the preferences do not govern it.
+      `satisfaction_request → ${desk.customer.user.email}`,
+    ]);
     expect((await inbox(desk.customer)).items.map((n) => n.type)).toEqual(['staff_reply']);
     // Someone else's switches are their own.
     await ok(postMessage(t, desk.agent, (await openTicket(t, desk.otherCustomer)).id, { body: 'Hello' }), 201);

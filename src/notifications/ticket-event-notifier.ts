@@ -1,7 +1,7 @@
 import { canSeeTicket } from '../authz/policies/ticket.js';
 import { isStaff } from '../authz/roles.js';
 import type { Db } from '../db/database.js';
-import { enqueueMail, newMessageId } from '../mail/outbox.repository.js';
+import { enqueueMail, ticketThreadId } from '../mail/outbox.repository.js';
 import type { TicketEvent, TicketEventDispatcher, TicketEventEnvelope, TicketEventType } from '../tickets/ticket-events.js';
 import { mayReachActor, plannedNotifications, type PlannedNotification } from './notification-rules.js';
 import { renderNotification, type NotificationFacts } from './notification-templates.js';
@@ -11,7 +11,6 @@ import { insertNotifications, loadRecipients, type NewNotification, type Recipie
  * Mail clients thread a ticket's mails under this id: the receipt carries it as its
  * Message-ID, every later mail names it in In-Reply-To and References.
  */
-const ticketThreadId = (publicUrl: string, ticketId: string): string => newMessageId({ publicUrl }, `ticket-${ticketId}`);
 
 /** The events someone may be told about (see `plannedNotifications`); internal notes and priority changes tell nobody. */
 const NOTIFYING_EVENTS = [

@@ -19,6 +19,8 @@ export async function announcePresence(ctx: AppContext, actor: Actor, ticketId: 
   const notice: PresenceNotice = {
     ticketId,
     requesterId: ticket.requesterId,
+    assigneeId: ticket.assigneeId,
+    teamId: ticket.teamId,
     userId: actor.id,
     name: actor.name,
     state,

@@ -10,8 +10,10 @@ export type PresenceState = (typeof PRESENCE_STATES)[number];
 
 export interface PresenceNotice {
   ticketId: string;
-  /** Whose ticket it is: the visibility rule is decided on it. */
+  /** Whose ticket it is, who has it and its team: the visibility rule is decided on them. */
   requesterId: string;
+  assigneeId: string | null;
+  teamId: string | null;
   userId: string;
   name: string;
   state: PresenceState;
@@ -30,8 +32,9 @@ export function parsePresence(payload: string): PresenceNotice | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { ticketId, requesterId, userId, name, state, expiresAt } = value as Record<string, unknown>;
+  const { ticketId, requesterId, assigneeId, teamId, userId, name, state, expiresAt } = value as Record<string, unknown>;
   if (![ticketId, requesterId, userId, name, expiresAt].every(isString)) return undefined;
+  if (![assigneeId, teamId].every((id) => id === null || isString(id))) return undefined;
   if (!(PRESENCE_STATES as readonly unknown[]).includes(state)) return undefined;
   return value as PresenceNotice;
 }

@@ -7,7 +7,7 @@ import type { StreamItem } from './stream.presenter.js';
 /** Whether this caller may receive this entry, decided by the authorization module. */
 export const mayReceive = (actor: Actor, item: StreamItem): boolean =>
   (item.recipientId === null || item.recipientId === actor.id) &&
-  canSeeTicketEvent(actor, { requesterId: item.requesterId }, item);
+  canSeeTicketEvent(actor, item, item);
 
 /**
  * One open stream. While it replays what the client missed, live entries wait in a

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { Actor } from '../authz/actor.js';
-import { canSeePresence, seesEveryTicket, visibleEvents, visibleTickets } from '../authz/policies/ticket.js';
+import { canSeePresence, seesOthersTickets, visibleEvents, visibleTickets } from '../authz/policies/ticket.js';
 import type { AppContext } from '../context.js';
 import { DomainError } from '../http/errors.js';
 import { advance, type OrderState } from './event-order.js';
@@ -268,13 +268,14 @@ export class StreamHub {
 
   private deliver(items: readonly StreamItem[]): void {
     if (items.length === 0 || this.connections.size === 0) return;
-    const readers = [...this.connections].filter((connection) => seesEveryTicket(connection.actor));
+    // Readers of others' tickets are offered every ticket event; each connection keeps what it may see (team scope).
+    const readers = [...this.connections].filter((connection) => seesOthersTickets(connection.actor));
     for (const item of items) {
       // Everyone else may see only their own tickets and their own notifications.
       const owner = item.recipientId ?? item.requesterId;
       if (item.recipientId === null) for (const connection of readers) connection.deliver(item);
       for (const connection of this.byUser.get(owner) ?? []) {
-        if (item.recipientId !== null || !seesEveryTicket(connection.actor)) connection.deliver(item);
+        if (item.recipientId !== null || !seesOthersTickets(connection.actor)) connection.deliver(item);
       }
     }
   }

@@ -6,8 +6,10 @@ export type StreamEventName = 'ticket.created' | 'ticket.updated' | 'ticket.mess
 export interface StreamItem {
   id: number;
   frame: string;
-  /** Whose ticket it is: the visibility rule is decided on this. */
+  /** Whose ticket it is, who has it and which team: the visibility rule is decided on this. */
   requesterId: string;
+  assigneeId: string | null;
+  teamId: string | null;
   internal: boolean;
   /** A notification goes to its recipient only; a ticket event to everyone who may see it. */
   recipientId: string | null;
@@ -64,6 +66,8 @@ export function eventItem(row: StreamEventRow): StreamItem {
     id: row.id,
     frame: sseFrame(row.id, streamEventName(row.type), data),
     requesterId: row.requesterId,
+    assigneeId: row.assigneeId,
+    teamId: row.teamId,
     internal: row.internal,
     recipientId: null,
   };
@@ -79,7 +83,15 @@ export function notificationItem(row: StreamNotificationRow): StreamItem {
     createdAt: row.createdAt.toISOString(),
     readAt: row.readAt ? row.readAt.toISOString() : null,
   };
-  return { id: row.id, frame: sseFrame(row.id, 'notification', data), requesterId: row.requesterId, internal: false, recipientId: row.userId };
+  return {
+    id: row.id,
+    frame: sseFrame(row.id, 'notification', data),
+    requesterId: row.requesterId,
+    assigneeId: row.assigneeId,
+    teamId: row.teamId,
+    internal: false,
+    recipientId: row.userId,
+  };
 }
 
 export interface MergedPage {

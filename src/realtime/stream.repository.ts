@@ -4,6 +4,7 @@ import type { Actor } from '../authz/actor.js';
 import { isPermission, type Role } from '../authz/permissions.js';
 import { queryRows, type Db } from '../db/database.js';
 import { notifications } from '../notifications/notifications.schema.js';
+import { membershipOf, membershipSelect } from '../teams/membership.repository.js';
 import { ticketEvents, ticketMessages, tickets } from '../tickets/tickets.schema.js';
 import { users } from '../users/users.schema.js';
 import type { Snapshot } from './event-order.js';
@@ -20,6 +21,8 @@ export interface StreamEventRow {
   ticketNumber: number;
   subject: string;
   requesterId: string;
+  assigneeId: string | null;
+  teamId: string | null;
   messageBody: string | null;
   messageInternal: boolean | null;
   messageAuthorName: string | null;
@@ -36,6 +39,8 @@ export interface StreamNotificationRow {
   createdAt: Date;
   readAt: Date | null;
   requesterId: string;
+  assigneeId: string | null;
+  teamId: string | null;
 }
 
 const author = alias(users, 'message_author');
@@ -53,6 +58,8 @@ function selectEvents(db: Db) {
       ticketNumber: tickets.number,
       subject: tickets.subject,
       requesterId: tickets.requesterId,
+      assigneeId: tickets.assigneeId,
+      teamId: tickets.teamId,
       messageBody: ticketMessages.body,
       messageInternal: ticketMessages.internal,
       messageAuthorName: author.name,
@@ -80,6 +87,8 @@ function selectNotifications(db: Db) {
       createdAt: notifications.createdAt,
       readAt: notifications.readAt,
       requesterId: tickets.requesterId,
+      assigneeId: tickets.assigneeId,
+      teamId: tickets.teamId,
     })
     .from(notifications)
     .innerJoin(tickets, eq(tickets.id, notifications.ticketId))
@@ -194,6 +203,8 @@ interface StreamActorRow {
   name: string;
   role: Role;
   permissions: string[];
+  team_ids: string[];
+  teams_restricted: boolean;
 }
 
 /**
@@ -205,7 +216,8 @@ export async function loadStreamActors(db: Db, sessionIds: readonly string[]): P
   if (sessionIds.length === 0) return new Map();
   const rows = await queryRows<StreamActorRow>(
     db,
-    sql`select s.id as session_id, u.id, u.email, u.name, u.role, coalesce(p.permissions, '{}') as permissions
+    sql`select s.id as session_id, u.id, u.email, u.name, u.role, coalesce(p.permissions, '{}') as permissions,
+          ${membershipSelect(sql`u.id`)}
         from sessions s
         join users u on u.id = s.user_id
         left join (select role, array_agg(permission) as permissions from role_permissions group by role) p on p.role = u.role
@@ -221,6 +233,7 @@ export async function loadStreamActors(db: Db, sessionIds: readonly string[]): P
         role: row.role,
         sessionId: row.session_id,
         permissions: new Set(row.permissions.filter(isPermission)),
+        teams: membershipOf(row),
       },
     ]),
   );

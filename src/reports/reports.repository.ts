@@ -36,7 +36,20 @@ export interface ReportRange {
   from: Date;
   /** Exclusive. */
   to: Date;
+  /** Only the tickets of these teams (a team filter, or a team-scoped reader); undefined: every ticket. */
+  teamIds?: readonly string[] | undefined;
 }
+
+/** A text literal of a PostgreSQL array; the values (uuids, dates, ISO instants) hold no commas or quotes. */
+const arrayLiteral = (values: readonly string[]) => `{${values.join(',')}}`;
+
+/** `and …` keeping a query over `tickets t` to the range's teams; nothing when it has none. */
+const inTeams = (range: ReportRange): SQL =>
+  range.teamIds === undefined ? sql`` : sql` and t.team_id = any(${arrayLiteral(range.teamIds)}::uuid[])`;
+
+/** The same for a query over `ticket_events e`. */
+const eventInTeams = (range: ReportRange): SQL =>
+  range.teamIds === undefined ? sql`` : sql` and e.ticket_id in (select t.id from tickets t where true${inTeams(range)})`;
 
 const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 
@@ -44,32 +57,38 @@ const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 const minutesSince = (start: SQL, end: SQL) => sql`date_part('epoch', ${end} - ${start}) / 60`;
 const metBy = (when: SQL, due: SQL) => sql`case when ${due} is null then null else ${when} <= ${due} end`;
 
-/** The CTEs every report reads: tickets created, first responses, final resolutions and assignments in the range. */
-function facts(range: ReportRange): SQL {
+/**
+ * The CTEs every report reads: tickets created, first responses, final resolutions and
+ * assignments in the range. `withTeam` adds each ticket's team (the team report): the other
+ * reports leave it out, so their scans stay index-only.
+ */
+function facts(range: ReportRange, withTeam = false): SQL {
   const from = at(range.from);
   const to = at(range.to);
+  const team = withTeam ? sql`, t.team_id` : sql``;
+  const scoped = inTeams(range);
   return sql`
     first_responses as (
-      select t.first_response_at as at, t.first_responder_id as author_id,
+      select t.first_response_at as at, t.first_responder_id as author_id${team},
              ${minutesSince(sql`t.created_at`, sql`t.first_response_at`)} as minutes,
              ${metBy(sql`t.first_response_at`, sql`t.first_response_due_at`)} as met
       from tickets t
-      where t.first_response_at >= ${from} and t.first_response_at < ${to}
+      where t.first_response_at >= ${from} and t.first_response_at < ${to}${scoped}
     ),
     resolutions as (
-      select t.resolved_at as at, t.resolution_assignee_id as assignee_id,
+      select t.resolved_at as at, t.resolution_assignee_id as assignee_id${team},
              ${minutesSince(sql`t.created_at`, sql`t.resolved_at`)} as minutes,
              ${metBy(sql`t.resolved_at`, sql`t.resolution_due_at`)} as met
       from tickets t
-      where t.resolved_at >= ${from} and t.resolved_at < ${to} and t.status in ('resolved', 'closed')
+      where t.resolved_at >= ${from} and t.resolved_at < ${to} and t.status in ('resolved', 'closed')${scoped}
     ),
     created as (
-      select t.created_at as at from tickets t where t.created_at >= ${from} and t.created_at < ${to}
+      select t.created_at as at${team} from tickets t where t.created_at >= ${from} and t.created_at < ${to}${scoped}
     ),
     assignments as (
       select distinct e.ticket_id, (e.data->>'to')::uuid as agent_id from ticket_events e
       where e.type = 'ticket.assignee_changed' and e.data->>'to' is not null
-        and e.created_at >= ${from} and e.created_at < ${to}
+        and e.created_at >= ${from} and e.created_at < ${to}${eventInTeams(range)}
     )`;
 }
 
@@ -82,13 +101,15 @@ const SETTLED = sql`('resolved', 'closed')`;
  * tickets_backlog_idx, tickets_created_idx, ticket_events_reopened_idx and
  * ticket_events_settled_idx; the last three are empty for a report ending now.
  */
-function backlog(to: SQL): SQL {
+function backlog(range: ReportRange): SQL {
+  const to = at(range.to);
+  const scoped = inTeams(range);
   const changesSince = (from: SQL, into: SQL) => sql`(select count(*) from ticket_events e
     where e.type = 'ticket.status_changed' and e.data->>'from' ${from} ${SETTLED} and e.data->>'to' ${into} ${SETTLED}
-      and e.created_at >= ${to})`;
+      and e.created_at >= ${to}${eventInTeams(range)})`;
   return sql`(
-    (select count(*) from tickets t where t.status not in ${SETTLED})
-    - (select count(*) from tickets t where t.created_at >= ${to})
+    (select count(*) from tickets t where t.status not in ${SETTLED}${scoped})
+    - (select count(*) from tickets t where t.created_at >= ${to}${scoped})
     - ${changesSince(sql`in`, sql`not in`)}
     + ${changesSince(sql`not in`, sql`in`)}
   )`;
@@ -148,10 +169,10 @@ export async function summaryReport(db: Db, range: ReportRange): Promise<Summary
       select
         (select count(*) from created)::int as created,
         r.n::int as resolved,
-        ${backlog(to)}::int as backlog,
+        ${backlog(range)}::int as backlog,
         (select count(distinct e.ticket_id) from ticket_events e
           where (e.type = 'ticket.escalated' or (e.type = 'ticket.status_changed' and e.data->>'to' = 'escalated'))
-            and e.created_at >= ${from} and e.created_at < ${to})::int as escalated,
+            and e.created_at >= ${from} and e.created_at < ${to}${eventInTeams(range)})::int as escalated,
         f.avg as fr_avg, f.median as fr_median, f.p90 as fr_p90, f.met as fr_met,
         r.avg as res_avg, r.median as res_median, r.p90 as res_p90, r.met as res_met
       from first_response_stats f, resolution_stats r`,
@@ -229,9 +250,6 @@ export interface DailyRow {
   resolved: number;
 }
 
-/** A text literal of a PostgreSQL array; the values (dates, ISO instants) hold no commas or quotes. */
-const arrayLiteral = (values: readonly string[]) => `{${values.join(',')}}`;
-
 /**
  * Tickets created and finally resolved per day of `days` (the calendar days of the range in
  * the caller's zone, each with its local midnight), every day listed. The days are cut in
@@ -285,4 +303,48 @@ export async function resolutionDistribution(db: Db, range: ReportRange): Promis
     sql`with ${facts(range)} select ${sql.join(counts, sql`, `)} from resolutions`,
   );
   return RESOLUTION_BUCKETS.map((bucket, index) => ({ label: bucket.label, count: row?.[`b${index}`] ?? 0 }));
+}
+
+export interface TeamReportRow {
+  /** Null: the tickets of no team. */
+  teamId: string | null;
+  name: string | null;
+  created: number;
+  resolved: number;
+  firstResponseMinutes: { median: number | null };
+  resolutionMinutes: { median: number | null };
+}
+
+/**
+ * One row per team (by name), and one for the tickets of no team, counted by the team each
+ * ticket has now. A range limited to teams lists those teams only.
+ */
+export async function teamReport(db: Db, range: ReportRange): Promise<TeamReportRow[]> {
+  const listed =
+    range.teamIds === undefined
+      ? sql`select id, name from teams union all select null::uuid, null::text`
+      : sql`select id, name from teams where id = any(${arrayLiteral(range.teamIds)}::uuid[])`;
+  const rows = await queryRows<{ id: string | null; name: string | null; created: number; resolved: number; fr_median: number | null; res_median: number | null }>(
+    db,
+    sql`with ${facts(range, true)},
+      listed as (${listed}),
+      created_by as (select team_id, count(*) as n from created group by team_id),
+      resolved_by as (select team_id, count(*) as n, ${median(sql`minutes`)} as median from resolutions group by team_id),
+      responded_by as (select team_id, ${median(sql`minutes`)} as median from first_responses group by team_id)
+      select l.id, l.name, coalesce(c.n, 0)::int as created, coalesce(r.n, 0)::int as resolved,
+             f.median as fr_median, r.median as res_median
+      from listed l
+      left join created_by c on c.team_id is not distinct from l.id
+      left join resolved_by r on r.team_id is not distinct from l.id
+      left join responded_by f on f.team_id is not distinct from l.id
+      order by l.name nulls last, l.id`,
+  );
+  return rows.map((row) => ({
+    teamId: row.id,
+    name: row.name,
+    created: row.created,
+    resolved: row.resolved,
+    firstResponseMinutes: { median: row.fr_median },
+    resolutionMinutes: { median: row.res_median },
+  }));
 }

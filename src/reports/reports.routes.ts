@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { errorResponses, Nullable, rateLimitedResponses } from '../http/schemas.js';
-import { agentsCsv, agentsFor, dailyFor, distributionFor, summaryCsv, summaryFor } from './reports.service.js';
+import { agentsCsv, agentsFor, dailyFor, distributionFor, summaryCsv, summaryFor, teamsCsv, teamsFor } from './reports.service.js';
 
 const tags = ['reports'];
 
@@ -24,9 +24,10 @@ const RangeQuery = {
       description: 'IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC',
     }),
   ),
+  teamId: Type.Optional(Type.String({ format: 'uuid', description: "Only this team's tickets (a reader restricted to teams: one of theirs)" })),
 };
 
-const CsvQuery = Type.Object(
+export const CsvQuery = Type.Object(
   { ...RangeQuery, format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) },
   { additionalProperties: false },
 );
@@ -80,6 +81,25 @@ const DailySchema = Type.Object(
   { additionalProperties: false },
 );
 
+const TeamsSchema = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          teamId: Nullable(Type.String({ description: 'Null: the tickets of no team' })),
+          name: Nullable(Type.String()),
+          created: Type.Integer(),
+          resolved: Type.Integer(),
+          firstResponseMinutes: Type.Object({ median: Minutes }, { additionalProperties: false }),
+          resolutionMinutes: Type.Object({ median: Minutes }, { additionalProperties: false }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const DistributionSchema = Type.Object(
   {
     buckets: Type.Array(Type.Object({ label: Type.String(), count: Type.Integer() }, { additionalProperties: false })),
@@ -88,14 +108,14 @@ const DistributionSchema = Type.Object(
 );
 
 /** JSON, or with ?format=csv the same report as text/csv. */
-const jsonOrCsv = (schema: TSchema) => ({
+export const jsonOrCsv = (schema: TSchema) => ({
   content: {
     'application/json': { schema },
     'text/csv': { schema: Type.String({ description: 'The report as CSV with a header row' }) },
   },
 });
 
-function sendCsv(reply: FastifyReply, name: string, body: string) {
+export function sendCsv(reply: FastifyReply, name: string, body: string) {
   return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(body);
 }
 
@@ -137,6 +157,26 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       const agents = await agentsFor(ctx, actorOf(request), range);
       if (format === 'csv') return sendCsv(reply, 'agents', agentsCsv(agents.items));
       return reply.type('application/json').send(agents);
+    },
+  );
+
+  app.get(
+    '/reports/teams',
+    {
+      config: { limit: 'report' },
+      schema: {
+        tags,
+        operationId: 'getTeamReport',
+        summary: 'Per team (and the tickets of no team): created, resolved, median response and resolution times (reports.read)',
+        querystring: CsvQuery,
+        response: { 200: jsonOrCsv(TeamsSchema), ...errorResponses, ...rateLimitedResponses },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...range } = request.query;
+      const teams = await teamsFor(ctx, actorOf(request), range);
+      if (format === 'csv') return sendCsv(reply, 'teams', teamsCsv(teams.items));
+      return reply.type('application/json').send(teams);
     },
   );
 

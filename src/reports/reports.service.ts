@@ -1,6 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
+import { reportTeams } from '../authz/policies/ticket.js';
+import { teamNotFound } from '../teams/teams.service.js';
 import type { AppContext } from '../context.js';
 import { invalid, invalidField } from '../http/errors.js';
 import { canonicalTimeZone, isCalendarDate } from '../sla/business-time.js';
@@ -10,6 +12,8 @@ import {
   dailyReport,
   resolutionDistribution,
   summaryReport,
+  teamReport,
+  type TeamReportRow,
   type AgentRow,
   type DailyRow,
   type ReportRange,
@@ -23,6 +27,8 @@ const MAX_DAILY_DAYS = 1000;
 export interface RangeQuery {
   from?: string | undefined;
   to?: string | undefined;
+  /** Only this team's tickets. */
+  teamId?: string | undefined;
   /** IANA name; days and bare dates are read in it. Default UTC. */
   timeZone?: string | undefined;
 }
@@ -89,19 +95,34 @@ export function reportRange(query: RangeQuery, now: Date): ZonedRange {
   return { from: new Date(start), to: new Date(end), timeZone };
 }
 
-export async function summaryFor(ctx: AppContext, actor: Actor, query: RangeQuery): Promise<SummaryRow> {
+/**
+ * The range and the teams a report covers: the `teamId` asked for, within the teams the
+ * reader may see (a team-scoped reader asking for another team gets 404, as for a team
+ * that does not exist).
+ */
+export function readerRange(actor: Actor, query: RangeQuery, now: Date): ZonedRange {
   authorize(actor, 'reports.read');
-  return summaryReport(ctx.database.db, reportRange(query, ctx.now()));
+  const range = reportRange(query, now);
+  const visible = reportTeams(actor);
+  if (query.teamId === undefined) return { ...range, teamIds: visible };
+  if (visible !== undefined && !visible.includes(query.teamId)) throw teamNotFound();
+  return { ...range, teamIds: [query.teamId] };
+}
+
+export async function summaryFor(ctx: AppContext, actor: Actor, query: RangeQuery): Promise<SummaryRow> {
+  return summaryReport(ctx.database.db, readerRange(actor, query, ctx.now()));
 }
 
 export async function agentsFor(ctx: AppContext, actor: Actor, query: RangeQuery): Promise<{ items: AgentRow[] }> {
-  authorize(actor, 'reports.read');
-  return { items: await agentReport(ctx.database.db, reportRange(query, ctx.now())) };
+  return { items: await agentReport(ctx.database.db, readerRange(actor, query, ctx.now())) };
+}
+
+export async function teamsFor(ctx: AppContext, actor: Actor, query: RangeQuery): Promise<{ items: TeamReportRow[] }> {
+  return { items: await teamReport(ctx.database.db, readerRange(actor, query, ctx.now())) };
 }
 
 export async function dailyFor(ctx: AppContext, actor: Actor, query: RangeQuery): Promise<{ items: DailyRow[] }> {
-  authorize(actor, 'reports.read');
-  const range = reportRange(query, ctx.now());
+  const range = readerRange(actor, query, ctx.now());
   const days = localDaysOf(range.from, range.to, range.timeZone, MAX_DAILY_DAYS);
   if (!days) throw invalid('range_too_long', `A daily series covers at most ${MAX_DAILY_DAYS} days`);
   return { items: await dailyReport(ctx.database.db, range, days) };
@@ -112,17 +133,16 @@ export async function distributionFor(
   actor: Actor,
   query: RangeQuery,
 ): Promise<{ buckets: { label: string; count: number }[] }> {
-  authorize(actor, 'reports.read');
-  return { buckets: await resolutionDistribution(ctx.database.db, reportRange(query, ctx.now())) };
+  return { buckets: await resolutionDistribution(ctx.database.db, readerRange(actor, query, ctx.now())) };
 }
 
-type Cell = string | number | null;
+export type Cell = string | number | null;
 
 /** A cell a spreadsheet would run as a formula (a name like "=HYPERLINK(…)") is quoted as text. */
 const inert = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 /** CSV with a header row; empty cells stand for null. */
-const csv = (header: string[], rows: Cell[][]): string =>
+export const csv = (header: string[], rows: Cell[][]): string =>
   stringify([header, ...rows], { cast: { number: String, string: inert } });
 
 export const summaryCsv = (summary: SummaryRow): string =>
@@ -170,4 +190,10 @@ export const agentsCsv = (agents: readonly AgentRow[]): string =>
       agent.firstResponseMinutes.median,
       agent.resolutionMinutes.median,
     ]),
+  );
+
+export const teamsCsv = (teams: readonly TeamReportRow[]): string =>
+  csv(
+    ['teamId', 'name', 'created', 'resolved', 'firstResponseMinutesMedian', 'resolutionMinutesMedian'],
+    teams.map((team) => [team.teamId, team.name, team.created, team.resolved, team.firstResponseMinutes.median, team.resolutionMinutes.median]),
   );

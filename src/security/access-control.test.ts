@@ -47,6 +47,7 @@ const PUBLIC_BODIES: Record<string, unknown> = {
   'POST /api/auth/password/forgot': { email: 'mass@example.test' },
   'POST /api/auth/password/reset': { token: 'x'.repeat(40), password: 'long enough' },
   'POST /api/auth/email/verify': { token: 'x'.repeat(40) },
+  'POST /api/satisfaction': { token: 'x'.repeat(40), rating: 'good' },
 };
 
 describeEachDatabase('access control sweep', (kind) => {

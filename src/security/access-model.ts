@@ -80,6 +80,13 @@ async function ownTicket(scene: Scene, caller: TestUser, changes: Record<string,
   return id;
 }
 
+/** A ticket the caller opened for themselves, with their own token. */
+async function ticketOpenedBy(scene: Scene, caller: TestUser): Promise<string> {
+  const response = await scene.t.request({ method: 'POST', url: '/api/tickets', token: caller.accessToken, body: { subject: 'Mine', description: 'My own' } });
+  expect(response.statusCode, `setup: ${response.body}`).toBe(201);
+  return response.json<{ id: string }>().id;
+}
+
 const ticketsUrl = async (scene: Scene, suffix = '', changes: Record<string, unknown> = {}) =>
   `/api/tickets/${(await othersTicket(scene, changes)).id}${suffix}`;
 
@@ -119,6 +126,7 @@ const abilitiesOnOpenTicket = (may: (permission: Permission) => boolean, own: bo
   reassign: false,
   priority: may('tickets.priority'),
   tag: may('tickets.tag') && may('tickets.note'),
+  team: may('tickets.team'),
   statuses: may('tickets.status') ? ['in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed'] : own ? ['closed'] : [],
 });
 
@@ -130,6 +138,14 @@ const abilitiesShown =
 const MANAGE_USERS: Permission = 'users.manage';
 const ESCALATION: Permission = 'escalation.manage';
 const REPORTS: Permission = 'reports.read';
+const TEAMS: Permission = 'teams.manage';
+
+/** A new agent of nobody's tickets, made as the manager would. */
+const freshAgent = async (scene: Scene): Promise<string> =>
+  String((await asManager(scene, 'POST', '/api/users', { email: `agent-${unique()}@example.test`, name: 'Fresh', role: 'agent', password: 'long enough pw' })).id);
+
+/** A fresh team of the manager's (not restricted, nobody in it). */
+const managerTeam = async (scene: Scene): Promise<string> => String((await asManager(scene, 'POST', '/api/teams', { name: `Team ${unique()}` })).id);
 
 const RULE = { name: 'Never fires', conditions: { minutesSinceCreated: 5_000_000 }, actions: { setPriority: 'high' } };
 const CALENDAR = { timezone: 'UTC', days: [{ day: 1, start: '09:00', end: '17:00' }], holidays: [] };
@@ -605,11 +621,120 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     expected: (may) => onlyIf(may(ESCALATION), 204),
   },
 
+  // Teams and routing: managed with teams.manage; read by whoever reads the queue; topics by whoever opens tickets.
+  { operation: 'GET /api/teams', what: 'list teams', request: async () => ({ url: '/api/teams' }), expected: (may) => onlyIf(may(TEAMS) || may('tickets.read.all'), 200) },
+  { operation: 'POST /api/teams', what: 'create a team', request: async () => ({ url: '/api/teams', body: { name: `Team ${unique()}` } }), expected: (may) => onlyIf(may(TEAMS), 201) },
+  {
+    operation: 'GET /api/teams/{id}',
+    what: 'read a team',
+    request: async (scene) => ({ url: `/api/teams/${await managerTeam(scene)}` }),
+    expected: (may) => onlyIf(may(TEAMS) || may('tickets.read.all'), 200),
+  },
+  {
+    operation: 'PATCH /api/teams/{id}',
+    what: 'change a team',
+    request: async (scene) => ({ url: `/api/teams/${await managerTeam(scene)}`, body: { assignment: 'least_open' } }),
+    expected: (may) => onlyIf(may(TEAMS), 200),
+  },
+  {
+    operation: 'DELETE /api/teams/{id}',
+    what: 'delete a team',
+    request: async (scene) => ({ url: `/api/teams/${await managerTeam(scene)}` }),
+    expected: (may) => onlyIf(may(TEAMS), 204),
+  },
+  {
+    operation: 'PUT /api/teams/{id}/members/{userId}',
+    what: 'put an agent in a team',
+    request: async (scene) => ({ url: `/api/teams/${await managerTeam(scene)}/members/${scene.desk.otherAgent.user.id}` }),
+    expected: (may) => onlyIf(may(TEAMS), 200),
+  },
+  {
+    operation: 'DELETE /api/teams/{id}/members/{userId}',
+    what: 'take an agent out of a team',
+    request: async (scene) => {
+      const team = await managerTeam(scene);
+      await asManager(scene, 'PUT', `/api/teams/${team}/members/${scene.desk.otherAgent.user.id}`);
+      return { url: `/api/teams/${team}/members/${scene.desk.otherAgent.user.id}` };
+    },
+    expected: (may) => onlyIf(may(TEAMS), 204),
+  },
+  { operation: 'GET /api/routing-rules', what: 'list routing rules', request: async () => ({ url: '/api/routing-rules' }), expected: (may) => onlyIf(may(TEAMS), 200) },
+  {
+    operation: 'POST /api/routing-rules',
+    what: 'add a routing rule',
+    request: async (scene) => ({ url: '/api/routing-rules', body: { name: 'Rule', conditions: { topics: [`Topic ${unique()}`] }, teamId: await managerTeam(scene) } }),
+    expected: (may) => onlyIf(may(TEAMS), 201),
+  },
+  {
+    operation: 'DELETE /api/routing-rules/{id}',
+    what: 'delete a routing rule',
+    request: async (scene) => {
+      const rule = await asManager(scene, 'POST', '/api/routing-rules', { name: 'Rule', conditions: {}, teamId: await managerTeam(scene) });
+      return { url: `/api/routing-rules/${String(rule.id)}` };
+    },
+    expected: (may) => onlyIf(may(TEAMS), 204),
+  },
+  { operation: 'GET /api/ticket-topics', what: 'list the topics of the ticket form', request: async () => ({ url: '/api/ticket-topics' }), expected: (may) => onlyIf(may('tickets.create'), 200) },
+  {
+    operation: 'PATCH /api/tickets/{id}',
+    what: "move another customer's ticket to a team",
+    request: async (scene) => ({ url: await ticketsUrl(scene), body: { teamId: await managerTeam(scene) } }),
+    expected: (may) => onOthersTicket(may, 'tickets.team', 200),
+  },
+
+  // Availability: one's own for staff (a role), everyone's with teams.manage.
+  { operation: 'GET /api/presence/me', what: 'read own availability', request: async () => ({ url: '/api/presence/me' }), expected: (_may, role) => onlyIf(role !== 'customer', 200) },
+  {
+    operation: 'PUT /api/presence/me',
+    what: 'switch own availability',
+    request: async () => ({ url: '/api/presence/me', body: { availability: 'available' } }),
+    expected: (_may, role) => onlyIf(role !== 'customer', 200),
+  },
+  { operation: 'GET /api/presence', what: "list everyone's availability", request: async () => ({ url: '/api/presence' }), expected: (may) => onlyIf(may(TEAMS), 200) },
+  {
+    operation: 'PATCH /api/presence/{userId}',
+    what: "set an agent's capacity",
+    request: async (scene) => ({ url: `/api/presence/${scene.desk.otherAgent.user.id}`, body: { maxOpen: 50 } }),
+    expected: (may) => onlyIf(may(TEAMS), 200),
+  },
+  {
+    operation: 'POST /api/presence/{userId}/release',
+    what: "hand an agent's open tickets back to their teams",
+    request: async (scene) => ({ url: `/api/presence/${await freshAgent(scene)}/release` }),
+    expected: (may) => onlyIf(may(TEAMS), 200),
+  },
+
+  // Satisfaction: part of the ticket for whoever sees it; answered by its requester only.
+  {
+    operation: 'GET /api/tickets/{id}/satisfaction',
+    what: "read another customer's rating",
+    request: async (scene) => ({ url: await ticketsUrl(scene, '/satisfaction', { status: 'resolved' }) }),
+    expected: (may) => onOthersTicket(may, undefined, 200),
+  },
+  {
+    operation: 'PUT /api/tickets/{id}/satisfaction',
+    what: "rate another customer's ticket",
+    request: async (scene) => ({ url: await ticketsUrl(scene, '/satisfaction', { status: 'resolved' }), body: { rating: 'bad' } }),
+    expected: (may) => (may('tickets.read.all') ? 403 : 404),
+  },
+  {
+    operation: 'PUT /api/tickets/{id}/satisfaction',
+    what: 'rate own resolved ticket',
+    request: async (scene, caller, role) => {
+      // Staff ask for themselves (a ticket opened for someone must be a customer's).
+      const id = role === 'customer' ? await ownTicket(scene, caller) : await ticketOpenedBy(scene, caller);
+      await asManager(scene, 'PATCH', `/api/tickets/${id}`, { status: 'resolved' });
+      return { url: `/api/tickets/${id}/satisfaction`, body: { rating: 'good' } };
+    },
+    // Rating is the requester's, whatever the permissions; staff have own tickets only if they may open them.
+    expected: (may, role) => (role === 'customer' || may('tickets.create') ? 200 : undefined),
+  },
+
   // Reports.
-  ...['/api/reports/summary', '/api/reports/agents', '/api/reports/daily', '/api/reports/resolution-distribution'].map(
+  ...['/api/reports/summary', '/api/reports/agents', '/api/reports/teams', '/api/reports/satisfaction', '/api/reports/daily', '/api/reports/resolution-distribution'].map(
     (url): AccessCase => ({ operation: `GET ${url}`, what: 'read a report', request: async () => ({ url }), expected: (may) => onlyIf(may(REPORTS), 200) }),
   ),
-  ...['/api/reports/summary', '/api/reports/agents'].map(
+  ...['/api/reports/summary', '/api/reports/agents', '/api/reports/teams', '/api/reports/satisfaction'].map(
     (url): AccessCase => ({ operation: `GET ${url}`, what: 'download a report as CSV', request: async () => ({ url: `${url}?format=csv` }), expected: (may) => onlyIf(may(REPORTS), 200) }),
   ),
 

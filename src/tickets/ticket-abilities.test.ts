@@ -72,6 +72,7 @@ describeEachDatabase('ticket abilities', (kind) => {
       reassign: false,
       priority: false,
       tag: false,
+      team: false,
       statuses: ['open', 'closed'],
     });
     expect(await abilitiesOf(desk.agent, id)).toEqual({
@@ -83,6 +84,7 @@ describeEachDatabase('ticket abilities', (kind) => {
       reassign: false,
       priority: false,
       tag: true,
+      team: true,
       statuses: ['open', 'closed'],
     });
     expect(await abilitiesOf(desk.manager, id)).toMatchObject({ assign: true, reassign: false, priority: true });
@@ -123,6 +125,7 @@ describeEachDatabase('ticket abilities', (kind) => {
       reassign: false,
       priority: true,
       tag: false,
+      team: false,
       statuses: [],
     });
     // A requester may always close their own ticket, whatever the table says.

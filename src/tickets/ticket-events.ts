@@ -40,20 +40,27 @@ export type TicketEvent =
       data: { from: TicketStatus; to: TicketStatus; reason?: 'customer_reply' } & ByRule;
     }
   | { type: 'ticket.priority_changed'; data: { from: TicketPriority; to: TicketPriority } & ByRule }
-  | { type: 'ticket.assignee_changed'; data: { from: string | null; to: string | null } & ByRule }
+  | {
+      type: 'ticket.assignee_changed';
+      /** `automatic`: the team's automatic assignment chose the assignee (the actor is then the system, null). */
+      data: { from: string | null; to: string | null; automatic?: true } & ByRule;
+    }
+  | { type: 'ticket.team_changed'; data: { from: string | null; to: string | null } & ByRule }
   | {
       /** An escalation rule acted; `actions` are the changes it made, `notify` whom it tells. */
       type: 'ticket.escalated';
       data: {
         ruleId: string;
         ruleName: string;
-        actions: { setStatus?: TicketStatus; setPriority?: TicketPriority; assignTo?: string };
+        actions: { setStatus?: TicketStatus; setPriority?: TicketPriority; assignTo?: string; setTeam?: string };
         notify: EscalationNotify[];
       };
     }
   | { type: 'ticket.sla_breached'; data: { target: SlaTarget; dueAt: string } }
   /** Staff changed the ticket's tags (internal, like the tags themselves). */
-  | { type: 'ticket.tags_changed'; data: { added: string[]; removed: string[]; tags: string[] } };
+  | { type: 'ticket.tags_changed'; data: { added: string[]; removed: string[]; tags: string[] } }
+  /** The requester answered (or changed) the satisfaction request; the actor is null when by a mailed link. */
+  | { type: 'ticket.satisfaction_rated'; data: { rating: 'good' | 'bad'; comment: boolean } };
 
 export type TicketEventType = TicketEvent['type'];
 

@@ -12,8 +12,8 @@ import { createDesk, openTicket, postMessage, type Desk } from './tickets.test-s
  * Counted as drizzle sends them, BEGIN and COMMIT left out (PGlite runs those itself).
  */
 const CEILING = {
-  // auth, rate-limit count, insert ticket (with its due dates), insert event, recipients, queue the receipt
-  create: 6,
+  // auth, rate-limit count, routing rules and default team, insert ticket (with its due dates), insert event, recipients, queue the receipt
+  create: 7,
   // auth, rate-limit count, lock ticket, insert message, insert event, recipients, queue the mail, in-app row, update ticket
   reply: 9,
 };

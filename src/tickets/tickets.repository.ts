@@ -1,7 +1,9 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import type { TicketVisibility } from '../authz/policies/ticket.js';
 import type { Db } from '../db/database.js';
 import { preparedPerDb } from '../db/prepared.js';
+import { teams } from '../teams/teams.schema.js';
 import { users } from '../users/users.schema.js';
 import type { TicketPriority, TicketStatus } from './ticket-status.js';
 import { afterTicket, orderByClause, type TicketOrder } from './ticket-sort.js';
@@ -17,6 +19,7 @@ export type TicketRow = Omit<
 export interface TicketView extends TicketRow {
   requesterName: string;
   assigneeName: string | null;
+  teamName: string | null;
 }
 
 const ticketColumns = {
@@ -28,6 +31,7 @@ const ticketColumns = {
   priority: tickets.priority,
   requesterId: tickets.requesterId,
   assigneeId: tickets.assigneeId,
+  teamId: tickets.teamId,
   version: tickets.version,
   createdAt: tickets.createdAt,
   updatedAt: tickets.updatedAt,
@@ -45,10 +49,11 @@ const assignee = alias(users, 'assignee');
 
 function selectTicketViews(db: Db) {
   return db
-    .select({ ...ticketColumns, requesterName: requester.name, assigneeName: assignee.name })
+    .select({ ...ticketColumns, requesterName: requester.name, assigneeName: assignee.name, teamName: teams.name })
     .from(tickets)
     .innerJoin(requester, eq(requester.id, tickets.requesterId))
     .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
+    .leftJoin(teams, eq(teams.id, tickets.teamId))
     .$dynamic();
 }
 
@@ -57,6 +62,7 @@ export interface NewTicket {
   description: string;
   priority: TicketPriority;
   requesterId: string;
+  teamId: string | null;
   createdAt: Date;
   firstResponseDueAt: Date | null;
   resolutionDueAt: Date | null;
@@ -81,12 +87,14 @@ const requesterTicketViewQuery = preparedPerDb((db) =>
     .prepare('ticket_view_of_requester'),
 );
 
-/** A ticket with its people's names; with `requesterId` (from `visibleRequester`), only if it is theirs. */
-export async function findTicketView(db: Db, id: string, requesterId: string | undefined): Promise<TicketView | undefined> {
-  const [row] =
-    requesterId === undefined
-      ? await ticketViewQuery(db).execute({ id })
-      : await requesterTicketViewQuery(db).execute({ id, requesterId });
+/**
+ * A ticket with its people's names, if `visibility` (from `ticketVisibility`) lets it be
+ * seen: the two common shapes (everyone's, the requester's own) run prepared.
+ */
+export async function findTicketView(db: Db, id: string, visibility: TicketVisibility): Promise<TicketView | undefined> {
+  if (visibility.kind === 'all') return (await ticketViewQuery(db).execute({ id }))[0];
+  if (visibility.kind === 'own') return (await requesterTicketViewQuery(db).execute({ id, requesterId: visibility.requesterId }))[0];
+  const [row] = await selectTicketViews(db).where(and(eq(tickets.id, id), visibility.filter));
   return row;
 }
 
@@ -111,7 +119,7 @@ export async function lockTicket(tx: Db, id: string, visibility: SQL | undefined
 }
 
 export type TicketChanges = Partial<
-  Pick<TicketRow, 'status' | 'priority' | 'assigneeId' | 'resolvedAt' | 'closedAt' | 'firstResponseAt' | 'firstResponderId' | 'tags'>
+  Pick<TicketRow, 'status' | 'priority' | 'assigneeId' | 'teamId' | 'resolvedAt' | 'closedAt' | 'firstResponseAt' | 'firstResponderId' | 'tags'>
 >;
 
 /** The values a change was decided on; the write lands only while they still hold. */
@@ -176,6 +184,8 @@ export interface TicketListFilter {
   priority?: TicketPriority | undefined;
   /** A user id, or null for unassigned tickets. */
   assigneeId?: string | null | undefined;
+  /** Team ids (any of them), or null for tickets of no team. */
+  teamIds?: readonly string[] | null | undefined;
   requesterId?: string | undefined;
   /** Only tickets carrying this tag. */
   tag?: string | undefined;
@@ -311,6 +321,12 @@ function assigneeCondition(assigneeId: string | null | undefined): SQL | undefin
   return assigneeId === null ? isNull(tickets.assigneeId) : eq(tickets.assigneeId, assigneeId);
 }
 
+function teamCondition(teamIds: readonly string[] | null | undefined): SQL | undefined {
+  if (teamIds === undefined) return undefined;
+  if (teamIds === null) return isNull(tickets.teamId);
+  return teamIds.length === 0 ? sql`false` : inArray(tickets.teamId, [...teamIds]);
+}
+
 /** `#2` is ticket 2 and nothing else; any other text is searched. */
 function searchCondition(text: string, filters: SQL | undefined, messageVisibility: SQL | undefined, limit: number): SQL | undefined {
   const quotedNumber = /^#(\d{1,9})$/.exec(text);
@@ -319,7 +335,7 @@ function searchCondition(text: string, filters: SQL | undefined, messageVisibili
 }
 
 /** The filters of a list other than search and paging: what a saved view's count also applies. */
-export type TicketCountFilter = Pick<TicketListFilter, 'visibility' | 'statuses' | 'priority' | 'assigneeId' | 'requesterId' | 'tag'>;
+export type TicketCountFilter = Pick<TicketListFilter, 'visibility' | 'statuses' | 'priority' | 'assigneeId' | 'teamIds' | 'requesterId' | 'tag'>;
 
 function filterConditions(filter: TicketCountFilter): SQL | undefined {
   return and(
@@ -327,6 +343,7 @@ function filterConditions(filter: TicketCountFilter): SQL | undefined {
     filter.statuses ? inArray(tickets.status, [...filter.statuses]) : undefined,
     filter.priority ? eq(tickets.priority, filter.priority) : undefined,
     assigneeCondition(filter.assigneeId),
+    teamCondition(filter.teamIds),
     filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
     filter.tag === undefined ? undefined : sql`${tickets.tags} @> ${textArray([filter.tag])}`,
   );

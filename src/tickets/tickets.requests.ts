@@ -19,6 +19,9 @@ export const CreateTicketBody = Type.Object(
     priority: Type.Optional(TicketPrioritySchema),
     requesterId: Type.Optional(Uuid),
     attachmentIds: Type.Optional(AttachmentIds),
+    topic: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'One of GET /api/ticket-topics: routes the ticket to a team' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -30,6 +33,8 @@ export const UpdateTicketBody = Type.Object(
     assigneeId: Type.Optional(Nullable(Uuid)),
     addTags: Type.Optional({ ...TagInputs, description: 'Tags to add (tickets.tag)' }),
     removeTags: Type.Optional({ ...TagInputs, description: 'Tags to remove (tickets.tag)' }),
+    /** Move to this team, or null for none (tickets.team). */
+    teamId: Type.Optional(Nullable(Uuid)),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -50,6 +55,9 @@ export const ListTicketsQuery = Type.Object(
     ),
     priority: Type.Optional(TicketPrioritySchema),
     assigneeId: Type.Optional(Type.String({ pattern: `^(me|none|${UUID_PATTERN})$`, description: 'A user id, me, or none' })),
+    teamId: Type.Optional(
+      Type.String({ pattern: `^(mine|none|${UUID_PATTERN})$`, description: 'A team id, mine (the caller\'s teams), or none' }),
+    ),
     requesterId: Type.Optional(Uuid),
     tag: Type.Optional({ ...TagInput, description: 'Only tickets carrying this tag (needs tickets.note, like seeing tags)' }),
     q: Type.Optional(

@@ -54,9 +54,12 @@ describeEachDatabase('tickets', (kind) => {
       resolutionDueAt: new Date(t.clock.now().getTime() + 24 * 3_600_000).toISOString(),
       requester: { id: desk.customer.user.id, name: 'Cora Customer' },
       assignee: null,
+      // No routing rule and no default team: of no team.
+      teamId: null,
+      team: null,
       sla: { firstResponse: 'ok', resolution: 'ok' },
       // What the requester may do with it now: talk, and close it.
-      abilities: { reply: true, note: false, close: true, reopen: false, assign: false, reassign: false, priority: false, statuses: ['closed'] },
+      abilities: { reply: true, note: false, close: true, reopen: false, assign: false, reassign: false, priority: false, team: false, statuses: ['closed'] },
       attachments: [],
     });
     const second = await openTicket(t, desk.otherCustomer);

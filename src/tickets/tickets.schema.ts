@@ -14,6 +14,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { isOneOf, tsvector } from '../db/types.js';
 import { TICKET_PRIORITIES, TICKET_STATUSES } from './ticket-status.js';
+import { teams } from '../teams/teams.schema.js';
 import { users } from '../users/users.schema.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -29,6 +30,8 @@ export const tickets = pgTable(
     priority: text('priority', { enum: TICKET_PRIORITIES }).notNull().default('normal'),
     requesterId: uuid('requester_id').notNull().references(() => users.id),
     assigneeId: uuid('assignee_id').references(() => users.id),
+    /** At most one team; restricted agents see their teams' tickets only (src/authz/policies/ticket.ts). */
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
     /** Bumped by every change; the ETag of the ticket. */
     version: integer('version').notNull().default(1),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -62,6 +65,9 @@ export const tickets = pgTable(
     index('tickets_assignee_number_idx').on(t.assigneeId, t.number),
     index('tickets_requester_number_idx').on(t.requesterId, t.number),
     index('tickets_priority_number_idx').on(t.priority, t.number),
+    index('tickets_team_number_idx').on(t.teamId, t.number),
+    // Automatic assignment counts each agent's open tickets (capacity, least open).
+    index('tickets_assignee_open_idx').on(t.assigneeId).where(sql`${t.status} not in ('resolved', 'closed')`),
     index('tickets_unassigned_number_idx').on(t.status, t.number).where(sql`${t.assigneeId} is null`),
     index('tickets_search_idx').using('gin', t.search),
     index('tickets_tags_idx').using('gin', t.tags),

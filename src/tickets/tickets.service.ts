@@ -6,7 +6,7 @@ import { authorize } from '../authz/authorize.js';
 import {
   authorizeCreateTicket,
   authorizeTicketPatch,
-  visibleRequester,
+  ticketVisibility,
   visibleMessages,
   visibleTickets,
   type TicketPatch,
@@ -17,6 +17,7 @@ import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInt4 } from '../http/cursor.js';
 import { conflict, invalid, invalidField, preconditionFailed } from '../http/errors.js';
 import { MAX_TAGS_PER_TICKET, nextTags, normalizeTag, normalizeTags } from '../tags/tag-names.js';
+import { assertTeam, teamForNewTicket } from '../teams/teams.service.js';
 import { findUserById } from '../users/users.repository.js';
 import { publishTicketEvent } from './publish-ticket-event.js';
 import { ticketAlreadyAssigned, ticketNotFound } from './ticket-errors.js';
@@ -44,7 +45,7 @@ export async function requireVisibleTicket(db: Db, actor: Actor, id: string): Pr
 }
 
 async function viewOf(db: Db, id: string): Promise<TicketView> {
-  const view = await findTicketView(db, id, undefined);
+  const view = await findTicketView(db, id, { kind: 'all' });
   if (!view) throw ticketNotFound();
   return view;
 }
@@ -55,6 +56,8 @@ export interface CreateTicketInput {
   priority?: TicketPriority | undefined;
   requesterId?: string | undefined;
   attachmentIds?: readonly string[] | undefined;
+  /** The customer's choice of topic on the portal form: routes the ticket to a team. */
+  topic?: string | undefined;
 }
 
 /** A ticket with its own files (those given with its description). */
@@ -81,26 +84,30 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
   const due = await ctx.newTicketDueDates(priority, now);
   return ctx.database.db.transaction(async (tx) => {
     const requesterName = requesterId === actor.id ? actor.name : await assertCustomer(tx, requesterId);
-    const ticket = await insertTicket(tx, {
+    const team = await teamForNewTicket(tx, { topic: input.topic });
+    const opened = await insertTicket(tx, {
       subject: input.subject,
       description: input.description,
       priority,
       requesterId,
+      teamId: team?.id ?? null,
       createdAt: now,
       ...due,
     });
-    const attachments = await attachToTicket(ctx, tx, actor, { ids: input.attachmentIds, ticketId: ticket.id, messageId: null });
+    const attachments = await attachToTicket(ctx, tx, actor, { ids: input.attachmentIds, ticketId: opened.id, messageId: null });
     const created: TicketEvent = {
       type: 'ticket.created',
-      data: { status: ticket.status, priority: ticket.priority, requesterId, openedBy: actor.id, ...attachmentData(attachments) },
+      data: { status: opened.status, priority: opened.priority, requesterId, openedBy: actor.id, ...attachmentData(attachments) },
     };
-    await publishTicketEvent(tx, ctx.ticketEvents, { ticket, actor, at: now, event: created });
-    return { ...ticket, requesterName, assigneeName: null, attachments };
+    await publishTicketEvent(tx, ctx.ticketEvents, { ticket: opened, actor, at: now, event: created });
+    // A team's automatic assignment (a handler of ticket.created) may have given it an agent meanwhile.
+    const view = team ? await viewOf(tx, opened.id) : { ...opened, requesterName, assigneeName: null, teamName: null };
+    return { ...view, attachments };
   });
 }
 
 export async function getTicket(ctx: AppContext, actor: Actor, id: string): Promise<TicketWithAttachments> {
-  const view = await findTicketView(ctx.database.db, id, visibleRequester(actor));
+  const view = await findTicketView(ctx.database.db, id, ticketVisibility(actor));
   authorize(actor, 'ticket.read', view);
   return { ...view, attachments: await attachmentsOfTicket(ctx.database.db, id) };
 }
@@ -110,6 +117,8 @@ export interface ListTicketsInput {
   priority?: TicketPriority | undefined;
   /** A user id, `me` or `none` (unassigned). */
   assigneeId?: string | undefined;
+  /** A team id, `mine` (the caller's teams) or `none`. */
+  teamId?: string | undefined;
   requesterId?: string | undefined;
   tag?: string | undefined;
   q?: string | undefined;
@@ -142,6 +151,12 @@ function listOrder(input: ListTicketsInput, search: string | undefined): TicketO
   return { sort, order };
 }
 
+function teamFilter(actor: Actor, teamId: string | undefined): readonly string[] | null | undefined {
+  if (teamId === 'mine') return actor.teams.ids;
+  if (teamId === 'none') return null;
+  return teamId === undefined ? undefined : [teamId];
+}
+
 function assigneeFilter(actor: Actor, assigneeId: string | undefined): string | null | undefined {
   if (assigneeId === 'me') return actor.id;
   if (assigneeId === 'none') return null;
@@ -166,6 +181,7 @@ export async function listTickets(
     statuses: input.statuses,
     priority: input.priority,
     assigneeId: assigneeFilter(actor, input.assigneeId),
+    teamIds: teamFilter(actor, input.teamId),
     requesterId: input.requesterId,
     tag: input.tag === undefined ? undefined : normalizeTag(input.tag, 'tag'),
     search,
@@ -232,6 +248,10 @@ function planPatch(current: TicketRow, patch: TicketPatch, now: Date, byRule: { 
     plan.events.push({ type: 'ticket.assignee_changed', data: { from: current.assigneeId, to: patch.assigneeId, ...byRule } });
   }
   planTags(plan, current.tags, patch);
+  if (patch.teamId !== undefined && patch.teamId !== current.teamId) {
+    plan.changes.teamId = patch.teamId;
+    plan.events.push({ type: 'ticket.team_changed', data: { from: current.teamId, to: patch.teamId, ...byRule } });
+  }
   return plan;
 }
 
@@ -297,6 +317,7 @@ async function tryUpdate(
   authorizeTicketPatch(actor, current, patch);
   if (versions && !versions.includes(current.version)) throw preconditionFailed();
   if (patch.assigneeId) await assertAssignable(tx, patch.assigneeId);
+  if (patch.teamId) await assertTeam(tx, patch.teamId);
   const plan = planPatch(current, patch, now);
   if (plan.events.length === 0) return viewOf(tx, id);
   if (versions) plan.expect.versions = versions;

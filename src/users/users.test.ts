@@ -191,7 +191,7 @@ describeEachDatabase('users, roles and the audit log', (kind) => {
   it('edits role permissions with validation and the manager lock', async () => {
     const roles = (await call('GET', '/api/roles', manager.accessToken)).json<{ role: string; permissions: string[] }[]>();
     expect(roles.find((r) => r.role === 'agent')?.permissions).toEqual([
-      'tickets.assign', 'tickets.create', 'tickets.note', 'tickets.read.all', 'tickets.reply', 'tickets.status', 'tickets.tag',
+      'tickets.assign', 'tickets.create', 'tickets.note', 'tickets.read.all', 'tickets.reply', 'tickets.status', 'tickets.tag', 'tickets.team',
     ]);
     const unknown = await call('PUT', '/api/roles/agent', manager.accessToken, { permissions: ['tickets.create', 'tickets.fly'] });
     expect(unknown.statusCode).toBe(400);

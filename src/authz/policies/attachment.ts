@@ -1,13 +1,13 @@
 import { attachmentNotFound } from '../../attachments/attachment-errors.js';
 import type { Subject } from '../actor.js';
 import { allow, allowOnFound } from '../policy.js';
-import { canSeeInternalNotes, canSeeTicket } from './ticket.js';
+import { canSeeInternalNotes, canSeeTicket, type TicketPlace } from './ticket.js';
 
 /** Where an attachment is: still with its uploader, or on a ticket (in a message that may be an internal note). */
 export interface AttachmentPlace {
   uploaderId: string;
-  /** The requester of its ticket; null while it is not attached. */
-  requesterId: string | null;
+  /** Its ticket's place (requester, assignee, team); null while it is not attached. */
+  ticket: TicketPlace | null;
   /** Attached to an internal note. */
   internal: boolean;
 }
@@ -18,8 +18,8 @@ export interface AttachmentPlace {
  * `tickets.note`. Until attached, it is its uploader's alone. Anything else is not found.
  */
 export function canSeeAttachment(subject: Subject, place: AttachmentPlace): boolean {
-  if (place.requesterId === null) return place.uploaderId === subject.id;
-  return canSeeTicket(subject, { requesterId: place.requesterId }) && (!place.internal || canSeeInternalNotes(subject));
+  if (place.ticket === null) return place.uploaderId === subject.id;
+  return canSeeTicket(subject, place.ticket) && (!place.internal || canSeeInternalNotes(subject));
 }
 
 const read = allowOnFound<AttachmentPlace>({ sees: canSeeAttachment, notFound: attachmentNotFound });

@@ -16,7 +16,7 @@ import {
 /** API.md's default permission table, written out again so the policy is checked against the contract. */
 const DEFAULTS: Record<Role, Permission[]> = {
   customer: ['tickets.create', 'tickets.reply'],
-  agent: ['tickets.create', 'tickets.read.all', 'tickets.reply', 'tickets.note', 'tickets.assign', 'tickets.status', 'tickets.tag'],
+  agent: ['tickets.create', 'tickets.read.all', 'tickets.reply', 'tickets.note', 'tickets.assign', 'tickets.status', 'tickets.tag', 'tickets.team'],
   manager: [
     'tickets.create',
     'tickets.read.all',
@@ -27,6 +27,8 @@ const DEFAULTS: Record<Role, Permission[]> = {
     'tickets.status',
     'tickets.priority',
     'tickets.tag',
+    'tickets.team',
+    'teams.manage',
   ],
 };
 
@@ -34,6 +36,7 @@ const subject = (role: Role, permissions: readonly Permission[] = DEFAULTS[role]
   id: `${role}-id`,
   role,
   permissions: new Set(permissions),
+  teams: { ids: [], restricted: false },
 });
 const customer = subject('customer');
 const agent = subject('agent');
@@ -43,6 +46,7 @@ const ticket = (status: TicketStatus, assigneeId: string | null = null, requeste
   requesterId,
   status,
   assigneeId,
+  teamId: null,
 });
 
 /** The DomainError code a PATCH gets from the policy, or 'allowed'. */
@@ -67,6 +71,7 @@ describe('ticket abilities', () => {
       reassign: false,
       priority: false,
       tag: false,
+      team: false,
       statuses: ['closed'],
     });
     expect(ticketAbilities(customer, ticket('resolved'))).toMatchObject({ reopen: true, close: true, statuses: ['open', 'closed'] });
@@ -84,6 +89,7 @@ describe('ticket abilities', () => {
       reassign: false,
       priority: false,
       tag: false,
+      team: false,
       statuses: [],
     });
   });
@@ -98,6 +104,7 @@ describe('ticket abilities', () => {
       reassign: false,
       priority: false,
       tag: true,
+      team: true,
       statuses: ['in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'closed'],
     });
     expect(ticketAbilities(agent, ticket('escalated', agent.id))).toMatchObject({ assign: false, reassign: false, statuses: ['in_progress', 'resolved', 'closed'] });
@@ -122,6 +129,7 @@ describe('ticket abilities', () => {
       reassign: false,
       priority: false,
       tag: false,
+      team: false,
       statuses: [],
     });
     const trustedCustomer = subject('customer', ['tickets.reply', 'tickets.status', 'tickets.priority']);
@@ -154,6 +162,31 @@ describe('ticket abilities', () => {
         }
       }
     }
+  });
+});
+
+describe('team scope', () => {
+  const member = (restricted: boolean, permissions: readonly Permission[] = DEFAULTS.agent): Subject => ({
+    ...subject('agent', permissions),
+    teams: { ids: ['billing'], restricted },
+  });
+  const inTeam = (teamId: string | null, assigneeId: string | null = null): TicketState => ({ ...ticket('open', assigneeId), teamId });
+
+  it("limits a member of a restricting team to its tickets, those assigned to them and their own", () => {
+    const scoped = member(true);
+    expect(canSeeTicket(scoped, inTeam('billing'))).toBe(true);
+    expect(canSeeTicket(scoped, inTeam('technical'))).toBe(false);
+    expect(canSeeTicket(scoped, inTeam(null))).toBe(false);
+    expect(canSeeTicket(scoped, inTeam('technical', scoped.id))).toBe(true);
+    expect(canSeeTicket(scoped, { ...inTeam(null), requesterId: scoped.id })).toBe(true);
+    expect(ticketAbilities(scoped, inTeam('technical'))).toMatchObject({ reply: false, note: false, team: false, statuses: [] });
+  });
+
+  it('leaves members of open teams, holders of teams.manage and customers as they were', () => {
+    expect(canSeeTicket(member(false), inTeam('technical'))).toBe(true);
+    expect(canSeeTicket(member(true, [...DEFAULTS.agent, 'teams.manage']), inTeam(null))).toBe(true);
+    // Team membership never widens what a customer-like role sees.
+    expect(canSeeTicket(member(true, ['tickets.create']), inTeam('billing'))).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { eq, not, type SQL } from 'drizzle-orm';
+import { eq, inArray, not, or, type SQL } from 'drizzle-orm';
 import { forbidden } from '../../http/errors.js';
 import { ticketAlreadyAssigned, ticketClosed, ticketNotFound } from '../../tickets/ticket-errors.js';
 import { STATUS_TRANSITIONS, type TicketPriority, type TicketStatus } from '../../tickets/ticket-status.js';
@@ -8,30 +8,77 @@ import { allow, allowed, allowOnFound, enforce, holds, missingPermission } from 
 import { isStaff } from '../roles.js';
 
 /** Someone a ticket may be shown to: the caller of a request, a stream's or a notification's recipient. */
-export type TicketViewer = Pick<Actor, 'id' | 'permissions'>;
+export type TicketViewer = Pick<Actor, 'id' | 'permissions' | 'teams'>;
 
-/**
- * The one visibility rule: whose tickets the viewer may see, everyone's (undefined) or only
- * their own. Lists, searches and single reads filter with it in SQL (`visibleTickets`), the
- * stream and notifications in memory (`canSeeTicket`). A ticket outside it is answered as
- * not found, never forbidden.
- */
-export function visibleRequester(viewer: TicketViewer): string | undefined {
-  return holds(viewer, 'tickets.read.all') ? undefined : viewer.id;
+/** What visibility is decided on: whose ticket it is, who has it and which team. */
+export interface TicketPlace {
+  requesterId: string;
+  assigneeId: string | null;
+  teamId: string | null;
 }
 
-export const seesEveryTicket = (viewer: TicketViewer): boolean => visibleRequester(viewer) === undefined;
+/**
+ * The one visibility rule. Without `tickets.read.all` a viewer sees only the tickets they
+ * asked. With it, everyone's, unless they belong to a team that restricts its agents: then
+ * their teams' tickets, those assigned to them and their own (managing teams lifts the
+ * restriction, since whoever may change the teams may as well see them all). Lists,
+ * searches and single reads filter with it in SQL (`visibleTickets`), the stream and
+ * notifications in memory (`canSeeTicket`). A ticket outside it is answered as not found,
+ * never forbidden.
+ */
+type TicketScope = { kind: 'all' } | { kind: 'own' } | { kind: 'teams'; teamIds: readonly string[] };
 
-/** `visibleRequester` as a filter on the tickets table; `undefined` means "no restriction". */
+function ticketScope(viewer: TicketViewer): TicketScope {
+  if (!holds(viewer, 'tickets.read.all')) return { kind: 'own' };
+  if (viewer.teams.restricted && !holds(viewer, 'teams.manage')) return { kind: 'teams', teamIds: viewer.teams.ids };
+  return { kind: 'all' };
+}
+
+/** Sees tickets other people asked (all of them, or a team-scoped part): the stream offers them everything and filters per entry. */
+export const seesOthersTickets = (viewer: TicketViewer): boolean => ticketScope(viewer).kind !== 'own';
+
+/**
+ * The teams a viewer's reports are limited to: a team-scoped viewer's own teams (reports
+ * count tickets by team, so the tickets merely assigned to them are left out); undefined:
+ * every ticket.
+ */
+export function reportTeams(viewer: TicketViewer): readonly string[] | undefined {
+  const scope = ticketScope(viewer);
+  return scope.kind === 'teams' ? scope.teamIds : undefined;
+}
+
+const teamScopedTickets = (viewer: TicketViewer, teamIds: readonly string[]): SQL | undefined =>
+  or(
+    eq(tickets.requesterId, viewer.id),
+    eq(tickets.assigneeId, viewer.id),
+    teamIds.length === 0 ? undefined : inArray(tickets.teamId, [...teamIds]),
+  );
+
+/** `ticketScope` as a filter on the tickets table; `undefined` means "no restriction". */
 export function visibleTickets(viewer: TicketViewer): SQL | undefined {
-  const requesterId = visibleRequester(viewer);
-  return requesterId === undefined ? undefined : eq(tickets.requesterId, requesterId);
+  const scope = ticketScope(viewer);
+  if (scope.kind === 'all') return undefined;
+  if (scope.kind === 'own') return eq(tickets.requesterId, viewer.id);
+  return teamScopedTickets(viewer, scope.teamIds);
+}
+
+/** `visibleTickets` in a shape the commonest reads run prepared with: everyone's, or the requester's own. */
+export type TicketVisibility = { kind: 'all' } | { kind: 'own'; requesterId: string } | { kind: 'filtered'; filter: SQL | undefined };
+
+export function ticketVisibility(viewer: TicketViewer): TicketVisibility {
+  const scope = ticketScope(viewer);
+  if (scope.kind === 'all') return { kind: 'all' };
+  if (scope.kind === 'own') return { kind: 'own', requesterId: viewer.id };
+  return { kind: 'filtered', filter: teamScopedTickets(viewer, scope.teamIds) };
 }
 
 /** `visibleTickets` for one ticket already in memory. */
-export function canSeeTicket(viewer: TicketViewer, ticket: { requesterId: string }): boolean {
-  const requesterId = visibleRequester(viewer);
-  return requesterId === undefined || requesterId === ticket.requesterId;
+export function canSeeTicket(viewer: TicketViewer, ticket: TicketPlace): boolean {
+  const scope = ticketScope(viewer);
+  if (scope.kind === 'all') return true;
+  if (ticket.requesterId === viewer.id) return true;
+  if (scope.kind === 'own') return false;
+  return ticket.assigneeId === viewer.id || (ticket.teamId !== null && scope.teamIds.includes(ticket.teamId));
 }
 
 /** Internal notes, and every event about them, exist only for holders of `tickets.note`. */
@@ -52,14 +99,12 @@ export function visibleEvents(viewer: TicketViewer): SQL | undefined {
 }
 
 /** `visibleTickets` and `visibleEvents` together, for one event in memory. */
-export const canSeeTicketEvent = (viewer: TicketViewer, ticket: { requesterId: string }, event: { internal: boolean }): boolean =>
+export const canSeeTicketEvent = (viewer: TicketViewer, ticket: TicketPlace, event: { internal: boolean }): boolean =>
   canSeeTicket(viewer, ticket) && (!event.internal || canSeeInternalNotes(viewer));
 
 /** The parts of a ticket its permission decisions depend on. */
-export interface TicketState {
-  requesterId: string;
+export interface TicketState extends TicketPlace {
   status: TicketStatus;
-  assigneeId: string | null;
 }
 
 /** A status change asked for; whether the status machine allows it is decided separately (409). */
@@ -105,6 +150,8 @@ const assign = allowOnFound<TicketState>({
   when: (_subject, ticket) => ticket.assigneeId === null,
   otherwise: ticketAlreadyAssigned,
 });
+/** Moves the ticket to another team, or out of any (which may take it out of a restricted agent's sight). */
+const setTeam = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.team' });
 /** Changes or clears an existing assignee. */
 const reassign = allowOnFound<TicketState>({ ...onTicket, permission: 'tickets.reassign' });
 /** Tags are changed by holders of `tickets.tag` who may also see them. */
@@ -118,7 +165,7 @@ const tag = allowOnFound<TicketState>({
  * Who is viewing or typing on a ticket is the desk's business: staff who see the ticket
  * announce it and receive it; customers do neither.
  */
-export const canSeePresence = (viewer: Subject, ticket: { requesterId: string }): boolean => isStaff(viewer) && canSeeTicket(viewer, ticket);
+export const canSeePresence = (viewer: Subject, ticket: TicketPlace): boolean => isStaff(viewer) && canSeeTicket(viewer, ticket);
 const presence = allowOnFound<TicketState>({
   ...onTicket,
   when: (subject) => isStaff(subject),
@@ -141,6 +188,7 @@ export const ticketPolicy = {
   'ticket.move': move,
   'ticket.assign': assign,
   'ticket.reassign': reassign,
+  'ticket.setTeam': setTeam,
   'ticket.chooseAssignee': chooseAssignee,
   'ticket.tag': tag,
   'tags.read': seeTags,
@@ -164,6 +212,7 @@ export interface TicketPatch {
   assigneeId?: string | null | undefined;
   addTags?: readonly string[] | undefined;
   removeTags?: readonly string[] | undefined;
+  teamId?: string | null | undefined;
 }
 
 /**
@@ -186,6 +235,7 @@ export function authorizeTicketPatch(actor: Subject, ticket: TicketState, patch:
   if (patch.priority !== undefined) enforce(actor, priority, ticket);
   if (patch.assigneeId !== undefined) authorizeAssigneeChange(actor, ticket, patch.assigneeId);
   if (patch.addTags !== undefined || patch.removeTags !== undefined) enforce(actor, tag, ticket);
+  if (patch.teamId !== undefined) enforce(actor, setTeam, ticket);
 }
 
 /** What the caller may do with a ticket now; clients render their controls from it. */
@@ -202,6 +252,8 @@ export interface TicketAbilities {
   priority: boolean;
   /** Add and remove tags. */
   tag: boolean;
+  /** Move it to another team or out of any. */
+  team: boolean;
   /** The statuses it may move to now: the status machine's next steps the caller's rules allow. */
   statuses: TicketStatus[];
 }
@@ -217,6 +269,7 @@ export function ticketAbilities(subject: Subject, ticket: TicketState): TicketAb
     reassign: ticket.assigneeId !== null && allowed(subject, reassign, ticket),
     priority: allowed(subject, priority, ticket),
     tag: allowed(subject, tag, ticket),
+    team: allowed(subject, setTeam, ticket),
     statuses,
   };
 }

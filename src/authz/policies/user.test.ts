@@ -5,7 +5,7 @@ import { can } from '../authorize.js';
 import type { Permission, Role } from '../permissions.js';
 import { authorizeUserChange, userAbilities, type UserChanges, type UserTarget } from './user.js';
 
-const subject = (role: Role, permissions: Permission[]): Subject => ({ id: `${role}-id`, role, permissions: new Set(permissions) });
+const subject = (role: Role, permissions: Permission[]): Subject => ({ id: `${role}-id`, role, permissions: new Set(permissions), teams: { ids: [], restricted: false } });
 const manager = subject('manager', ['users.manage']);
 const target = (role: Role, active: boolean, activeManagers: number): UserTarget => ({ id: 'target', role, active, activeManagers });
 

@@ -18,6 +18,8 @@ const MEANING: Record<Permission, string> = {
   'tickets.reassign': 'Change or clear an assignee',
   'tickets.status': 'Change the status of any ticket',
   'tickets.priority': 'Set the priority',
+  'tickets.team': 'Move tickets between teams',
+  'teams.manage': 'Manage teams, topics and availability (and see every team)',
   'escalation.manage': 'Escalation rules and SLA',
   'reports.read': 'Read reports',
   'users.manage': 'Manage users',

@@ -11,7 +11,7 @@ type Ok<Path extends keyof paths, Method extends keyof paths[Path]> = paths[Path
 }
   ? Json<Responses[200 & keyof Responses]> | Json<Responses[201 & keyof Responses]>
   : never;
-type BodyOf<Path extends keyof paths, Method extends keyof paths[Path]> = paths[Path][Method] extends {
+export type BodyOf<Path extends keyof paths, Method extends keyof paths[Path]> = paths[Path][Method] extends {
   requestBody?: infer Body;
 }
   ? Json<NonNullable<Body>>
@@ -65,3 +65,13 @@ export type AppNotification = Item<Ok<'/api/notifications', 'get'>>;
 export type Preference = Item<Ok<'/api/notification-preferences', 'get'>>;
 export type AuditEntry = Item<Ok<'/api/audit-log', 'get'>>;
 export type FailedMail = Item<Ok<'/api/mail/failed', 'get'>>;
+
+export type Team = Item<Ok<'/api/teams', 'get'>>;
+export type RoutingRule = Item<Ok<'/api/routing-rules', 'get'>>;
+export type Presence = Ok<'/api/presence/me', 'get'>;
+export type Availability = Presence['availability'];
+export type SatisfactionRating = Ok<'/api/tickets/{id}/satisfaction', 'get'>;
+export type SatisfactionByLink = Ok<'/api/satisfaction', 'get'>;
+export type Rating = NonNullable<SatisfactionRating['rating']>;
+export type SatisfactionReport = Ok<'/api/reports/satisfaction', 'get'>;
+

@@ -343,7 +343,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a role's permissions (any of: tickets.create, tickets.read.all, tickets.reply, tickets.note, tickets.assign, tickets.reassign, tickets.status, tickets.priority, escalation.manage, reports.read, users.manage, roles.manage, audit.read, mail.manage, tickets.tag, macros.manage, views.manage) */
+        /** Replace a role's permissions (any of: tickets.create, tickets.read.all, tickets.reply, tickets.note, tickets.assign, tickets.reassign, tickets.status, tickets.priority, tickets.team, teams.manage, escalation.manage, reports.read, users.manage, roles.manage, audit.read, mail.manage, tickets.tag, macros.manage, views.manage) */
         put: operations["setRolePermissions"];
         post?: never;
         delete?: never;
@@ -745,6 +745,235 @@ export interface paths {
         patch: operations["updateEscalationRule"];
         trace?: never;
     };
+    "/api/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Teams by name, with their members (teams.manage or tickets.read.all) */
+        get: operations["listTeams"];
+        put?: never;
+        /** Create a team; a name is unique regardless of case (teams.manage) */
+        post: operations["createTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/teams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team with its members (teams.manage or tickets.read.all) */
+        get: operations["getTeam"];
+        put?: never;
+        post?: never;
+        /** Delete a team: its tickets stay, of no team; its routing rules go (teams.manage) */
+        delete: operations["deleteTeam"];
+        options?: never;
+        head?: never;
+        /** Rename a team or change its settings; making it the default unsets the previous one (teams.manage) */
+        patch: operations["updateTeam"];
+        trace?: never;
+    };
+    "/api/teams/{id}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put an active agent or manager in the team; already a member is a no-op (teams.manage) */
+        put: operations["addTeamMember"];
+        post?: never;
+        /** Take someone out of the team (teams.manage) */
+        delete: operations["removeTeamMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routing-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which team a new ticket goes to, in the order rules are tried; no match: the default team (teams.manage) */
+        get: operations["listRoutingRules"];
+        put?: never;
+        /** Add a routing rule, tried after the existing ones (teams.manage) */
+        post: operations["createRoutingRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routing-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a routing rule (teams.manage) */
+        delete: operations["deleteRoutingRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ticket-topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The topics a new ticket's form offers; the chosen one routes it to a team (tickets.create) */
+        get: operations["listTicketTopics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/presence/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's availability and capacity (agents and managers) */
+        get: operations["getMyPresence"];
+        /** Switch between available and away; going away keeps one's open tickets (agents and managers) */
+        put: operations["setMyAvailability"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every active agent and manager with availability, capacity and open tickets (teams.manage) */
+        get: operations["listPresence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/presence/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set someone's availability or capacity (teams.manage) */
+        patch: operations["setPresence"];
+        trace?: never;
+    };
+    "/api/presence/{userId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand someone's open tickets back to their teams' queues, unassigned (teams.manage); keeping them is doing nothing */
+        post: operations["releaseTickets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The requester's satisfaction rating, asked when the ticket was first resolved (whoever sees the ticket) */
+        get: operations["getTicketSatisfaction"];
+        /** Answer or change the satisfaction request, good or bad with an optional comment (the requester, while it is open) */
+        put: operations["rateTicket"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rating a mailed link is for, without signing in; a tampered, expired or unknown link is 400 */
+        get: operations["getSatisfactionByLink"];
+        put?: never;
+        /** Answer or change the rating of the link's ticket (only that ticket), without signing in; 409 once closed or 14 days old */
+        post: operations["rateByLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customer satisfaction of the requests asked in the range: in total, per day, per agent and per team credited (the assignee and team when resolved) (reports.read) */
+        get: operations["getSatisfactionReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/summary": {
         parameters: {
             query?: never;
@@ -771,6 +1000,23 @@ export interface paths {
         };
         /** Per agent: assigned, resolved, median response and resolution times (reports.read) */
         get: operations["getAgentReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per team (and the tickets of no team): created, resolved, median response and resolution times (reports.read) */
+        get: operations["getTeamReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1749,7 +1995,7 @@ export interface operations {
                         emailVerified: boolean;
                         /** Format: date-time */
                         createdAt: string;
-                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage" | "views.manage")[];
+                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "tickets.team" | "teams.manage" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage" | "views.manage")[];
                     };
                 };
             };
@@ -3093,9 +3339,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         role: "customer" | "agent" | "manager";
-                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage" | "views.manage")[];
+                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "tickets.team" | "teams.manage" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage" | "views.manage")[];
                         /** @description Permissions that cannot be taken from this role (PUT answers 409) */
-                        locked: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage" | "views.manage")[];
+                        locked: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "tickets.team" | "teams.manage" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage" | "views.manage")[];
                     }[];
                 };
             };
@@ -3191,7 +3437,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         role: "customer" | "agent" | "manager";
-                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage" | "views.manage")[];
+                        permissions: ("tickets.create" | "tickets.read.all" | "tickets.reply" | "tickets.note" | "tickets.assign" | "tickets.reassign" | "tickets.status" | "tickets.priority" | "tickets.team" | "teams.manage" | "escalation.manage" | "reports.read" | "users.manage" | "roles.manage" | "audit.read" | "mail.manage" | "tickets.tag" | "macros.manage" | "views.manage")[];
                     };
                 };
             };
@@ -3401,6 +3647,8 @@ export interface operations {
                 priority?: "low" | "normal" | "high" | "urgent";
                 /** @description A user id, me, or none */
                 assigneeId?: string;
+                /** @description A team id, mine (the caller's teams), or none */
+                teamId?: string;
                 requesterId?: string;
                 /** @description Only tickets carrying this tag (needs tickets.note, like seeing tags) */
                 tag?: string;
@@ -3457,6 +3705,11 @@ export interface operations {
                                 id: string;
                                 name: string;
                             } | null;
+                            teamId: string | null;
+                            team: {
+                                id: string;
+                                name: string;
+                            } | null;
                             sla: {
                                 firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                                 resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
@@ -3478,6 +3731,8 @@ export interface operations {
                                 priority: boolean;
                                 /** @description Add and remove tags */
                                 tag: boolean;
+                                /** @description Move it to another team or out of any (tickets.team) */
+                                team: boolean;
                                 /** @description The statuses the caller may move it to now */
                                 statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                             };
@@ -3593,6 +3848,8 @@ export interface operations {
                     requesterId?: string;
                     /** @description Ids from POST /api/attachments: your own uploads, not yet attached */
                     attachmentIds?: string[];
+                    /** @description One of GET /api/ticket-topics: routes the ticket to a team */
+                    topic?: string;
                 };
             };
         };
@@ -3634,6 +3891,11 @@ export interface operations {
                             id: string;
                             name: string;
                         } | null;
+                        teamId: string | null;
+                        team: {
+                            id: string;
+                            name: string;
+                        } | null;
                         sla: {
                             firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                             resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
@@ -3655,6 +3917,8 @@ export interface operations {
                             priority: boolean;
                             /** @description Add and remove tags */
                             tag: boolean;
+                            /** @description Move it to another team or out of any (tickets.team) */
+                            team: boolean;
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
@@ -3819,6 +4083,11 @@ export interface operations {
                             id: string;
                             name: string;
                         } | null;
+                        teamId: string | null;
+                        team: {
+                            id: string;
+                            name: string;
+                        } | null;
                         sla: {
                             firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                             resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
@@ -3840,6 +4109,8 @@ export interface operations {
                             priority: boolean;
                             /** @description Add and remove tags */
                             tag: boolean;
+                            /** @description Move it to another team or out of any (tickets.team) */
+                            team: boolean;
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
@@ -3948,6 +4219,8 @@ export interface operations {
                     addTags?: string[];
                     /** @description Tags to remove (tickets.tag) */
                     removeTags?: string[];
+                    /** Format: uuid */
+                    teamId?: string | null;
                 };
             };
         };
@@ -3991,6 +4264,11 @@ export interface operations {
                             id: string;
                             name: string;
                         } | null;
+                        teamId: string | null;
+                        team: {
+                            id: string;
+                            name: string;
+                        } | null;
                         sla: {
                             firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                             resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
@@ -4012,6 +4290,8 @@ export interface operations {
                             priority: boolean;
                             /** @description Add and remove tags */
                             tag: boolean;
+                            /** @description Move it to another team or out of any (tickets.team) */
+                            team: boolean;
                             /** @description The statuses the caller may move it to now */
                             statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                         };
@@ -4519,6 +4799,8 @@ export interface operations {
                         addTags?: string[];
                         /** @description Tags to remove (tickets.tag) */
                         removeTags?: string[];
+                        /** Format: uuid */
+                        teamId?: string | null;
                         /**
                          * Format: uuid
                          * @description A macro whose changes are made too; the request's own fields win
@@ -4572,6 +4854,11 @@ export interface operations {
                                     id: string;
                                     name: string;
                                 } | null;
+                                teamId: string | null;
+                                team: {
+                                    id: string;
+                                    name: string;
+                                } | null;
                                 sla: {
                                     firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                                     resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
@@ -4593,6 +4880,8 @@ export interface operations {
                                     priority: boolean;
                                     /** @description Add and remove tags */
                                     tag: boolean;
+                                    /** @description Move it to another team or out of any (tickets.team) */
+                                    team: boolean;
                                     /** @description The statuses the caller may move it to now */
                                     statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                                 };
@@ -5369,6 +5658,11 @@ export interface operations {
                                 id: string;
                                 name: string;
                             } | null;
+                            teamId: string | null;
+                            team: {
+                                id: string;
+                                name: string;
+                            } | null;
                             sla: {
                                 firstResponse: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
                                 resolution: ("ok" | "at_risk" | "breached" | "met" | "paused") | (never | null);
@@ -5390,6 +5684,8 @@ export interface operations {
                                 priority: boolean;
                                 /** @description Add and remove tags */
                                 tag: boolean;
+                                /** @description Move it to another team or out of any (tickets.team) */
+                                team: boolean;
                                 /** @description The statuses the caller may move it to now */
                                 statuses: ("open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed")[];
                             };
@@ -6958,12 +7254,15 @@ export interface operations {
                                 minutesSinceCreated?: number;
                                 minutesWithoutFirstResponse?: number;
                                 minutesSinceUpdate?: number;
+                                satisfaction?: "good" | "bad";
                             };
                             actions: {
                                 setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
                                 setPriority?: "low" | "normal" | "high" | "urgent";
                                 /** Format: uuid */
                                 assignTo?: string;
+                                /** Format: uuid */
+                                setTeam?: string;
                                 notify?: ("managers" | "assignee" | "requester")[];
                             };
                             /** Format: date-time */
@@ -7061,12 +7360,15 @@ export interface operations {
                         minutesSinceCreated?: number;
                         minutesWithoutFirstResponse?: number;
                         minutesSinceUpdate?: number;
+                        satisfaction?: "good" | "bad";
                     };
                     actions: {
                         setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
                         setPriority?: "low" | "normal" | "high" | "urgent";
                         /** Format: uuid */
                         assignTo?: string;
+                        /** Format: uuid */
+                        setTeam?: string;
                         notify?: ("managers" | "assignee" | "requester")[];
                     };
                 };
@@ -7090,12 +7392,15 @@ export interface operations {
                             minutesSinceCreated?: number;
                             minutesWithoutFirstResponse?: number;
                             minutesSinceUpdate?: number;
+                            satisfaction?: "good" | "bad";
                         };
                         actions: {
                             setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
                             setPriority?: "low" | "normal" | "high" | "urgent";
                             /** Format: uuid */
                             assignTo?: string;
+                            /** Format: uuid */
+                            setTeam?: string;
                             notify?: ("managers" | "assignee" | "requester")[];
                         };
                         /** Format: date-time */
@@ -7417,12 +7722,15 @@ export interface operations {
                         minutesSinceCreated?: number;
                         minutesWithoutFirstResponse?: number;
                         minutesSinceUpdate?: number;
+                        satisfaction?: "good" | "bad";
                     };
                     actions?: {
                         setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
                         setPriority?: "low" | "normal" | "high" | "urgent";
                         /** Format: uuid */
                         assignTo?: string;
+                        /** Format: uuid */
+                        setTeam?: string;
                         notify?: ("managers" | "assignee" | "requester")[];
                     };
                 };
@@ -7446,12 +7754,15 @@ export interface operations {
                             minutesSinceCreated?: number;
                             minutesWithoutFirstResponse?: number;
                             minutesSinceUpdate?: number;
+                            satisfaction?: "good" | "bad";
                         };
                         actions: {
                             setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
                             setPriority?: "low" | "normal" | "high" | "urgent";
                             /** Format: uuid */
                             assignTo?: string;
+                            /** Format: uuid */
+                            setTeam?: string;
                             notify?: ("managers" | "assignee" | "requester")[];
                         };
                         /** Format: date-time */
@@ -7557,6 +7868,2419 @@ export interface operations {
             };
         };
     };
+    listTeams: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @description Its agents see only their teams' tickets and those assigned to them (holders of teams.manage see all) */
+                            restrictAgents: boolean;
+                            /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                            assignment: "off" | "round_robin" | "least_open";
+                            /** @description New tickets no routing rule places go to this team */
+                            isDefault: boolean;
+                            members: {
+                                id: string;
+                                name: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    restrictAgents?: boolean;
+                    /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                    assignment?: "off" | "round_robin" | "least_open";
+                    isDefault?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Its agents see only their teams' tickets and those assigned to them (holders of teams.manage see all) */
+                        restrictAgents: boolean;
+                        /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                        assignment: "off" | "round_robin" | "least_open";
+                        /** @description New tickets no routing rule places go to this team */
+                        isDefault: boolean;
+                        members: {
+                            id: string;
+                            name: string;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Its agents see only their teams' tickets and those assigned to them (holders of teams.manage see all) */
+                        restrictAgents: boolean;
+                        /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                        assignment: "off" | "round_robin" | "least_open";
+                        /** @description New tickets no routing rule places go to this team */
+                        isDefault: boolean;
+                        members: {
+                            id: string;
+                            name: string;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    restrictAgents?: boolean;
+                    /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                    assignment?: "off" | "round_robin" | "least_open";
+                    isDefault?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Its agents see only their teams' tickets and those assigned to them (holders of teams.manage see all) */
+                        restrictAgents: boolean;
+                        /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                        assignment: "off" | "round_robin" | "least_open";
+                        /** @description New tickets no routing rule places go to this team */
+                        isDefault: boolean;
+                        members: {
+                            id: string;
+                            name: string;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    addTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Its agents see only their teams' tickets and those assigned to them (holders of teams.manage see all) */
+                        restrictAgents: boolean;
+                        /** @description How new tickets of the team get an agent: off, round_robin (in turn) or least_open (fewest open tickets) */
+                        assignment: "off" | "round_robin" | "least_open";
+                        /** @description New tickets no routing rule places go to this team */
+                        isDefault: boolean;
+                        members: {
+                            id: string;
+                            name: string;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    removeTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listRoutingRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @description Rules are tried in this order; the first that matches places the ticket */
+                            position: number;
+                            /** @description Every condition given must hold; none: every ticket */
+                            conditions: {
+                                /** @description The portal topics the rule takes */
+                                topics?: string[];
+                            };
+                            teamId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createRoutingRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description Every condition given must hold; none: every ticket */
+                    conditions: {
+                        /** @description The portal topics the rule takes */
+                        topics?: string[];
+                    };
+                    /** Format: uuid */
+                    teamId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Rules are tried in this order; the first that matches places the ticket */
+                        position: number;
+                        /** @description Every condition given must hold; none: every ticket */
+                        conditions: {
+                            /** @description The portal topics the rule takes */
+                            topics?: string[];
+                        };
+                        teamId: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteRoutingRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listTicketTopics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Topics the portal form offers, in routing order */
+                        items: string[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getMyPresence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        userId: string;
+                        name: string;
+                        /** @description Away: automatic assignment passes them over */
+                        availability: "available" | "away";
+                        /** @description Automatic assignment gives them no more open tickets than this; null: no limit */
+                        maxOpen: number | null;
+                        /** @description Tickets assigned to them and not resolved or closed */
+                        openTickets: number;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    setMyAvailability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Away: automatic assignment passes them over */
+                    availability: "available" | "away";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        userId: string;
+                        name: string;
+                        /** @description Away: automatic assignment passes them over */
+                        availability: "available" | "away";
+                        /** @description Automatic assignment gives them no more open tickets than this; null: no limit */
+                        maxOpen: number | null;
+                        /** @description Tickets assigned to them and not resolved or closed */
+                        openTickets: number;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listPresence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            userId: string;
+                            name: string;
+                            /** @description Away: automatic assignment passes them over */
+                            availability: "available" | "away";
+                            /** @description Automatic assignment gives them no more open tickets than this; null: no limit */
+                            maxOpen: number | null;
+                            /** @description Tickets assigned to them and not resolved or closed */
+                            openTickets: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    setPresence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Away: automatic assignment passes them over */
+                    availability?: "available" | "away";
+                    maxOpen?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        userId: string;
+                        name: string;
+                        /** @description Away: automatic assignment passes them over */
+                        availability: "available" | "away";
+                        /** @description Automatic assignment gives them no more open tickets than this; null: no limit */
+                        maxOpen: number | null;
+                        /** @description Tickets assigned to them and not resolved or closed */
+                        openTickets: number;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    releaseTickets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Tickets handed back */
+                        released: number;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getTicketSatisfaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticketId: string;
+                        rating: ("good" | "bad") | (never | null);
+                        comment: string | null;
+                        /** Format: date-time */
+                        askedAt: string;
+                        /** Format: date-time */
+                        answeredAt: string | null;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** @description It can still be answered or changed: the ticket is not closed and 14 days have not passed */
+                        open: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rateTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rating: "good" | "bad";
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticketId: string;
+                        rating: ("good" | "bad") | (never | null);
+                        comment: string | null;
+                        /** Format: date-time */
+                        askedAt: string;
+                        /** Format: date-time */
+                        answeredAt: string | null;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** @description It can still be answered or changed: the ticket is not closed and 14 days have not passed */
+                        open: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getSatisfactionByLink: {
+        parameters: {
+            query: {
+                /** @description The token of the mailed link (its `token` parameter) */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticketId: string;
+                        rating: ("good" | "bad") | (never | null);
+                        comment: string | null;
+                        /** Format: date-time */
+                        askedAt: string;
+                        /** Format: date-time */
+                        answeredAt: string | null;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** @description It can still be answered or changed: the ticket is not closed and 14 days have not passed */
+                        open: boolean;
+                        ticketNumber: number;
+                        subject: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rateByLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The token of the mailed link (its `token` parameter) */
+                    token: string;
+                    rating: "good" | "bad";
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticketId: string;
+                        rating: ("good" | "bad") | (never | null);
+                        comment: string | null;
+                        /** Format: date-time */
+                        askedAt: string;
+                        /** Format: date-time */
+                        answeredAt: string | null;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** @description It can still be answered or changed: the ticket is not closed and 14 days have not passed */
+                        open: boolean;
+                        ticketNumber: number;
+                        subject: string;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getSatisfactionReport: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
+                from?: string;
+                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
+                to?: string;
+                /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
+                timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        total: {
+                            /** @description Satisfaction requests made (tickets resolved for the first time) */
+                            asked: number;
+                            answered: number;
+                            good: number;
+                            bad: number;
+                            /** @description good ÷ answered; null when none answered */
+                            score: number | null;
+                            /** @description answered ÷ asked; null when none asked */
+                            responseRate: number | null;
+                        };
+                        days: {
+                            date: string;
+                            /** @description Satisfaction requests made (tickets resolved for the first time) */
+                            asked: number;
+                            answered: number;
+                            good: number;
+                            bad: number;
+                            /** @description good ÷ answered; null when none answered */
+                            score: number | null;
+                            /** @description answered ÷ asked; null when none asked */
+                            responseRate: number | null;
+                        }[];
+                        agents: {
+                            agentId: string | null;
+                            name: string | null;
+                            /** @description Satisfaction requests made (tickets resolved for the first time) */
+                            asked: number;
+                            answered: number;
+                            good: number;
+                            bad: number;
+                            /** @description good ÷ answered; null when none answered */
+                            score: number | null;
+                            /** @description answered ÷ asked; null when none asked */
+                            responseRate: number | null;
+                        }[];
+                        teams: {
+                            teamId: string | null;
+                            name: string | null;
+                            /** @description Satisfaction requests made (tickets resolved for the first time) */
+                            asked: number;
+                            answered: number;
+                            good: number;
+                            bad: number;
+                            /** @description good ÷ answered; null when none answered */
+                            score: number | null;
+                            /** @description answered ÷ asked; null when none asked */
+                            responseRate: number | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getSummaryReport: {
         parameters: {
             query?: {
@@ -7566,6 +10290,8 @@ export interface operations {
                 to?: string;
                 /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
                 timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
                 format?: "json" | "csv";
             };
             header?: never;
@@ -7690,6 +10416,8 @@ export interface operations {
                 to?: string;
                 /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
                 timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
                 format?: "json" | "csv";
             };
             header?: never;
@@ -7799,6 +10527,127 @@ export interface operations {
             };
         };
     };
+    getTeamReport: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
+                from?: string;
+                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
+                to?: string;
+                /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
+                timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Null: the tickets of no team */
+                            teamId: string | null;
+                            name: string | null;
+                            created: number;
+                            resolved: number;
+                            firstResponseMinutes: {
+                                median: number | null;
+                            };
+                            resolutionMinutes: {
+                                median: number | null;
+                            };
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getDailyReport: {
         parameters: {
             query?: {
@@ -7808,6 +10657,8 @@ export interface operations {
                 to?: string;
                 /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
                 timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
             };
             header?: never;
             path?: never;
@@ -7918,6 +10769,8 @@ export interface operations {
                 to?: string;
                 /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
                 timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
             };
             header?: never;
             path?: never;

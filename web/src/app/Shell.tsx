@@ -4,6 +4,7 @@ import type { Permission } from '../api/models';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { VerifyEmailBanner } from '../auth/VerifyEmailBanner';
 import { NotificationBell } from '../notifications/NotificationBell';
+import { AvailabilitySwitch } from '../teams/AvailabilitySwitch';
 
 interface NavItem {
   to: string;
@@ -20,6 +21,7 @@ const NAV: NavItem[] = [
   { to: '/reports', label: 'Reports', needs: 'reports.read' },
   { to: '/admin/users', label: 'Users', needs: 'users.manage' },
   { to: '/admin/roles', label: 'Roles', needs: 'roles.manage' },
+  { to: '/admin/teams', label: 'Teams', needs: 'teams.manage' },
   { to: '/admin/escalation', label: 'Escalation', needs: 'escalation.manage' },
   { to: '/admin/sla', label: 'SLA', needs: 'escalation.manage' },
   { to: '/admin/audit', label: 'Audit log', needs: 'audit.read' },
@@ -79,6 +81,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <div className="topbar-end">
+          {me.role === 'customer' ? null : <AvailabilitySwitch />}
           <NotificationBell />
           <Link to="/profile" className="user-link" aria-current={current('/profile') ? 'page' : undefined}>
             <span className="visually-hidden">Profile of </span>

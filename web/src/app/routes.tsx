@@ -18,6 +18,8 @@ import { MacrosPage } from '../macros/MacrosPage';
 import { PreferencesPage } from '../notifications/PreferencesPage';
 import { QueuePage } from '../queue/QueuePage';
 import { ReportsPage } from '../reports/ReportsPage';
+import { SatisfactionLinkPage } from '../satisfaction/SatisfactionLinkPage';
+import { TeamsPage } from '../teams/TeamsPage';
 import { MyTicketsPage } from '../tickets/MyTicketsPage';
 import { NewTicketPage } from '../tickets/NewTicketPage';
 import { TicketPage } from '../tickets/TicketPage';
@@ -77,6 +79,10 @@ export function AppRoutes() {
       <Route path="/reset-password" element={<PublicLayout signedInToo />}>
         <Route index element={<ResetPasswordPage />} />
       </Route>
+      {/* The satisfaction link works without signing in, in whichever browser the mail is opened. */}
+      <Route path="/satisfaction" element={<PublicLayout signedInToo />}>
+        <Route index element={<SatisfactionLinkPage />} />
+      </Route>
       {/* So is the address check: the link works in whichever browser the mail is opened. */}
       <Route path="/verify-email" element={<PublicLayout signedInToo />}>
         <Route index element={<VerifyEmailPage />} />
@@ -92,6 +98,7 @@ export function AppRoutes() {
         <Route path="/admin/users" element={<Page title="Users" needs="users.manage"><UsersPage /></Page>} />
         <Route path="/admin/roles" element={<Page title="Roles" needs="roles.manage"><RolesPage /></Page>} />
         <Route path="/admin/sla" element={<Page title="SLA" needs="escalation.manage"><SlaPage /></Page>} />
+        <Route path="/admin/teams" element={<Page title="Teams" needs="teams.manage"><TeamsPage /></Page>} />
         <Route path="/admin/escalation" element={<Page title="Escalation rules" needs="escalation.manage"><EscalationPage /></Page>} />
         <Route path="/admin/audit" element={<Page title="Audit log" needs="audit.read"><AuditPage /></Page>} />
         <Route path="/admin/mail" element={<Page title="Failed mail" needs="mail.manage"><FailedMailPage /></Page>} />

@@ -7,6 +7,7 @@ import { useQueryString } from '../app/search-params';
 import { useAuth } from '../auth/AuthContext';
 import { LiveIndicator } from '../notifications/LiveProvider';
 import { SearchBox } from '../tickets/SearchBox';
+import { teamsQuery } from '../teams/teams.api';
 import { ticketListQuery } from '../tickets/tickets.api';
 import { TicketTable, type Selection } from '../tickets/TicketTable';
 import { BulkBar } from './BulkBar';
@@ -49,6 +50,8 @@ export function QueuePage() {
   const q = search.get('q') ?? '';
   const requesterId = search.get('requesterId') ?? undefined;
   const tag = search.get('tag') ?? undefined;
+  const teamId = search.get('team') ?? undefined;
+  const teams = useQuery(teamsQuery);
   const sortChoice = SORTS.find((candidate) => candidate.id === search.get('sort')) ?? SORTS[0];
   const status = statusChoice === ACTIVE ? ACTIVE_STATUSES.join(',') : statusChoice === 'any' ? undefined : statusChoice;
   // Search hits come newest first: the server takes no order with a search.
@@ -56,7 +59,7 @@ export function QueuePage() {
   const viewId = search.get('view') ?? undefined;
   const views = useQuery(viewsQuery);
   const view = views.data?.find((candidate) => candidate.id === viewId);
-  const queueFilter = { assigneeId: tab.assigneeId, status, priority, requesterId, tag, q: q || undefined, ...order };
+  const queueFilter = { assigneeId: tab.assigneeId, status, priority, requesterId, teamId, tag, q: q || undefined, ...order };
   // A saved view lists its own filters and order; the tabs and filters are the queue's.
   const list = usePaged(ticketListQuery(view ? filterOf(view) : queueFilter));
   const onSearch = useCallback((text: string) => update({ q: text }), [update]);
@@ -125,6 +128,19 @@ export function QueuePage() {
           <select value={priority ?? ''} onChange={(event) => update({ priority: event.target.value })}>
             <option value="">Any priority</option>
             <PriorityOptions />
+          </select>
+        </label>
+        <label className="compact-field">
+          <span>Team</span>
+          <select value={teamId ?? ''} onChange={(event) => update({ team: event.target.value })}>
+            <option value="">Any team</option>
+            <option value="mine">My teams</option>
+            <option value="none">No team</option>
+            {teams.data?.map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
           </select>
         </label>
         <label className="compact-field">

@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useNavigate } from 'react-router';
 import type { Priority } from '../api/models';
@@ -7,6 +7,7 @@ import { useAuth } from '../auth/AuthContext';
 import { PRIORITIES, PRIORITY_LABELS } from '../ui/chips';
 import { FormError, SelectField, TextAreaField, TextField, useFormErrors } from '../ui/forms';
 import { RequesterField } from './RequesterField';
+import { topicsQuery } from '../teams/teams.api';
 import { createTicket, ticketKeys } from './tickets.api';
 
 export function NewTicketPage() {
@@ -16,6 +17,8 @@ export function NewTicketPage() {
   const [subject, setSubject] = useState('');
   const [description, setDescription] = useState('');
   const [priority, setPriority] = useState<Priority>('normal');
+  const [topic, setTopic] = useState('');
+  const topics = useQuery(topicsQuery);
   const [busy, setBusy] = useState(false);
   const { errors, show, clear } = useFormErrors();
   const files = useAttachments();
@@ -34,13 +37,14 @@ export function NewTicketPage() {
         description,
         ...(choosePriority ? { priority } : {}),
         ...(requesterId ? { requesterId } : {}),
+        ...(topic ? { topic } : {}),
         ...(files.ids.length > 0 ? { attachmentIds: files.ids } : {}),
       });
       client.setQueryData(ticketKeys.one(ticket.id), ticket);
       void client.invalidateQueries({ queryKey: ticketKeys.lists });
       void navigate(`/tickets/${ticket.id}`);
     } catch (caught) {
-      show(caught, ['subject', 'description', 'priority', 'requesterId', 'attachmentIds']);
+      show(caught, ['subject', 'description', 'priority', 'requesterId', 'topic', 'attachmentIds']);
       setBusy(false);
     }
   };
@@ -51,6 +55,16 @@ export function NewTicketPage() {
       <form className="card" onSubmit={(event) => void submit(event)} onPaste={files.onPaste}>
         {chooseRequester ? <RequesterField onChange={setRequesterId} error={errors.fields.requesterId} /> : null}
         <TextField label="Subject" required maxLength={200} value={subject} error={errors.fields.subject} onChange={(e) => setSubject(e.target.value)} />
+        {topics.data?.length ? (
+          <SelectField label="Topic" value={topic} error={errors.fields.topic} onChange={(e) => setTopic(e.target.value)}>
+            <option value="">Something else</option>
+            {topics.data.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </SelectField>
+        ) : null}
         <TextAreaField
           label="What happened?"
           required

@@ -5,6 +5,7 @@ import { useAuth, useMe } from '../auth/AuthContext';
 import { refreshTicket, storeTicket } from './ticket-cache';
 import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS } from '../ui/chips';
 import { FormError, SelectField, useFormErrors } from '../ui/forms';
+import { TeamPicker } from '../teams/TeamPicker';
 import { ticketKeys, updateTicket } from './tickets.api';
 
 interface Props {
@@ -52,7 +53,7 @@ export function TicketActions({ ticket, assignable }: Props) {
   const canUnassign = ticket.assigneeId !== null && abilities.reassign;
   const others = (assignable ?? []).filter((person) => person.id !== ticket.assigneeId);
 
-  if (!pickStatus && !canClose && !canReopen && !abilities.priority && !canAssign) return null;
+  if (!pickStatus && !canClose && !canReopen && !abilities.priority && !canAssign && !abilities.team) return null;
 
   return (
     <section className="card actions" aria-labelledby="actions-title">
@@ -141,6 +142,7 @@ export function TicketActions({ ticket, assignable }: Props) {
             </form>
           </>
         ) : null}
+        {abilities.team ? <TeamPicker ticket={ticket} onChange={(teamId) => void change({ teamId })} /> : null}
         {canUnassign ? (
           <button type="button" className="button link-button" onClick={() => void change({ assigneeId: null })}>
             Unassign

@@ -7,6 +7,7 @@ import { useAuth, useMe } from '../auth/AuthContext';
 import { refreshTicket, storeTicket } from './ticket-cache';
 import { useLiveEvents } from '../notifications/LiveProvider';
 import { SlaBadges } from '../queue/sla';
+import { SatisfactionCard } from '../satisfaction/SatisfactionCard';
 import { PRIORITY_LABELS, PriorityChip, STATUS_LABELS, StatusChip } from '../ui/chips';
 import { ErrorBox, Loading, RelativeTime } from '../ui/feedback';
 import { useToast } from '../ui/toast';
@@ -122,6 +123,12 @@ export function TicketPage({ id }: { id: string }) {
               <dd>{shown.requester.name}</dd>
               <dt>Assignee</dt>
               <dd data-testid="assignee">{shown.assignee?.name ?? 'Unassigned'}</dd>
+              {can('tickets.read.all') ? (
+                <>
+                  <dt>Team</dt>
+                  <dd data-testid="team">{shown.team?.name ?? 'No team'}</dd>
+                </>
+              ) : null}
               <dt>Opened</dt>
               <dd>
                 <RelativeTime value={shown.createdAt} />
@@ -132,6 +139,7 @@ export function TicketPage({ id }: { id: string }) {
               </dd>
             </dl>
           </section>
+          <SatisfactionCard ticket={shown} />
           {can('tickets.read.all') ? <RequesterCard ticket={shown} /> : null}
           <TicketActions ticket={shown} assignable={assignable.data} />
           <TicketTags ticket={shown} />

@@ -41,6 +41,7 @@ export function TicketTable({ tickets, staffColumns, caption, selection }: Props
           <th scope="col">Priority</th>
           {staffColumns ? <th scope="col">Requester</th> : null}
           {staffColumns ? <th scope="col">Assignee</th> : null}
+          {staffColumns ? <th scope="col">Team</th> : null}
           {staffColumns ? <th scope="col">SLA</th> : null}
           <th scope="col">Updated</th>
         </tr>
@@ -71,6 +72,7 @@ export function TicketTable({ tickets, staffColumns, caption, selection }: Props
             </td>
             {staffColumns ? <td data-label="Requester">{ticket.requester.name}</td> : null}
             {staffColumns ? <td data-label="Assignee">{ticket.assignee?.name ?? <span className="muted">Unassigned</span>}</td> : null}
+            {staffColumns ? <td data-label="Team">{ticket.team?.name ?? <span className="muted">No team</span>}</td> : null}
             {staffColumns ? (
               <td data-label="SLA">
                 <SlaBadges ticket={ticket} mostUrgentOnly />

@@ -1,0 +1,112 @@
+import type { Actor } from '../authz/actor.js';
+import { authorize } from '../authz/authorize.js';
+import type { AppContext } from '../context.js';
+import type { Db } from '../db/database.js';
+import { notFound } from '../http/errors.js';
+import { publishTicketEvent } from '../tickets/publish-ticket-event.js';
+import type { TicketEventDispatcher } from '../tickets/ticket-events.js';
+import { updateTicketIf, type TicketRow } from '../tickets/tickets.repository.js';
+import {
+  assignmentCandidates,
+  listPresence,
+  lockOpenTicketsOf,
+  lockTeamTurn,
+  moveTurn,
+  savePresence,
+  type PresenceRow,
+} from './assignment.repository.js';
+import type { Availability } from './availability.js';
+import { chooseAgent } from './choose-agent.js';
+
+/**
+ * Gives a new ticket of a team with automatic assignment to an agent, in the transaction
+ * that opens it (a handler of `ticket.created`), so the ticket, its assignment and their history commit together. The
+ * team's row lock makes concurrent openings (in any process) take turns: exactly one
+ * agent per ticket, and round robin stays in turn. Nobody available: the ticket waits in
+ * the team's queue.
+ */
+async function assignAutomatically(tx: Db, events: TicketEventDispatcher, ticket: TicketRow, now: Date): Promise<void> {
+  if (ticket.teamId === null || ticket.assigneeId !== null) return;
+  const team = await lockTeamTurn(tx, ticket.teamId);
+  if (!team || team.assignment === 'off') return;
+  const chosen = chooseAgent(team.assignment, await assignmentCandidates(tx, ticket.teamId), team.lastAssigneeId);
+  if (chosen === undefined) return;
+  await moveTurn(tx, ticket.teamId, chosen);
+  const assigned = await updateTicketIf(tx, ticket.id, { assigneeId: chosen }, now, { assigneeId: null });
+  if (!assigned) throw new Error('a ticket being opened was assigned by someone else');
+  await publishTicketEvent(tx, events, {
+    ticket: assigned,
+    actor: null,
+    at: now,
+    event: { type: 'ticket.assignee_changed', data: { from: null, to: chosen, automatic: true } },
+  });
+}
+
+export function registerAutomaticAssignment(events: TicketEventDispatcher): void {
+  events.on('ticket.created', async (tx, { ticket, at }) => {
+    await assignAutomatically(tx, events, ticket, at);
+  });
+}
+
+const presenceNotFound = () => notFound('user_not_found', 'No such agent or manager');
+
+async function presenceOf(db: Db, userId: string): Promise<PresenceRow> {
+  const [row] = await listPresence(db, userId);
+  if (!row) throw presenceNotFound();
+  return row;
+}
+
+export async function myPresence(ctx: AppContext, actor: Actor): Promise<PresenceRow> {
+  authorize(actor, 'presence.own', actor);
+  return presenceOf(ctx.database.db, actor.id);
+}
+
+/** Going away keeps one's open tickets: handing them back is a manager's choice (`releaseTickets`). */
+export async function setMyAvailability(ctx: AppContext, actor: Actor, availability: Availability): Promise<PresenceRow> {
+  authorize(actor, 'presence.own', actor);
+  await savePresence(ctx.database.db, actor.id, { availability }, ctx.now());
+  return presenceOf(ctx.database.db, actor.id);
+}
+
+export async function listAllPresence(ctx: AppContext, actor: Actor): Promise<{ items: PresenceRow[] }> {
+  authorize(actor, 'presence.manage');
+  return { items: await listPresence(ctx.database.db) };
+}
+
+export async function setPresence(
+  ctx: AppContext,
+  actor: Actor,
+  userId: string,
+  changes: { availability?: Availability | undefined; maxOpen?: number | null | undefined },
+): Promise<PresenceRow> {
+  authorize(actor, 'presence.manage');
+  return ctx.database.db.transaction(async (tx) => {
+    await presenceOf(tx, userId);
+    await savePresence(tx, userId, changes, ctx.now());
+    return presenceOf(tx, userId);
+  });
+}
+
+/**
+ * Hands every open ticket of the user back to its team's queue (unassigned; a ticket of no
+ * team to the general queue), each with its history entry, in one transaction.
+ */
+export async function releaseTickets(ctx: AppContext, actor: Actor, userId: string): Promise<{ released: number }> {
+  authorize(actor, 'presence.manage');
+  const now = ctx.now();
+  return ctx.database.db.transaction(async (tx) => {
+    await presenceOf(tx, userId);
+    const ids = await lockOpenTicketsOf(tx, userId);
+    for (const id of ids) {
+      const ticket = await updateTicketIf(tx, id, { assigneeId: null }, now, { assigneeId: userId });
+      if (!ticket) throw new Error('a locked ticket changed its assignee');
+      await publishTicketEvent(tx, ctx.ticketEvents, {
+        ticket,
+        actor,
+        at: now,
+        event: { type: 'ticket.assignee_changed', data: { from: userId, to: null } },
+      });
+    }
+    return { released: ids.length };
+  });
+}
