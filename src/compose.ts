@@ -2,6 +2,7 @@ import { databaseBlobStore } from './attachments/database-blob-store.js';
 import { s3BlobStore } from './attachments/s3-blob-store.js';
 import type { AppContext } from './context.js';
 import { EventDispatcher } from './events/dispatcher.js';
+import { ticketThreads } from './mail/ticket-thread.js';
 import { registerTicketNotifications } from './notifications/ticket-event-notifier.js';
 import { newTicketDueDates, registerSlaClock } from './sla/sla-tracking.js';
 import type { TicketEventEnvelope } from './tickets/ticket-events.js';
@@ -14,8 +15,9 @@ import type { TicketEventEnvelope } from './tickets/ticket-events.js';
 export function createAppContext({ config, database, now }: Pick<AppContext, 'config' | 'database' | 'now'>): AppContext {
   const ticketEvents = new EventDispatcher<TicketEventEnvelope>();
   // In this order: an event's own notifications come before those of a breach it reveals.
-  registerTicketNotifications(ticketEvents, { publicUrl: config.publicUrl });
+  const threads = ticketThreads(config);
+  registerTicketNotifications(ticketEvents, { publicUrl: config.publicUrl, threads });
   registerSlaClock(ticketEvents, database);
   const attachmentStore = config.attachments.s3 ? s3BlobStore(config.attachments.s3) : databaseBlobStore(database.db);
-  return { config, database, now, ticketEvents, newTicketDueDates: newTicketDueDates(database), attachmentStore };
+  return { config, database, now, ticketEvents, newTicketDueDates: newTicketDueDates(database), attachmentStore, threads };
 }

@@ -9,3 +9,5 @@ export * from './sla/sla.schema.js';
 export * from './escalation/escalation.schema.js';
 export * from './attachments/attachments.schema.js';
 export * from './rate-limits/rate-limits.schema.js';
+export * from './mailboxes/mailboxes.schema.js';
+export * from './inbound/inbound.schema.js';
