@@ -13,7 +13,7 @@ import { listTicketEvents, type TicketEventRow } from './ticket-events.repositor
 import { insertMessage, listMessages, type MessageRow, type MessageView } from './ticket-messages.repository.js';
 import { timestampsOnEntering } from './ticket-status.js';
 import { lockTicket, updateTicketIf, type TicketChanges, type TicketRow } from './tickets.repository.js';
-import { requireVisibleTicket } from './tickets.service.js';
+import { requireVisibleTicket, type AlsoInTransaction } from './tickets.service.js';
 
 export interface PostMessageInput {
   body: string;
@@ -59,7 +59,13 @@ async function applyPublicMessage(
  * version, updatedAt, maybe status and firstResponseAt); an internal note leaves the
  * ticket row alone, so not even a moved updatedAt tells a customer a note exists.
  */
-export async function postMessage(ctx: AppContext, actor: Actor, ticketId: string, input: PostMessageInput): Promise<MessageView> {
+export async function postMessage(
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: string,
+  input: PostMessageInput,
+  options: AlsoInTransaction<MessageView> = {},
+): Promise<MessageView> {
   const internal = input.internal ?? false;
   const now = ctx.now();
   return ctx.database.db.transaction(async (tx) => {
@@ -77,7 +83,9 @@ export async function postMessage(ctx: AppContext, actor: Actor, ticketId: strin
     } else {
       await applyPublicMessage(tx, ctx, actor, ticket, message, attachments);
     }
-    return { ...message, authorName: actor.name, authorRole: actor.role, attachments };
+    const result = { ...message, authorName: actor.name, authorRole: actor.role, attachments };
+    await options.within?.(tx, result);
+    return result;
   });
 }
 

@@ -55,6 +55,14 @@ export interface CreateTicketInput {
   attachmentIds?: readonly string[] | undefined;
 }
 
+/**
+ * What a caller writes in the same transaction as the change (e.g. the mail intake marking
+ * the mail that caused it as placed): both commit or neither does.
+ */
+export interface AlsoInTransaction<T> {
+  within?: (tx: Db, result: T) => Promise<void>;
+}
+
 /** A ticket with its own files (those given with its description). */
 export type TicketWithAttachments = TicketView & { attachments: AttachmentSummary[] };
 
@@ -71,7 +79,12 @@ async function assertCustomer(db: Db, userId: string): Promise<string> {
  * Opens a ticket with its due dates already set, so nothing is re-read or updated after the
  * insert: a ticket created this instant has no waits and cannot have missed a target yet.
  */
-export async function createTicket(ctx: AppContext, actor: Actor, input: CreateTicketInput): Promise<TicketWithAttachments> {
+export async function createTicket(
+  ctx: AppContext,
+  actor: Actor,
+  input: CreateTicketInput,
+  options: AlsoInTransaction<TicketWithAttachments> = {},
+): Promise<TicketWithAttachments> {
   authorizeCreateTicket(actor, input);
   const requesterId = input.requesterId ?? actor.id;
   const priority = input.priority ?? 'normal';
@@ -93,7 +106,9 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
       data: { status: ticket.status, priority: ticket.priority, requesterId, openedBy: actor.id, ...attachmentData(attachments) },
     };
     await publishTicketEvent(tx, ctx.ticketEvents, { ticket, actor, at: now, event: created });
-    return { ...ticket, requesterName, assigneeName: null, attachments };
+    const result = { ...ticket, requesterName, assigneeName: null, attachments };
+    await options.within?.(tx, result);
+    return result;
   });
 }
 
