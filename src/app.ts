@@ -12,7 +12,9 @@ import type { AppContext } from './context.js';
 import { escalationRoutes } from './escalation/escalation.routes.js';
 import { clientErrors, frameworkErrors, installErrorHandlers } from './http/error-handler.js';
 import { installValidation } from './http/validation.js';
+import { inboundRoutes } from './inbound/inbound.routes.js';
 import { healthRoutes } from './http/health.routes.js';
+import { mailboxRoutes } from './mailboxes/mailboxes.routes.js';
 import { mailRoutes } from './mail/mail.routes.js';
 import { notificationRoutes } from './notifications/notifications.routes.js';
 import { streamRoutes } from './realtime/stream.routes.js';
@@ -104,6 +106,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.register(healthRoutes, { ctx });
   await app.register(mailRoutes, { prefix: '/api', ctx });
+  await app.register(inboundRoutes, { prefix: '/api', ctx });
+  await app.register(mailboxRoutes, { prefix: '/api', ctx });
   await app.register(authRoutes, { prefix: '/api', ctx });
   await app.register(usersRoutes, { prefix: '/api', ctx });
   await app.register(auditRoutes, { prefix: '/api', ctx });

@@ -2,6 +2,7 @@ import type { Subject } from './actor.js';
 import { attachmentPolicy } from './policies/attachment.js';
 import { auditPolicy } from './policies/audit.js';
 import { escalationPolicy } from './policies/escalation.js';
+import { inboundPolicy } from './policies/inbound.js';
 import { mailPolicy } from './policies/mail.js';
 import { notificationPolicy } from './policies/notification.js';
 import { reportsPolicy } from './policies/reports.js';
@@ -18,7 +19,8 @@ type Policies = typeof ticketPolicy &
   typeof escalationPolicy &
   typeof reportsPolicy &
   typeof notificationPolicy &
-  typeof attachmentPolicy;
+  typeof attachmentPolicy &
+  typeof inboundPolicy;
 
 /** Every action of every policy, named `<resource>.<verb>`, e.g. `ticket.reply`. */
 export type Action = keyof Policies;
@@ -39,6 +41,7 @@ const RULES: { [A in Action]: Rule<ResourceOf<A>> } = {
   ...reportsPolicy,
   ...notificationPolicy,
   ...attachmentPolicy,
+  ...inboundPolicy,
 };
 
 /** Whether the subject may take the action (on the resource), by the rule its policy declares. */

@@ -13,6 +13,8 @@ const PUBLIC = [
   'POST /api/auth/password/forgot',
   'POST /api/auth/password/reset',
   'POST /api/auth/email/verify',
+  // A mail provider's push, authenticated by its mailbox's secret instead of a user's token.
+  'POST /api/inbound/email',
 ];
 /** Every state-changing API route spends a request budget, and so do search and reports (src/rate-limits). */
 const rateLimited = (name: string) =>
