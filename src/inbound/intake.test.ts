@@ -163,7 +163,7 @@ describeEachDatabase('mail intake', (kind) => {
     const ticketId = placed(await take(appleMailWithImage()));
     const ticket = await getJson<TicketJson & { attachments: MessageJson['attachments'] }>(t, desk.manager, `/api/tickets/${ticketId}`);
     expect(ticket.description).toContain('Voilà la capture d’écran, le problème est là.'.replace('’', "'"));
-    expect(ticket.attachments).toEqual([expect.objectContaining({ name: 'IMG_0001.png', type: 'image/png', size: 70 })]);
+    expect(ticket.attachments).toEqual([expect.objectContaining({ name: 'IMG_0001.gif', type: 'image/gif', size: 42 })]);
   });
 
   it('places a mail a crash left stored but unplaced exactly once, however often it is tried', async () => {

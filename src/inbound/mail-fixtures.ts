@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { PNG_1PX } from '../attachments/attachments.test-support.js';
+
+/** A 1×1 GIF, as phones attach screenshots inline (small, and a real image to the sniffer). */
+const GIF_1PX = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 /**
  * Mails shaped the way real clients write them (headers, MIME structure, quoting), written for
@@ -84,12 +86,12 @@ export function appleMailWithImage(options: FixtureOptions = {}): Buffer {
     '',
     'Envoy=E9 de mon iPhone',
     `--${related}`,
-    'Content-Type: image/png; name="IMG_0001.png"',
-    'Content-Disposition: inline; filename="IMG_0001.png"',
+    'Content-Type: image/gif; name="IMG_0001.gif"',
+    'Content-Disposition: inline; filename="IMG_0001.gif"',
     'Content-ID: <img0001@icloud.example>',
     'Content-Transfer-Encoding: base64',
     '',
-    PNG_1PX.toString('base64'),
+    GIF_1PX.toString('base64'),
     `--${related}--`,
     '',
   ]);

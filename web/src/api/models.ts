@@ -57,3 +57,6 @@ export type AppNotification = Item<Ok<'/api/notifications', 'get'>>;
 export type Preference = Item<Ok<'/api/notification-preferences', 'get'>>;
 export type AuditEntry = Item<Ok<'/api/audit-log', 'get'>>;
 export type FailedMail = Item<Ok<'/api/mail/failed', 'get'>>;
+export type Mailbox = Item<Ok<'/api/mailboxes', 'get'>>;
+export type MailboxInput = BodyOf<'/api/mailboxes', 'post'>;
+export type FailedIntake = Item<Ok<'/api/inbound/failed', 'get'>>;
