@@ -91,4 +91,19 @@ describe('configuration', () => {
     });
     expect(config.smtp).toEqual({ host: 'smtp.example.test', port: 465, secure: true, user: 'key', password: 'secret' });
   });
+
+  it('reads IMAP_URL into a mailbox, its user becoming the reply address', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), IMAP_URL: 'imaps://support%40example.test:p%40ss%20word@imap.example.test/Support%20Desk' });
+    expect(config.inbound).toMatchObject({
+      imap: { host: 'imap.example.test', port: 993, tls: true, user: 'support@example.test', password: 'p@ss word', folder: 'Support Desk' },
+      replyAddress: 'support@example.test',
+      plusAddressing: true,
+      maxBytes: 25 * 1024 * 1024,
+      ticketsPerSenderPerHour: 20,
+    });
+    expect(loadConfig({ DATA_DIR: dataDir(), IMAP_URL: 'imap://u:p@host' }).inbound.imap).toMatchObject({ port: 143, tls: false, folder: 'INBOX' });
+    expect(() => loadConfig({ DATA_DIR: dataDir(), IMAP_URL: 'https://u:p@host' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), IMAP_URL: 'imaps://host' })).toThrow(/IMAP_URL must name a user/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), MAIL_REPLY_ADDRESS: 'not an address' })).toThrow(/MAIL_REPLY_ADDRESS/);
+  });
 });

@@ -59,6 +59,35 @@ export interface Config {
    */
   trustProxy: boolean | string;
   attachments: AttachmentsConfig;
+  inbound: InboundConfig;
+}
+
+/** An IMAP mailbox as `IMAP_URL` names it: `imap[s]://user:pass@host:port/FOLDER`. */
+export interface ImapMailboxConfig {
+  host: string;
+  port: number;
+  tls: boolean;
+  user: string;
+  password: string;
+  folder: string;
+}
+
+export interface InboundConfig {
+  /** The mailbox `IMAP_URL` names, polled besides those managers add. */
+  imap: ImapMailboxConfig | undefined;
+  /**
+   * The desk's support address, e.g. support@example.com: mails about a ticket answer to
+   * `support+<signed token>@example.com`. Defaults to IMAP_URL's user when that is an address.
+   */
+  replyAddress: string | undefined;
+  /** Whether the mailbox receives `local+anything@` (Gmail, Office 365, most servers do). */
+  plusAddressing: boolean;
+  /** A larger mail is recorded as failed (`too_large`) and never downloaded. */
+  maxBytes: number;
+  /** Mails from one sender that may open tickets in any hour; the rest are held for a manager. */
+  ticketsPerSenderPerHour: number;
+  /** How often a mailbox without IMAP IDLE is asked for new mail (and a check even with IDLE). */
+  pollIntervalMs: number;
 }
 
 /** An S3-compatible object store for attachments' bytes (otherwise they live in the database). */
@@ -215,6 +244,37 @@ function s3(env: Env): S3Config | undefined {
 
 const MIB = 1024 * 1024;
 
+function imapMailbox(env: Env): ImapMailboxConfig | undefined {
+  const raw = url(env, 'IMAP_URL', ['imap:', 'imaps:']);
+  if (raw === undefined) return undefined;
+  const parsed = new URL(raw);
+  if (!parsed.hostname || !parsed.username) throw new ConfigError('IMAP_URL must name a user and a host: imaps://user:pass@host:993/INBOX');
+  const tls = parsed.protocol === 'imaps:';
+  const folder = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'INBOX';
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : tls ? 993 : 143,
+    tls,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    folder,
+  };
+}
+
+function inbound(env: Env): InboundConfig {
+  const imap = imapMailbox(env);
+  const replyAddress = env.MAIL_REPLY_ADDRESS || (imap && isEmailAddress(imap.user) ? imap.user : undefined);
+  if (replyAddress !== undefined && !isEmailAddress(replyAddress)) throw new ConfigError('MAIL_REPLY_ADDRESS must be an email address');
+  return {
+    imap,
+    replyAddress,
+    plusAddressing: boolean(env, 'MAIL_PLUS_ADDRESSING', true),
+    maxBytes: integer(env, 'INBOUND_MAX_BYTES', 25 * MIB, 1024, 1024 * MIB),
+    ticketsPerSenderPerHour: integer(env, 'INBOUND_TICKETS_PER_SENDER_PER_HOUR', 20, 1, 1_000_000),
+    pollIntervalMs: integer(env, 'INBOUND_POLL_INTERVAL_MS', 60_000, 100, 86_400_000),
+  };
+}
+
 function attachments(env: Env): AttachmentsConfig {
   return {
     maxFileBytes: integer(env, 'ATTACHMENTS_MAX_FILE_BYTES', 25 * MIB, 1, 1024 * MIB),
@@ -269,5 +329,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     trustProxy: trustProxy(env),
     attachments: attachments(env),
+    inbound: inbound(env),
   };
 }

@@ -1,6 +1,7 @@
 import type { BlobStore } from './attachments/blob-store.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import type { TicketThreads } from './mail/ticket-thread.js';
 import type { NewTicketDueDates } from './tickets/ticket-due-dates.js';
 import type { TicketEventDispatcher } from './tickets/ticket-events.js';
 
@@ -18,4 +19,6 @@ export interface AppContext {
   newTicketDueDates: NewTicketDueDates;
   /** Where attachments' bytes live: the database, or an S3-compatible store when configured. */
   attachmentStore: BlobStore;
+  /** Each ticket's mail thread: the Message-IDs and reply address of its mails, and finding it again from a reply. */
+  threads: TicketThreads;
 }

@@ -8,6 +8,7 @@ import { openDatabase } from './db/database.js';
 import { startBackupScheduler } from './backup/backup-scheduler.js';
 import { startEscalationScheduler } from './escalation/escalation-scheduler.js';
 import { startMailWorker } from './mail/mail-worker.js';
+import { startMailboxPolling } from './mailboxes/mailbox-poller.js';
 import { ensureFirstManager } from './users/bootstrap.js';
 
 function readConfig(): Config {
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   const escalation = startEscalationScheduler(ctx, { logger: app.log });
   const backups = startBackupScheduler(ctx, { logger: app.log });
   const attachmentCleanup = startAttachmentCleanup(ctx, { logger: app.log });
+  const mailboxes = startMailboxPolling(ctx, { logger: app.log });
   console.log(`Helpline listening on ${address} (${database.driver === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server'})`);
 
   let stopping = false;
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
     await escalation.stop();
     await backups.stop();
     await attachmentCleanup.stop();
+    await mailboxes.stop();
     await mailWorker.stop();
     await ctx.attachmentStore.close();
     await database.close();

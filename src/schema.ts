@@ -14,3 +14,5 @@ export * from './views/views.schema.js';
 export * from './teams/teams.schema.js';
 export * from './assignment/assignment.schema.js';
 export * from './satisfaction/satisfaction.schema.js';
+export * from './mailboxes/mailboxes.schema.js';
+export * from './inbound/inbound.schema.js';

@@ -1,19 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from '../db/types.js';
 import { ticketMessages, tickets } from '../tickets/tickets.schema.js';
 import { users } from '../users/users.schema.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType() {
-    return 'bytea';
-  },
-  // PGlite hands back a Uint8Array, node-postgres a Buffer: one type for the code above.
-  fromDriver(value) {
-    return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  },
-});
 
 /**
  * One stored file content per SHA-256: the same screenshot uploaded twice is kept once.

@@ -3,6 +3,7 @@ import { attachmentPolicy } from './policies/attachment.js';
 import { auditPolicy } from './policies/audit.js';
 import { escalationPolicy } from './policies/escalation.js';
 import { macroPolicy } from './policies/macro.js';
+import { inboundPolicy } from './policies/inbound.js';
 import { mailPolicy } from './policies/mail.js';
 import { notificationPolicy } from './policies/notification.js';
 import { presencePolicy } from './policies/presence.js';
@@ -28,7 +29,8 @@ type Policies = typeof ticketPolicy &
   typeof viewPolicy &
   typeof teamPolicy &
   typeof presencePolicy &
-  typeof satisfactionPolicy;
+  typeof satisfactionPolicy &
+  typeof inboundPolicy;
 
 /** Every action of every policy, named `<resource>.<verb>`, e.g. `ticket.reply`. */
 export type Action = keyof Policies;
@@ -54,6 +56,7 @@ const RULES: { [A in Action]: Rule<ResourceOf<A>> } = {
   ...teamPolicy,
   ...presencePolicy,
   ...satisfactionPolicy,
+  ...inboundPolicy,
 };
 
 /** Whether the subject may take the action (on the resource), by the rule its policy declares. */

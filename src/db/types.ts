@@ -17,3 +17,14 @@ export const isOneOf = (column: AnyPgColumn, values: readonly string[]): SQL =>
     values.map((value) => sql.raw(`'${value}'`)),
     sql`, `,
   )})`;
+
+/** Bytes. */
+export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType() {
+    return 'bytea';
+  },
+  // PGlite hands back a Uint8Array, node-postgres a Buffer: one type for the code above.
+  fromDriver(value) {
+    return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  },
+});

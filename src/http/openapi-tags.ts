@@ -14,4 +14,5 @@ export const OPENAPI_TAGS = [
   { name: 'notifications', description: 'In-app notifications and what each user receives' },
   { name: 'stream', description: 'Live events (Server-Sent Events)' },
   { name: 'mail', description: 'Mail that could not be delivered' },
+  { name: 'inbound', description: 'Mail taken in: mailboxes, pushed mail, mail that could not be placed' },
 ];

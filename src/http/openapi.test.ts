@@ -16,6 +16,8 @@ const PUBLIC = [
   // The mailed satisfaction link: its signed token is the credential.
   'GET /api/satisfaction',
   'POST /api/satisfaction',
+  // A mail provider's push, authenticated by its mailbox's secret instead of a user's token.
+  'POST /api/inbound/email',
 ];
 /** Every state-changing API route spends a request budget, and so do search and reports (src/rate-limits). */
 const rateLimited = (name: string) =>

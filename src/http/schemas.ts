@@ -72,6 +72,12 @@ export const uploadErrorResponses = {
   415: errorAnswer('Unsupported media type: send multipart/form-data'),
 } as const;
 
+/** Added by routes that take a raw mail (message/rfc822) instead of JSON. */
+export const rawMailErrorResponses = {
+  413: errorAnswer('The mail is larger than the intake limit (INBOUND_MAX_BYTES)'),
+  415: errorAnswer('Unsupported media type: send message/rfc822'),
+} as const;
+
 /** Added by routes that honour Range. */
 export const rangeErrorResponses = {
   416: errorAnswer('The Range asked for lies outside the file'),

@@ -31,9 +31,6 @@ export function newMessageId(config: Pick<Config, 'publicUrl'>, localPart: strin
   return `<${localPart}@${new URL(config.publicUrl).hostname}>`;
 }
 
-/** The Message-ID of a ticket's first mail (its receipt): every later mail about it replies to it, so clients thread them. */
-export const ticketThreadId = (publicUrl: string, ticketId: string): string => newMessageId({ publicUrl }, `ticket-${ticketId}`);
-
 const hasHeader = (headers: Record<string, string>, name: string): boolean =>
   Object.keys(headers).some((key) => key.toLowerCase() === name.toLowerCase());
 

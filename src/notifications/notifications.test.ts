@@ -103,13 +103,18 @@ describeEachDatabase('notifications', (kind) => {
     expect(byKind('New reply')?.html).toContain('Please unplug it &amp; wait.');
     expect(byKind('The customer replied')?.text).toContain('> Unplugged, still smoking.');
 
-    const thread = `<ticket-${ticket.id}@helpline.test>`;
+    // One thread: the receipt's Message-ID is the root every later mail names; each carries
+    // the ticket's signed token, in its own Message-ID and in its Reply-To.
+    const thread = t.ctx.threads.rootId(ticket.id);
+    expect(thread).toMatch(/^<ticket-[0-9a-f]{52}@helpline\.test>$/);
     const [receipt, ...rest] = mails;
     expect(receipt?.messageId).toBe(thread);
     for (const mail of rest) {
       expect(mail.inReplyTo).toBe(thread);
       expect(mail.references).toContain(thread);
+      expect(t.ctx.threads.ticketIn([mail.messageId ?? ''])).toBe(ticket.id);
     }
+    for (const mail of mails) expect(mail.headers.get('reply-to')).toMatchObject({ text: `support+${thread.slice(8, 60)}@helpline.test` });
     expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(8);
   });
 

@@ -1,16 +1,12 @@
 import { canSeeTicket } from '../authz/policies/ticket.js';
 import { isStaff } from '../authz/roles.js';
 import type { Db } from '../db/database.js';
-import { enqueueMail, ticketThreadId } from '../mail/outbox.repository.js';
+import { enqueueMail } from '../mail/outbox.repository.js';
+import type { TicketThreads } from '../mail/ticket-thread.js';
 import type { TicketEvent, TicketEventDispatcher, TicketEventEnvelope, TicketEventType } from '../tickets/ticket-events.js';
 import { mayReachActor, plannedNotifications, type PlannedNotification } from './notification-rules.js';
 import { renderNotification, type NotificationFacts } from './notification-templates.js';
 import { insertNotifications, loadRecipients, type NewNotification, type Recipient } from './notifications.repository.js';
-
-/**
- * Mail clients thread a ticket's mails under this id: the receipt carries it as its
- * Message-ID, every later mail names it in In-Reply-To and References.
- */
 
 /** The events someone may be told about (see `plannedNotifications`); internal notes and priority changes tell nobody. */
 const NOTIFYING_EVENTS = [
@@ -80,7 +76,7 @@ function factsFor(recipient: Recipient, { event, ticket, actor }: TicketEventEnv
  * in-app rows and queued mails commit (or roll back) with the change itself. Nobody is
  * told about their own action, nobody who may not see the ticket is told anything.
  */
-async function notify(tx: Db, envelope: TicketEventEnvelope, publicUrl: string): Promise<void> {
+async function notify(tx: Db, envelope: TicketEventEnvelope, { publicUrl, threads }: NotifierOptions): Promise<void> {
   const deliveries: Delivery[] = [];
   for (const planned of plannedNotifications(envelope.event, envelope.ticket)) {
     const recipients = await loadRecipients(tx, planned.to, planned.kind);
@@ -96,7 +92,7 @@ async function notify(tx: Db, envelope: TicketEventEnvelope, publicUrl: string):
         const { id: eventId, ticket, at } = envelope;
         rows.push({ userId: recipient.id, ticketId: ticket.id, eventId, type: planned.kind, title: rendered.title, createdAt: at });
       }
-      if (reach.email) await queueMail(tx, planned, recipient, rendered.mail, envelope, publicUrl);
+      if (reach.email) await queueMail(tx, planned, recipient, rendered.mail, envelope, { publicUrl, threads });
     }
   }
   await insertNotifications(tx, rows);
@@ -108,15 +104,20 @@ async function queueMail(
   recipient: Recipient,
   mail: { subject: string; text: string; html: string },
   { ticket, at }: TicketEventEnvelope,
-  publicUrl: string,
+  { publicUrl, threads }: NotifierOptions,
 ): Promise<void> {
-  const thread = ticketThreadId(publicUrl, ticket.id);
-  const headers: Record<string, string> =
-    planned.kind === 'ticket_received' ? { 'Message-ID': thread } : { 'In-Reply-To': thread, References: thread };
+  const headers = threads.headers(ticket.id, planned.kind === 'ticket_received');
   await enqueueMail(tx, { kind: planned.kind, to: recipient.email, ...mail, headers }, { config: { publicUrl }, now: () => at });
 }
 
-/** In-app notifications and their mails, for every ticket event someone is told about. `publicUrl` is where mails link to. */
-export function registerTicketNotifications(events: TicketEventDispatcher, { publicUrl }: { publicUrl: string }): void {
-  for (const type of NOTIFYING_EVENTS) events.on(type, (tx, envelope) => notify(tx, envelope, publicUrl));
+export interface NotifierOptions {
+  /** Where mails link to. */
+  publicUrl: string;
+  /** Message-IDs and reply addresses of each ticket's mail thread. */
+  threads: TicketThreads;
+}
+
+/** In-app notifications and their mails, for every ticket event someone is told about. */
+export function registerTicketNotifications(events: TicketEventDispatcher, options: NotifierOptions): void {
+  for (const type of NOTIFYING_EVENTS) events.on(type, (tx, envelope) => notify(tx, envelope, options));
 }

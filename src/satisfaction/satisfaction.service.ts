@@ -4,7 +4,8 @@ import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { conflict, notFound } from '../http/errors.js';
 import { renderMail } from '../mail/mail-templates.js';
-import { enqueueMail, ticketThreadId } from '../mail/outbox.repository.js';
+import { enqueueMail } from '../mail/outbox.repository.js';
+import type { TicketThreads } from '../mail/ticket-thread.js';
 import { ticketMailSubject } from '../notifications/notification-templates.js';
 import { publishTicketEvent } from '../tickets/publish-ticket-event.js';
 import { ticketNotFound } from '../tickets/ticket-errors.js';
@@ -34,6 +35,8 @@ const viewOf = (row: RatingRow, ticket: Pick<TicketRow, 'status'>, now: Date): R
 interface SurveyOptions {
   publicUrl: string;
   secret: Uint8Array;
+  /** The mail joins the ticket's thread, like every other mail about it. */
+  threads: TicketThreads;
 }
 
 /**
@@ -61,10 +64,9 @@ async function ask(tx: Db, { ticket, at }: TicketEventEnvelope, options: SurveyO
     link: { url: `${options.publicUrl}/tickets/${ticket.id}`, label: 'Open the ticket' },
     footer: 'You get this mail once, because a ticket of yours was resolved.',
   });
-  const thread = ticketThreadId(options.publicUrl, ticket.id);
   await enqueueMail(
     tx,
-    { kind: 'satisfaction_request', to: requester.email, ...mail, headers: { 'In-Reply-To': thread, References: thread } },
+    { kind: 'satisfaction_request', to: requester.email, ...mail, headers: options.threads.headers(ticket.id) },
     { config: { publicUrl: options.publicUrl }, now: () => at },
   );
 }

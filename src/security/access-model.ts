@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { multipartBody, PNG_1PX } from '../attachments/attachments.test-support.js';
 import type { Permission, Role } from '../authz/permissions.js';
+import { takeInMail } from '../inbound/intake.service.js';
 import type { TestApp } from '../test/app.js';
 import type { TestUser } from '../test/factories.js';
 import type { SecurityDesk } from './desk.js';
@@ -158,6 +159,16 @@ async function failedMailId(scene: Scene): Promise<string> {
   return (result as { rows: { id: string }[] }).rows[0]?.id ?? '';
 }
 
+/** A mail the intake could not place (it names no sender): retrying it leaves it failed. */
+async function failedInboundId(scene: Scene): Promise<string> {
+  const result = await takeInMail(scene.t.ctx, { mailboxKey: 'access-model', mailboxId: null }, Buffer.from(`Subject: ${unique()}\r\n\r\nno sender\r\n`));
+  return result.duplicate ? '' : result.id;
+}
+
+const MAILBOX_BODY = { address: 'support@example.test', host: '127.0.0.1', port: 1, tls: false, username: 'support', password: 'imap password' };
+
+const mailboxId = async (scene: Scene): Promise<string> => String((await asManager(scene, 'POST', '/api/mailboxes', MAILBOX_BODY)).id);
+
 /** A file the manager uploaded and, unless `on` is undefined, attached to a new message of that ticket. */
 async function managerFile(scene: Scene, on?: { ticketId: string; internal: boolean }, image = false): Promise<string> {
   const file = image ? { name: 'evidence.png', type: 'image/png', content: PNG_1PX } : { name: 'evidence.txt', type: 'text/plain', content: `evidence ${unique()}` };
@@ -281,6 +292,52 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     what: 'retry a failed mail',
     request: async (scene) => ({ url: `/api/mail/${await failedMailId(scene)}/retry` }),
     expected: (may) => onlyIf(may('mail.manage'), 204),
+  },
+
+  // The mail channel: mailboxes and mail the intake could not place (mail.manage).
+  { operation: 'GET /api/inbound/failed', what: 'list failed intake', request: async () => ({ url: '/api/inbound/failed' }), expected: (may) => onlyIf(may('mail.manage'), 200) },
+  {
+    operation: 'POST /api/inbound/failed/{id}/retry',
+    what: 'place a failed mail again',
+    request: async (scene) => ({ url: `/api/inbound/failed/${await failedInboundId(scene)}/retry` }),
+    expected: (may) => onlyIf(may('mail.manage'), 200),
+  },
+  {
+    operation: 'POST /api/inbound/failed/{id}/discard',
+    what: 'discard a failed mail',
+    request: async (scene) => ({ url: `/api/inbound/failed/${await failedInboundId(scene)}/discard` }),
+    expected: (may) => onlyIf(may('mail.manage'), 204),
+  },
+  { operation: 'GET /api/mailboxes', what: 'list mailboxes', request: async () => ({ url: '/api/mailboxes' }), expected: (may) => onlyIf(may('mail.manage'), 200) },
+  {
+    operation: 'POST /api/mailboxes',
+    what: 'add a mailbox',
+    request: async () => ({ url: '/api/mailboxes', body: MAILBOX_BODY, hidden: [MAILBOX_BODY.password] }),
+    expected: (may) => onlyIf(may('mail.manage'), 201),
+  },
+  {
+    operation: 'GET /api/mailboxes/{id}',
+    what: 'read a mailbox',
+    request: async (scene) => ({ url: `/api/mailboxes/${await mailboxId(scene)}`, hidden: [MAILBOX_BODY.password] }),
+    expected: (may) => onlyIf(may('mail.manage'), 200),
+  },
+  {
+    operation: 'PATCH /api/mailboxes/{id}',
+    what: 'change a mailbox',
+    request: async (scene) => ({ url: `/api/mailboxes/${await mailboxId(scene)}`, body: { folder: 'Support' } }),
+    expected: (may) => onlyIf(may('mail.manage'), 200),
+  },
+  {
+    operation: 'DELETE /api/mailboxes/{id}',
+    what: 'delete a mailbox',
+    request: async (scene) => ({ url: `/api/mailboxes/${await mailboxId(scene)}` }),
+    expected: (may) => onlyIf(may('mail.manage'), 204),
+  },
+  {
+    operation: 'POST /api/mailboxes/{id}/test',
+    what: 'test a mailbox connection',
+    request: async (scene) => ({ url: `/api/mailboxes/${await mailboxId(scene)}/test` }),
+    expected: (may) => onlyIf(may('mail.manage'), 200),
   },
 
   // Tickets of another customer.

@@ -1,5 +1,7 @@
-import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { TeamMembership } from '../authz/actor.js';
+import type { Db } from '../db/database.js';
+import { users } from '../users/users.schema.js';
 
 /**
  * A user's teams as two columns of whatever query loads them with their permissions (the
@@ -21,3 +23,9 @@ export const membershipOf = (row: { team_ids: string[]; teams_restricted: boolea
   ids: row.team_ids,
   restricted: row.teams_restricted,
 });
+
+/** One user's teams, for an actor made without a request (a staff member answering by mail). */
+export async function loadMembership(db: Db, userId: string): Promise<TeamMembership> {
+  const [row] = await db.select(membershipColumns(users.id)).from(users).where(eq(users.id, userId));
+  return row ? membershipOf(row) : { ids: [], restricted: false };
+}

@@ -13,7 +13,7 @@ import { listTicketEvents, type TicketEventRow } from './ticket-events.repositor
 import { insertMessage, listMessages, type MessageRow, type MessageView } from './ticket-messages.repository.js';
 import { assertTransition, timestampsOnEntering, type TicketStatus } from './ticket-status.js';
 import { lockTicket, updateTicketIf, type TicketChanges, type TicketRow } from './tickets.repository.js';
-import { applyLockedChange, requireVisibleTicket } from './tickets.service.js';
+import { applyLockedChange, requireVisibleTicket, type AlsoInTransaction } from './tickets.service.js';
 
 export interface PostMessageInput {
   body: string;
@@ -62,7 +62,13 @@ async function applyPublicMessage(
  * version, updatedAt, maybe status and firstResponseAt); an internal note leaves the
  * ticket row alone, so not even a moved updatedAt tells a customer a note exists.
  */
-export async function postMessage(ctx: AppContext, actor: Actor, ticketId: string, input: PostMessageInput): Promise<MessageView> {
+export async function postMessage(
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: string,
+  input: PostMessageInput,
+  options: AlsoInTransaction<MessageView> = {},
+): Promise<MessageView> {
   const internal = input.internal ?? false;
   const now = ctx.now();
   return ctx.database.db.transaction(async (tx) => {
@@ -91,7 +97,9 @@ export async function postMessage(ctx: AppContext, actor: Actor, ticketId: strin
     if (status !== undefined && status !== current.status) {
       await applyLockedChange(tx, current, { status }, { events: ctx.ticketEvents, actor, now });
     }
-    return { ...message, authorName: actor.name, authorRole: actor.role, attachments };
+    const result = { ...message, authorName: actor.name, authorRole: actor.role, attachments };
+    await options.within?.(tx, result);
+    return result;
   });
 }
 
@@ -102,7 +110,6 @@ export async function listTicketMessages(ctx: AppContext, actor: Actor, ticketId
   const attachments = await attachmentsOfMessages(db, messages.map((message) => message.id));
   return messages.map((message) => ({ ...message, attachments: attachments.get(message.id) ?? [] }));
 }
-
 
 export async function listTicketHistory(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketEventRow[]> {
   const { db } = ctx.database;

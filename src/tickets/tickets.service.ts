@@ -60,6 +60,14 @@ export interface CreateTicketInput {
   topic?: string | undefined;
 }
 
+/**
+ * What a caller writes in the same transaction as the change (e.g. the mail intake marking
+ * the mail that caused it as placed): both commit or neither does.
+ */
+export interface AlsoInTransaction<T> {
+  within?: (tx: Db, result: T) => Promise<void>;
+}
+
 /** A ticket with its own files (those given with its description). */
 export type TicketWithAttachments = TicketView & { attachments: AttachmentSummary[] };
 
@@ -76,7 +84,12 @@ async function assertCustomer(db: Db, userId: string): Promise<string> {
  * Opens a ticket with its due dates already set, so nothing is re-read or updated after the
  * insert: a ticket created this instant has no waits and cannot have missed a target yet.
  */
-export async function createTicket(ctx: AppContext, actor: Actor, input: CreateTicketInput): Promise<TicketWithAttachments> {
+export async function createTicket(
+  ctx: AppContext,
+  actor: Actor,
+  input: CreateTicketInput,
+  options: AlsoInTransaction<TicketWithAttachments> = {},
+): Promise<TicketWithAttachments> {
   authorizeCreateTicket(actor, input);
   const requesterId = input.requesterId ?? actor.id;
   const priority = input.priority ?? 'normal';
@@ -102,7 +115,9 @@ export async function createTicket(ctx: AppContext, actor: Actor, input: CreateT
     await publishTicketEvent(tx, ctx.ticketEvents, { ticket: opened, actor, at: now, event: created });
     // A team's automatic assignment (a handler of ticket.created) may have given it an agent meanwhile.
     const view = team ? await viewOf(tx, opened.id) : { ...opened, requesterName, assigneeName: null, teamName: null };
-    return { ...view, attachments };
+    const result = { ...view, attachments };
+    await options.within?.(tx, result);
+    return result;
   });
 }
 

@@ -75,3 +75,6 @@ export type SatisfactionByLink = Ok<'/api/satisfaction', 'get'>;
 export type Rating = NonNullable<SatisfactionRating['rating']>;
 export type SatisfactionReport = Ok<'/api/reports/satisfaction', 'get'>;
 
+export type Mailbox = Item<Ok<'/api/mailboxes', 'get'>>;
+export type MailboxInput = BodyOf<'/api/mailboxes', 'post'>;
+export type FailedIntake = Item<Ok<'/api/inbound/failed', 'get'>>;

@@ -26,6 +26,8 @@ const NAV: NavItem[] = [
   { to: '/admin/sla', label: 'SLA', needs: 'escalation.manage' },
   { to: '/admin/audit', label: 'Audit log', needs: 'audit.read' },
   { to: '/admin/mail', label: 'Failed mail', needs: 'mail.manage' },
+  { to: '/admin/mailboxes', label: 'Mailboxes', needs: 'mail.manage' },
+  { to: '/admin/intake', label: 'Failed intake', needs: 'mail.manage' },
 ];
 
 const ME_REFRESH_MS = 15_000;

@@ -4,6 +4,8 @@ import type { Permission } from '../api/models';
 import { AuditPage } from '../admin/AuditPage';
 import { EscalationPage } from '../admin/EscalationPage';
 import { FailedMailPage } from '../admin/FailedMailPage';
+import { FailedIntakePage } from '../mailboxes/FailedIntakePage';
+import { MailboxesPage } from '../mailboxes/MailboxesPage';
 import { RolesPage } from '../admin/RolesPage';
 import { SlaPage } from '../admin/SlaPage';
 import { UsersPage } from '../admin/UsersPage';
@@ -102,6 +104,8 @@ export function AppRoutes() {
         <Route path="/admin/escalation" element={<Page title="Escalation rules" needs="escalation.manage"><EscalationPage /></Page>} />
         <Route path="/admin/audit" element={<Page title="Audit log" needs="audit.read"><AuditPage /></Page>} />
         <Route path="/admin/mail" element={<Page title="Failed mail" needs="mail.manage"><FailedMailPage /></Page>} />
+        <Route path="/admin/mailboxes" element={<Page title="Mailboxes" needs="mail.manage"><MailboxesPage /></Page>} />
+        <Route path="/admin/intake" element={<Page title="Failed intake" needs="mail.manage"><FailedIntakePage /></Page>} />
         <Route path="/profile" element={<Page title="Profile"><ProfilePage /></Page>} />
         <Route path="/settings/notifications" element={<Page title="Notification preferences"><PreferencesPage /></Page>} />
         <Route path="*" element={<NoSuchPage />} />
