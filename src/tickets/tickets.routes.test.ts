@@ -59,7 +59,7 @@ describeEachDatabase('tickets', (kind) => {
       team: null,
       sla: { firstResponse: 'ok', resolution: 'ok' },
       // What the requester may do with it now: talk, and close it.
-      abilities: { reply: true, note: false, close: true, reopen: false, assign: false, reassign: false, priority: false, team: false, statuses: ['closed'] },
+      abilities: { reply: true, note: false, close: true, reopen: false, assign: false, reassign: false, priority: false, tag: false, team: false, statuses: ['closed'] },
       attachments: [],
     });
     const second = await openTicket(t, desk.otherCustomer);
