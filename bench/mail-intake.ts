@@ -8,7 +8,7 @@ import { createAppContext } from '../src/compose.js';
 import { openPglite } from '../src/db/database.js';
 import { plainMail } from '../src/inbound/mail-fixtures.js';
 import { imapClient } from '../src/mailboxes/imap-connection.js';
-import { takeNewMail } from '../src/mailboxes/mailbox-poller.js';
+import { takeNewMail } from '../src/inbound/mailbox-poller.js';
 import { testConfig } from '../src/test/config.js';
 import { startDovecot } from '../src/test/dovecot.js';
 

@@ -8,7 +8,7 @@ import { openDatabase } from './db/database.js';
 import { startBackupScheduler } from './backup/backup-scheduler.js';
 import { startEscalationScheduler } from './escalation/escalation-scheduler.js';
 import { startMailWorker } from './mail/mail-worker.js';
-import { startMailboxPolling } from './mailboxes/mailbox-poller.js';
+import { startMailboxPolling } from './inbound/mailbox-poller.js';
 import { ensureFirstManager } from './users/bootstrap.js';
 
 function readConfig(): Config {

@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { plainMail } from '../../src/inbound/mail-fixtures.js';
 import { describeWithDovecot, startDovecot, type TestDovecot } from '../../src/test/dovecot.js';
-import { TAKEN_KEYWORD } from '../../src/mailboxes/mailbox-poller.js';
+import { TAKEN_KEYWORD } from '../../src/inbound/mailbox-poller.js';
 import { sleep, startServer, tempDir, type ServerProcess } from './support/server.js';
 
 /**

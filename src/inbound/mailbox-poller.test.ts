@@ -1,8 +1,8 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { inboundMails } from '../inbound/inbound.schema.js';
-import { takeInMail } from '../inbound/intake.service.js';
-import { appleMailWithImage, gmailMail, outlookHtmlOnly, plainMail } from '../inbound/mail-fixtures.js';
+import { inboundMails } from './inbound.schema.js';
+import { takeInMail } from './intake.service.js';
+import { appleMailWithImage, gmailMail, outlookHtmlOnly, plainMail } from './mail-fixtures.js';
 import type { Periodic } from '../periodic.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { testConfig } from '../test/config.js';

@@ -3,12 +3,12 @@ import type { ImapFlow } from 'imapflow';
 import { silentLogger, type BackgroundLogger } from '../background-logger.js';
 import type { ImapMailboxConfig } from '../config.js';
 import type { AppContext } from '../context.js';
-import { hasUid } from '../inbound/inbound.repository.js';
-import { placeWaitingMails, recordTooLarge, takeInMail } from '../inbound/intake.service.js';
+import { hasUid } from './inbound.repository.js';
+import { placeWaitingMails, recordTooLarge, takeInMail } from './intake.service.js';
 import { runPeriodically, type Periodic } from '../periodic.js';
-import { imapClient } from './imap-connection.js';
-import { enabledMailboxes, releaseLease, takeLease } from './mailboxes.repository.js';
-import { imapSettingsOf } from './mailboxes.service.js';
+import { imapClient } from '../mailboxes/imap-connection.js';
+import { enabledMailboxes, releaseLease, takeLease } from '../mailboxes/mailboxes.repository.js';
+import { imapSettingsOf } from '../mailboxes/mailboxes.service.js';
 
 /** Set on a message once it is taken; a server without custom keywords gets \Seen instead. */
 export const TAKEN_KEYWORD = '$HelplineTaken';
