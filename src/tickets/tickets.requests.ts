@@ -98,6 +98,14 @@ export const PostMessageBody = Type.Object(
         'Send and set status: the ticket moves to it with the message, in one step, checked as PATCH status is; ' +
         'a refused move sends nothing. The ticket\'s current status is a no-op',
     }),
+    afterMessageId: Type.Optional(
+      Type.Union([Uuid, Type.Null()], {
+        description:
+          'The newest message the composer had seen (null: none yet). If someone else has posted a message the caller can see ' +
+          'since, nothing is stored and the answer is 409 `ticket_changed`: read the conversation, then send again with the ' +
+          'newer id (or without it to send anyway). A customer is never refused over an internal note',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -5804,6 +5804,11 @@ export interface operations {
                     attachmentIds?: string[];
                     /** @description Send and set status: the ticket moves to it with the message, in one step, checked as PATCH status is; a refused move sends nothing. The ticket's current status is a no-op */
                     status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                    /**
+                     * Format: uuid
+                     * @description The newest message the composer had seen (null: none yet). If someone else has posted a message the caller can see since, nothing is stored and the answer is 409 `ticket_changed`: read the conversation, then send again with the newer id (or without it to send anyway). A customer is never refused over an internal note
+                     */
+                    afterMessageId?: string | null;
                 };
             };
         };
