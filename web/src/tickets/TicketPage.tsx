@@ -88,7 +88,7 @@ export function TicketPage({ id }: { id: string }) {
     void client.invalidateQueries({ queryKey: ticketKeys.events(id), exact: true });
     void refreshTicket(client, id);
   };
-  const reloadMessages = () => client.fetchQuery({ ...messagesQuery(id), staleTime: 0 });
+  const reloadMessages = () => client.query({ ...messagesQuery(id), staleTime: 0 });
   const changed = (fresh: Ticket) => {
     storeTicket(client, fresh);
     void client.invalidateQueries({ queryKey: ticketKeys.events(id), exact: true });
