@@ -118,6 +118,20 @@ export async function lockTicket(tx: Db, id: string, visibility: SQL | undefined
   return row;
 }
 
+/**
+ * The tickets `visibility` lets through that carry `tag`, locked for a change, at most
+ * `limit` of them: a desk-wide rename takes them all in one transaction.
+ */
+export async function lockTicketsTagged(tx: Db, tag: string, visibility: SQL | undefined, limit: number): Promise<TicketRow[]> {
+  return tx
+    .select(ticketColumns)
+    .from(tickets)
+    .where(and(carriesTag(tag), visibility))
+    .orderBy(tickets.id)
+    .limit(limit)
+    .for('update');
+}
+
 export type TicketChanges = Partial<
   Pick<TicketRow, 'status' | 'priority' | 'assigneeId' | 'teamId' | 'resolvedAt' | 'closedAt' | 'firstResponseAt' | 'firstResponderId' | 'tags'>
 >;
@@ -139,6 +153,9 @@ export const textArray = (values: readonly string[]): SQL =>
     values.map((value) => sql`${value}`),
     sql`, `,
   )}]::text[]`;
+
+/** Through the GIN index on tags. */
+const carriesTag = (tag: string): SQL => sql`${tickets.tags} @> ${textArray([tag])}`;
 
 function expectationConditions(expect: TicketExpectation): (SQL | undefined)[] {
   return [
@@ -345,7 +362,7 @@ function filterConditions(filter: TicketCountFilter): SQL | undefined {
     assigneeCondition(filter.assigneeId),
     teamCondition(filter.teamIds),
     filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
-    filter.tag === undefined ? undefined : sql`${tickets.tags} @> ${textArray([filter.tag])}`,
+    filter.tag === undefined ? undefined : carriesTag(filter.tag),
   );
 }
 
