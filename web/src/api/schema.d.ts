@@ -8777,6 +8777,7 @@ export interface operations {
                                 minutesWithoutFirstResponse?: number;
                                 minutesSinceUpdate?: number;
                                 satisfaction?: "good" | "bad";
+                                tags?: string[];
                             };
                             actions: {
                                 setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -8883,6 +8884,7 @@ export interface operations {
                         minutesWithoutFirstResponse?: number;
                         minutesSinceUpdate?: number;
                         satisfaction?: "good" | "bad";
+                        tags?: string[];
                     };
                     actions: {
                         setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -8915,6 +8917,7 @@ export interface operations {
                             minutesWithoutFirstResponse?: number;
                             minutesSinceUpdate?: number;
                             satisfaction?: "good" | "bad";
+                            tags?: string[];
                         };
                         actions: {
                             setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -9245,6 +9248,7 @@ export interface operations {
                         minutesWithoutFirstResponse?: number;
                         minutesSinceUpdate?: number;
                         satisfaction?: "good" | "bad";
+                        tags?: string[];
                     };
                     actions?: {
                         setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -9277,6 +9281,7 @@ export interface operations {
                             minutesWithoutFirstResponse?: number;
                             minutesSinceUpdate?: number;
                             satisfaction?: "good" | "bad";
+                            tags?: string[];
                         };
                         actions: {
                             setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
