@@ -815,6 +815,10 @@ export const ACCESS_CASES: readonly AccessCase[] = [
   ...['/api/reports/summary', '/api/reports/agents', '/api/reports/teams', '/api/reports/satisfaction'].map(
     (url): AccessCase => ({ operation: `GET ${url}`, what: 'download a report as CSV', request: async () => ({ url: `${url}?format=csv` }), expected: (may) => onlyIf(may(REPORTS), 200) }),
   ),
+  // Tags are internal: their report needs the sight of them too.
+  ...['/api/reports/tags', '/api/reports/tags?format=csv'].map(
+    (url): AccessCase => ({ operation: 'GET /api/reports/tags', what: `read the tag report (${url})`, request: async () => ({ url }), expected: (may) => onlyIf(may(REPORTS) && may('tickets.note'), 200) }),
+  ),
 
   // Notifications are the recipient's alone.
   {
