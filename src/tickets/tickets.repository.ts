@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { TicketVisibility } from '../authz/policies/ticket.js';
 import type { Db } from '../db/database.js';
@@ -206,6 +206,10 @@ export interface TicketListFilter {
   requesterId?: string | undefined;
   /** Only tickets carrying this tag. */
   tag?: string | undefined;
+  /** Created at or after. */
+  createdFrom?: Date | undefined;
+  /** Created before. */
+  createdTo?: Date | undefined;
   search?: string | undefined;
   /** Which messages the caller may read (from src/authz): a search finds text in those only. */
   messageVisibility: SQL | undefined;
@@ -352,7 +356,10 @@ function searchCondition(text: string, filters: SQL | undefined, messageVisibili
 }
 
 /** The filters of a list other than search and paging: what a saved view's count also applies. */
-export type TicketCountFilter = Pick<TicketListFilter, 'visibility' | 'statuses' | 'priority' | 'assigneeId' | 'teamIds' | 'requesterId' | 'tag'>;
+export type TicketCountFilter = Pick<
+  TicketListFilter,
+  'visibility' | 'statuses' | 'priority' | 'assigneeId' | 'teamIds' | 'requesterId' | 'tag' | 'createdFrom' | 'createdTo'
+>;
 
 function filterConditions(filter: TicketCountFilter): SQL | undefined {
   return and(
@@ -363,6 +370,8 @@ function filterConditions(filter: TicketCountFilter): SQL | undefined {
     teamCondition(filter.teamIds),
     filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
     filter.tag === undefined ? undefined : carriesTag(filter.tag),
+    filter.createdFrom ? gte(tickets.createdAt, filter.createdFrom) : undefined,
+    filter.createdTo ? lt(tickets.createdAt, filter.createdTo) : undefined,
   );
 }
 

@@ -45,6 +45,12 @@ export const UpdateTicketHeaders = Type.Object({
 
 const statusAlternatives = TICKET_STATUSES.join('|');
 
+/** The creation-date range of the queue and of saved views: from inclusive, to exclusive. */
+export const CreatedRangeFields = {
+  createdFrom: Type.Optional(Type.String({ format: 'date-time', description: 'Only tickets created at or after this instant (ISO 8601)' })),
+  createdTo: Type.Optional(Type.String({ format: 'date-time', description: 'Only tickets created before this instant (ISO 8601)' })),
+};
+
 export const ListTicketsQuery = Type.Object(
   {
     status: Type.Optional(
@@ -60,6 +66,7 @@ export const ListTicketsQuery = Type.Object(
     ),
     requesterId: Type.Optional(Uuid),
     tag: Type.Optional({ ...TagInput, description: 'Only tickets carrying this tag (needs tickets.note, like seeing tags)' }),
+    ...CreatedRangeFields,
     q: Type.Optional(
       Type.String({
         maxLength: 200,

@@ -4953,6 +4953,10 @@ export interface operations {
                 requesterId?: string;
                 /** @description Only tickets carrying this tag (needs tickets.note, like seeing tags) */
                 tag?: string;
+                /** @description Only tickets created at or after this instant (ISO 8601) */
+                createdFrom?: string;
+                /** @description Only tickets created before this instant (ISO 8601) */
+                createdTo?: string;
                 /** @description Full-text search of subject, description and the messages the caller may read (internal notes for those who may read them); words match by prefix; quotes, `or` and `-word` as in web search; `#12` (or `12`) finds ticket 12 */
                 q?: string;
                 /** @description created (default), updated, priority, due (the next SLA target still to meet), or attention: missed SLA targets first, then by priority, most pressing due date, oldest first. Not with q: search hits are newest first */
@@ -7351,6 +7355,16 @@ export interface operations {
                                 requesterId?: string;
                                 /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
                                 tag?: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Only tickets created at or after this instant (ISO 8601)
+                                 */
+                                createdFrom?: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Only tickets created before this instant (ISO 8601)
+                                 */
+                                createdTo?: string;
                             };
                             sort: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
                             order: ("asc" | "desc") | (never | null);
@@ -7454,6 +7468,16 @@ export interface operations {
                         requesterId?: string;
                         /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
                         tag?: string;
+                        /**
+                         * Format: date-time
+                         * @description Only tickets created at or after this instant (ISO 8601)
+                         */
+                        createdFrom?: string;
+                        /**
+                         * Format: date-time
+                         * @description Only tickets created before this instant (ISO 8601)
+                         */
+                        createdTo?: string;
                     };
                     sort?: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
                     order?: ("asc" | "desc") | (never | null);
@@ -7481,6 +7505,16 @@ export interface operations {
                             requesterId?: string;
                             /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
                             tag?: string;
+                            /**
+                             * Format: date-time
+                             * @description Only tickets created at or after this instant (ISO 8601)
+                             */
+                            createdFrom?: string;
+                            /**
+                             * Format: date-time
+                             * @description Only tickets created before this instant (ISO 8601)
+                             */
+                            createdTo?: string;
                         };
                         sort: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
                         order: ("asc" | "desc") | (never | null);
@@ -7708,6 +7742,16 @@ export interface operations {
                         requesterId?: string;
                         /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
                         tag?: string;
+                        /**
+                         * Format: date-time
+                         * @description Only tickets created at or after this instant (ISO 8601)
+                         */
+                        createdFrom?: string;
+                        /**
+                         * Format: date-time
+                         * @description Only tickets created before this instant (ISO 8601)
+                         */
+                        createdTo?: string;
                     };
                     sort?: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
                     order?: ("asc" | "desc") | (never | null);
@@ -7733,6 +7777,16 @@ export interface operations {
                             requesterId?: string;
                             /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
                             tag?: string;
+                            /**
+                             * Format: date-time
+                             * @description Only tickets created at or after this instant (ISO 8601)
+                             */
+                            createdFrom?: string;
+                            /**
+                             * Format: date-time
+                             * @description Only tickets created before this instant (ISO 8601)
+                             */
+                            createdTo?: string;
                         };
                         sort: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
                         order: ("asc" | "desc") | (never | null);
