@@ -31,6 +31,7 @@ import { requestLimits } from './rate-limits/request-limits.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { slaRoutes } from './sla/sla.routes.js';
 import { tagRoutes } from './tags/tags.routes.js';
+import { tagChangeRoutes } from './tickets/tag-changes.routes.js';
 import { bulkRoutes } from './bulk/bulk.routes.js';
 import { ticketRoutes } from './tickets/tickets.routes.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -128,6 +129,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(ticketRoutes, { prefix: '/api', ctx });
   await app.register(bulkRoutes, { prefix: '/api', ctx });
   await app.register(tagRoutes, { prefix: '/api', ctx });
+  await app.register(tagChangeRoutes, { prefix: '/api', ctx });
   await app.register(macroRoutes, { prefix: '/api', ctx });
   await app.register(viewRoutes, { prefix: '/api', ctx });
   await app.register(presenceRoutes, { prefix: '/api', ctx });

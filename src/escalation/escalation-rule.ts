@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { literalUnion, Timestamp } from '../http/schemas.js';
 import { RATINGS } from '../satisfaction/rating.js';
+import { TagInput } from '../tags/tag-names.js';
 import { TicketPrioritySchema, TicketStatusSchema } from '../tickets/ticket-status-schemas.js';
 
 /** The escalation rule of API.md: its JSON shape, which is also how it is stored. */
@@ -18,6 +19,8 @@ export const RuleConditionsSchema = Type.Object(
     minutesSinceUpdate: Type.Optional(Minutes),
     /** The requester's current satisfaction answer; without `statuses` such a rule looks at resolved tickets too. */
     satisfaction: Type.Optional(literalUnion(RATINGS)),
+    /** Tickets carrying any of these tags (stored normalized, as tickets carry them). */
+    tags: Type.Optional(Type.Array(TagInput, { minItems: 1, maxItems: 20, uniqueItems: true })),
   },
   // A rule without conditions would act on every open ticket at once: refused.
   { additionalProperties: false, minProperties: 1 },

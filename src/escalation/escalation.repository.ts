@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, notExists, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import type { TicketStatus } from '../tickets/ticket-status.js';
+import { textArray } from '../tickets/tickets.repository.js';
 import { tickets } from '../tickets/tickets.schema.js';
 import type { RuleActions, RuleConditions } from './escalation-rule.js';
 import { escalationApplications, escalationRules } from './escalation.schema.js';
@@ -89,6 +90,7 @@ export function ruleMatches(conditions: RuleConditions, now: Date): SQL | undefi
     minutesSinceCreated,
     minutesWithoutFirstResponse,
     minutesSinceUpdate,
+    tags,
   } = conditions;
   return and(
     inArray(tickets.status, [...statuses]),
@@ -102,6 +104,8 @@ export function ruleMatches(conditions: RuleConditions, now: Date): SQL | undefi
     satisfaction === undefined
       ? undefined
       : sql`exists (select 1 from satisfaction_ratings r where r.ticket_id = ${tickets.id} and r.rating = ${satisfaction})`,
+    // Any of them: overlap, through the GIN index on tags.
+    tags === undefined ? undefined : sql`${tickets.tags} && ${textArray(tags)}`,
   );
 }
 

@@ -8,6 +8,7 @@ import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInstant, isCursorUuid } from '../http/cursor.js';
 import { invalid, notFound } from '../http/errors.js';
 import { checkSlaBreaches } from '../sla/sla.service.js';
+import { normalizeTags } from '../tags/tag-names.js';
 import { publishTicketEvent } from '../tickets/publish-ticket-event.js';
 import { canTransition } from '../tickets/ticket-status.js';
 import { lockTicket, type TicketRow } from '../tickets/tickets.repository.js';
@@ -15,7 +16,7 @@ import { applyRuleChange } from '../tickets/tickets.service.js';
 import { assertTeam } from '../teams/teams.service.js';
 import { findTeam } from '../teams/teams.repository.js';
 import { findUserById } from '../users/users.repository.js';
-import type { CreateRuleInput, RuleActions, RuleDto, UpdateRuleInput } from './escalation-rule.js';
+import type { CreateRuleInput, RuleActions, RuleConditions, RuleDto, UpdateRuleInput } from './escalation-rule.js';
 import {
   claimApplication,
   deleteRule,
@@ -82,12 +83,18 @@ export async function listEscalationRules(
   return { items: page.map(presentRule), nextCursor };
 }
 
+/** Tags are matched exactly, so a rule keeps them in the one spelling tickets carry. */
+function withNormalizedTags(conditions: RuleConditions): RuleConditions {
+  const tags = normalizeTags(conditions.tags, 'conditions.tags');
+  return tags === undefined ? conditions : { ...conditions, tags };
+}
+
 export async function createEscalationRule(ctx: AppContext, actor: Actor, input: CreateRuleInput): Promise<RuleDto> {
   authorize(actor, 'escalation.manage');
   const now = ctx.now();
   return ctx.database.db.transaction(async (tx) => {
     await assertValidActions(tx, input.actions);
-    const rule = await insertRule(tx, { ...input, enabled: input.enabled ?? true }, now);
+    const rule = await insertRule(tx, { ...input, conditions: withNormalizedTags(input.conditions), enabled: input.enabled ?? true }, now);
     await recordAudit(tx, { actorId: actor.id, action: 'escalation_rule.created', targetType: 'escalation_rule', targetId: rule.id, details: { name: rule.name } }, now);
     return presentRule(rule);
   });
@@ -99,7 +106,8 @@ export async function updateEscalationRule(ctx: AppContext, actor: Actor, id: st
   const now = ctx.now();
   return ctx.database.db.transaction(async (tx) => {
     if (input.actions) await assertValidActions(tx, input.actions);
-    const rule = await updateRule(tx, id, input, now);
+    const changes = input.conditions ? { ...input, conditions: withNormalizedTags(input.conditions) } : input;
+    const rule = await updateRule(tx, id, changes, now);
     if (!rule) throw ruleNotFound();
     await recordAudit(tx, { actorId: actor.id, action: 'escalation_rule.updated', targetType: 'escalation_rule', targetId: id, details: { fields: Object.keys(input) } }, now);
     return presentRule(rule);

@@ -62,10 +62,10 @@ const metBy = (when: SQL, due: SQL) => sql`case when ${due} is null then null el
  * assignments in the range. `withTeam` adds each ticket's team (the team report): the other
  * reports leave it out, so their scans stay index-only.
  */
-function facts(range: ReportRange, withTeam = false): SQL {
+function facts(range: ReportRange, withTeam = false, withTags = false): SQL {
   const from = at(range.from);
   const to = at(range.to);
-  const team = withTeam ? sql`, t.team_id` : sql``;
+  const team = sql`${withTeam ? sql`, t.team_id` : sql``}${withTags ? sql`, t.tags` : sql``}`;
   const scoped = inTeams(range);
   return sql`
     first_responses as (
@@ -347,4 +347,26 @@ export async function teamReport(db: Db, range: ReportRange): Promise<TeamReport
     firstResponseMinutes: { median: row.fr_median },
     resolutionMinutes: { median: row.res_median },
   }));
+}
+
+export interface TagReportRow {
+  tag: string;
+  created: number;
+  resolved: number;
+}
+
+/**
+ * Per tag: tickets created and finally resolved in the range (as `facts` defines them),
+ * counted by the tags each ticket carries now. Tags no such ticket carries are left out.
+ */
+export async function tagReport(db: Db, range: ReportRange): Promise<TagReportRow[]> {
+  return queryRows<TagReportRow>(
+    db,
+    sql`with ${facts(range, false, true)},
+      created_tags as (select tag, count(*) as n from created, unnest(created.tags) as tag group by tag),
+      resolved_tags as (select tag, count(*) as n from resolutions, unnest(resolutions.tags) as tag group by tag)
+      select coalesce(c.tag, r.tag) as tag, coalesce(c.n, 0)::int as created, coalesce(r.n, 0)::int as resolved
+      from created_tags c full join resolved_tags r on r.tag = c.tag
+      order by 2 desc, 3 desc, 1`,
+  );
 }

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { errorResponses, Nullable, rateLimitedResponses } from '../http/schemas.js';
-import { agentsCsv, agentsFor, dailyFor, distributionFor, summaryCsv, summaryFor, teamsCsv, teamsFor } from './reports.service.js';
+import { agentsCsv, agentsFor, dailyFor, distributionFor, summaryCsv, summaryFor, tagsCsv, tagsFor, teamsCsv, teamsFor } from './reports.service.js';
 
 const tags = ['reports'];
 
@@ -100,6 +100,22 @@ const TeamsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const TagsReportSchema = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          tag: Type.String(),
+          created: Type.Integer({ description: 'Tickets created in the range that carry the tag now' }),
+          resolved: Type.Integer({ description: 'Tickets finally resolved in the range that carry the tag now' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const DistributionSchema = Type.Object(
   {
     buckets: Type.Array(Type.Object({ label: Type.String(), count: Type.Integer() }, { additionalProperties: false })),
@@ -177,6 +193,26 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       const teams = await teamsFor(ctx, actorOf(request), range);
       if (format === 'csv') return sendCsv(reply, 'teams', teamsCsv(teams.items));
       return reply.type('application/json').send(teams);
+    },
+  );
+
+  app.get(
+    '/reports/tags',
+    {
+      config: { limit: 'report' },
+      schema: {
+        tags,
+        operationId: 'getTagReport',
+        summary: 'Per tag: tickets created and resolved in the range, by the tags they carry now (reports.read and tickets.note)',
+        querystring: CsvQuery,
+        response: { 200: jsonOrCsv(TagsReportSchema), ...errorResponses, ...rateLimitedResponses },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...range } = request.query;
+      const report = await tagsFor(ctx, actorOf(request), range);
+      if (format === 'csv') return sendCsv(reply, 'tags', tagsCsv(report.items));
+      return reply.type('application/json').send(report);
     },
   );
 

@@ -12,7 +12,9 @@ import {
   dailyReport,
   resolutionDistribution,
   summaryReport,
+  tagReport,
   teamReport,
+  type TagReportRow,
   type TeamReportRow,
   type AgentRow,
   type DailyRow,
@@ -121,6 +123,13 @@ export async function teamsFor(ctx: AppContext, actor: Actor, query: RangeQuery)
   return { items: await teamReport(ctx.database.db, readerRange(actor, query, ctx.now())) };
 }
 
+/** Tags are internal: the report needs the sight of them (tickets.note) besides reports.read. */
+export async function tagsFor(ctx: AppContext, actor: Actor, query: RangeQuery): Promise<{ items: TagReportRow[] }> {
+  authorize(actor, 'reports.read');
+  authorize(actor, 'tags.read');
+  return { items: await tagReport(ctx.database.db, readerRange(actor, query, ctx.now())) };
+}
+
 export async function dailyFor(ctx: AppContext, actor: Actor, query: RangeQuery): Promise<{ items: DailyRow[] }> {
   const range = readerRange(actor, query, ctx.now());
   const days = localDaysOf(range.from, range.to, range.timeZone, MAX_DAILY_DAYS);
@@ -197,3 +206,6 @@ export const teamsCsv = (teams: readonly TeamReportRow[]): string =>
     ['teamId', 'name', 'created', 'resolved', 'firstResponseMinutesMedian', 'resolutionMinutesMedian'],
     teams.map((team) => [team.teamId, team.name, team.created, team.resolved, team.firstResponseMinutes.median, team.resolutionMinutes.median]),
   );
+
+export const tagsCsv = (rows: readonly TagReportRow[]): string =>
+  csv(['tag', 'created', 'resolved'], rows.map((row) => [row.tag, row.created, row.resolved]));

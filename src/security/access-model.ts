@@ -484,6 +484,27 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     shows: (body, _scene, _caller, may) => expect(listed(body).length > 0).toBe(may('tickets.read.all')),
   },
   {
+    operation: 'PATCH /api/tags/{name}',
+    what: "rename a tag on another customer's ticket",
+    request: async (scene) => {
+      const tag = `renamed-${unique()}`;
+      await othersTicket(scene, { addTags: [tag] });
+      return { url: `/api/tags/${tag}`, body: { name: `new-${tag}` } };
+    },
+    // Seeing tags first, then keeping the shared wording; a tag on no ticket one sees is not found.
+    expected: (may) => (!may('tickets.note') || !may('macros.manage') ? 403 : onlyIf(may('tickets.read.all'), 200, 404)),
+  },
+  {
+    operation: 'DELETE /api/tags/{name}',
+    what: "delete a tag on another customer's ticket",
+    request: async (scene) => {
+      const tag = `deleted-${unique()}`;
+      await othersTicket(scene, { addTags: [tag] });
+      return { url: `/api/tags/${tag}` };
+    },
+    expected: (may) => (!may('tickets.note') || !may('macros.manage') ? 403 : onlyIf(may('tickets.read.all'), 200, 404)),
+  },
+  {
     operation: 'POST /api/tickets/bulk',
     what: "set another customer's ticket's priority in bulk",
     request: async (scene) => ({ url: '/api/tickets/bulk', body: { ids: [(await othersTicket(scene)).id], changes: { priority: 'high' } } }),
@@ -793,6 +814,10 @@ export const ACCESS_CASES: readonly AccessCase[] = [
   ),
   ...['/api/reports/summary', '/api/reports/agents', '/api/reports/teams', '/api/reports/satisfaction'].map(
     (url): AccessCase => ({ operation: `GET ${url}`, what: 'download a report as CSV', request: async () => ({ url: `${url}?format=csv` }), expected: (may) => onlyIf(may(REPORTS), 200) }),
+  ),
+  // Tags are internal: their report needs the sight of them too.
+  ...['/api/reports/tags', '/api/reports/tags?format=csv'].map(
+    (url): AccessCase => ({ operation: 'GET /api/reports/tags', what: `read the tag report (${url})`, request: async () => ({ url }), expected: (may) => onlyIf(may(REPORTS) && may('tickets.note'), 200) }),
   ),
 
   // Notifications are the recipient's alone.

@@ -1,4 +1,4 @@
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, ne, type SQL } from 'drizzle-orm';
 import type { AttachmentSummary } from '../attachments/attachments.repository.js';
 import type { Role } from '../authz/permissions.js';
 import type { Db } from '../db/database.js';
@@ -43,4 +43,34 @@ export async function listMessages(db: Db, ticketId: string, visibility: SQL | u
     .innerJoin(users, eq(users.id, ticketMessages.authorId))
     .where(and(eq(ticketMessages.ticketId, ticketId), visibility))
     .orderBy(asc(ticketMessages.seq));
+}
+
+/**
+ * Whether the caller's own view of the conversation is behind: a message by someone else,
+ * visible to the caller, posted after `afterMessageId` (or at all, when null). Undefined
+ * when `afterMessageId` names no message of this ticket the caller may see, so a note's id
+ * cannot be told from a made-up one.
+ */
+export async function hasMissedMessages(
+  db: Db,
+  ticketId: string,
+  afterMessageId: string | null,
+  viewerId: string,
+  visibility: SQL | undefined,
+): Promise<boolean | undefined> {
+  let afterSeq = 0;
+  if (afterMessageId !== null) {
+    const [seen] = await db
+      .select({ seq: ticketMessages.seq })
+      .from(ticketMessages)
+      .where(and(eq(ticketMessages.id, afterMessageId), eq(ticketMessages.ticketId, ticketId), visibility));
+    if (!seen) return undefined;
+    afterSeq = seen.seq;
+  }
+  const [missed] = await db
+    .select({ id: ticketMessages.id })
+    .from(ticketMessages)
+    .where(and(eq(ticketMessages.ticketId, ticketId), gt(ticketMessages.seq, afterSeq), ne(ticketMessages.authorId, viewerId), visibility))
+    .limit(1);
+  return missed !== undefined;
 }

@@ -8,9 +8,10 @@ import { isStaff } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { publishTicketEvent } from './publish-ticket-event.js';
+import { ticketChanged, unknownAfterMessage } from './ticket-errors.js';
 import type { TicketEvent } from './ticket-events.js';
 import { listTicketEvents, type TicketEventRow } from './ticket-events.repository.js';
-import { insertMessage, listMessages, type MessageRow, type MessageView } from './ticket-messages.repository.js';
+import { hasMissedMessages, insertMessage, listMessages, type MessageRow, type MessageView } from './ticket-messages.repository.js';
 import { assertTransition, timestampsOnEntering, type TicketStatus } from './ticket-status.js';
 import { lockTicket, updateTicketIf, type TicketChanges, type TicketRow } from './tickets.repository.js';
 import { applyLockedChange, requireVisibleTicket, type AlsoInTransaction } from './tickets.service.js';
@@ -21,6 +22,11 @@ export interface PostMessageInput {
   attachmentIds?: readonly string[] | undefined;
   /** "Send and set status": moved to in the same transaction, checked as a PATCH would be. */
   status?: TicketStatus | undefined;
+  /**
+   * The newest message the composer had seen (null: none). Set, a newer message by someone
+   * else that the caller may see refuses the post, so a reply is never sent blind.
+   */
+  afterMessageId?: string | null | undefined;
 }
 
 /**
@@ -80,6 +86,12 @@ export async function postMessage(
     if (status !== undefined && status !== ticket.status) {
       authorizeTicketPatch(actor, ticket, { status });
       assertTransition(ticket.status, status);
+    }
+    // Checked under the ticket's lock, which every message takes: none can slip in after it.
+    if (input.afterMessageId !== undefined) {
+      const missed = await hasMissedMessages(tx, ticketId, input.afterMessageId, actor.id, visibleMessages(actor));
+      if (missed === undefined) throw unknownAfterMessage();
+      if (missed) throw ticketChanged();
     }
     const message = await insertMessage(tx, { ticketId, authorId: actor.id, body: input.body, internal, createdAt: now });
     const attachments = await attachToTicket(ctx, tx, actor, { ids: input.attachmentIds, ticketId, messageId: message.id });

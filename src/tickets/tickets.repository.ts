@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { TicketVisibility } from '../authz/policies/ticket.js';
 import type { Db } from '../db/database.js';
@@ -118,6 +118,20 @@ export async function lockTicket(tx: Db, id: string, visibility: SQL | undefined
   return row;
 }
 
+/**
+ * The tickets `visibility` lets through that carry `tag`, locked for a change, at most
+ * `limit` of them: a desk-wide rename takes them all in one transaction.
+ */
+export async function lockTicketsTagged(tx: Db, tag: string, visibility: SQL | undefined, limit: number): Promise<TicketRow[]> {
+  return tx
+    .select(ticketColumns)
+    .from(tickets)
+    .where(and(carriesTag(tag), visibility))
+    .orderBy(tickets.id)
+    .limit(limit)
+    .for('update');
+}
+
 export type TicketChanges = Partial<
   Pick<TicketRow, 'status' | 'priority' | 'assigneeId' | 'teamId' | 'resolvedAt' | 'closedAt' | 'firstResponseAt' | 'firstResponderId' | 'tags'>
 >;
@@ -139,6 +153,9 @@ export const textArray = (values: readonly string[]): SQL =>
     values.map((value) => sql`${value}`),
     sql`, `,
   )}]::text[]`;
+
+/** Through the GIN index on tags. */
+const carriesTag = (tag: string): SQL => sql`${tickets.tags} @> ${textArray([tag])}`;
 
 function expectationConditions(expect: TicketExpectation): (SQL | undefined)[] {
   return [
@@ -189,6 +206,10 @@ export interface TicketListFilter {
   requesterId?: string | undefined;
   /** Only tickets carrying this tag. */
   tag?: string | undefined;
+  /** Created at or after. */
+  createdFrom?: Date | undefined;
+  /** Created before. */
+  createdTo?: Date | undefined;
   search?: string | undefined;
   /** Which messages the caller may read (from src/authz): a search finds text in those only. */
   messageVisibility: SQL | undefined;
@@ -335,7 +356,10 @@ function searchCondition(text: string, filters: SQL | undefined, messageVisibili
 }
 
 /** The filters of a list other than search and paging: what a saved view's count also applies. */
-export type TicketCountFilter = Pick<TicketListFilter, 'visibility' | 'statuses' | 'priority' | 'assigneeId' | 'teamIds' | 'requesterId' | 'tag'>;
+export type TicketCountFilter = Pick<
+  TicketListFilter,
+  'visibility' | 'statuses' | 'priority' | 'assigneeId' | 'teamIds' | 'requesterId' | 'tag' | 'createdFrom' | 'createdTo'
+>;
 
 function filterConditions(filter: TicketCountFilter): SQL | undefined {
   return and(
@@ -345,7 +369,9 @@ function filterConditions(filter: TicketCountFilter): SQL | undefined {
     assigneeCondition(filter.assigneeId),
     teamCondition(filter.teamIds),
     filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
-    filter.tag === undefined ? undefined : sql`${tickets.tags} @> ${textArray([filter.tag])}`,
+    filter.tag === undefined ? undefined : carriesTag(filter.tag),
+    filter.createdFrom ? gte(tickets.createdAt, filter.createdFrom) : undefined,
+    filter.createdTo ? lt(tickets.createdAt, filter.createdTo) : undefined,
   );
 }
 

@@ -45,6 +45,12 @@ export const UpdateTicketHeaders = Type.Object({
 
 const statusAlternatives = TICKET_STATUSES.join('|');
 
+/** The creation-date range of the queue and of saved views: from inclusive, to exclusive. */
+export const CreatedRangeFields = {
+  createdFrom: Type.Optional(Type.String({ format: 'date-time', description: 'Only tickets created at or after this instant (ISO 8601)' })),
+  createdTo: Type.Optional(Type.String({ format: 'date-time', description: 'Only tickets created before this instant (ISO 8601)' })),
+};
+
 export const ListTicketsQuery = Type.Object(
   {
     status: Type.Optional(
@@ -60,6 +66,7 @@ export const ListTicketsQuery = Type.Object(
     ),
     requesterId: Type.Optional(Uuid),
     tag: Type.Optional({ ...TagInput, description: 'Only tickets carrying this tag (needs tickets.note, like seeing tags)' }),
+    ...CreatedRangeFields,
     q: Type.Optional(
       Type.String({
         maxLength: 200,
@@ -98,6 +105,14 @@ export const PostMessageBody = Type.Object(
         'Send and set status: the ticket moves to it with the message, in one step, checked as PATCH status is; ' +
         'a refused move sends nothing. The ticket\'s current status is a no-op',
     }),
+    afterMessageId: Type.Optional(
+      Type.Union([Uuid, Type.Null()], {
+        description:
+          'The newest message the composer had seen (null: none yet). If someone else has posted a message the caller can see ' +
+          'since, nothing is stored and the answer is 409 `ticket_changed`: read the conversation, then send again with the ' +
+          'newer id (or without it to send anyway). A customer is never refused over an internal note',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

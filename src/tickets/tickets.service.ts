@@ -136,6 +136,9 @@ export interface ListTicketsInput {
   teamId?: string | undefined;
   requesterId?: string | undefined;
   tag?: string | undefined;
+  /** ISO 8601 instants: created at or after `createdFrom`, before `createdTo`. */
+  createdFrom?: string | undefined;
+  createdTo?: string | undefined;
   q?: string | undefined;
   sort?: TicketSort | undefined;
   order?: SortOrder | undefined;
@@ -164,6 +167,16 @@ function listOrder(input: ListTicketsInput, search: string | undefined): TicketO
     throw invalidField('sort_with_search', 'sort', 'Search results are listed newest first: leave out sort and order');
   }
   return { sort, order };
+}
+
+/** The creation range as instants; the schema has checked each is a date-time. An empty range is a mistake. */
+export function createdRange(input: Pick<ListTicketsInput, 'createdFrom' | 'createdTo'>): { createdFrom?: Date; createdTo?: Date } {
+  const createdFrom = input.createdFrom === undefined ? undefined : new Date(input.createdFrom);
+  const createdTo = input.createdTo === undefined ? undefined : new Date(input.createdTo);
+  if (createdFrom && createdTo && createdFrom >= createdTo) {
+    throw invalidField('invalid_range', 'createdTo', 'createdTo must be after createdFrom');
+  }
+  return { ...(createdFrom ? { createdFrom } : {}), ...(createdTo ? { createdTo } : {}) };
 }
 
 function teamFilter(actor: Actor, teamId: string | undefined): readonly string[] | null | undefined {
@@ -199,6 +212,7 @@ export async function listTickets(
     teamIds: teamFilter(actor, input.teamId),
     requesterId: input.requesterId,
     tag: input.tag === undefined ? undefined : normalizeTag(input.tag, 'tag'),
+    ...createdRange(input),
     search,
     messageVisibility: visibleMessages(actor),
     order,
@@ -215,7 +229,7 @@ export async function listTickets(
 }
 
 /** A list's filters without search and paging: what a saved view holds. */
-export type TicketFilters = Pick<ListTicketsInput, 'statuses' | 'priority' | 'assigneeId' | 'requesterId' | 'tag'>;
+export type TicketFilters = Pick<ListTicketsInput, 'statuses' | 'priority' | 'assigneeId' | 'requesterId' | 'tag' | 'createdFrom' | 'createdTo'>;
 
 /** How many tickets the actor sees through these filters, up to `cap`. */
 export async function countTickets(ctx: AppContext, actor: Actor, filters: TicketFilters, cap: number): Promise<number> {
@@ -229,6 +243,7 @@ export async function countTickets(ctx: AppContext, actor: Actor, filters: Ticke
       assigneeId: assigneeFilter(actor, filters.assigneeId),
       requesterId: filters.requesterId,
       tag: filters.tag === undefined ? undefined : normalizeTag(filters.tag, 'tag'),
+      ...createdRange(filters),
     },
     cap,
   );

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TagInput } from '../tags/tag-names.js';
 import { TicketPrioritySchema, TicketStatusSchema } from '../tickets/ticket-status-schemas.js';
+import { CreatedRangeFields } from '../tickets/tickets.requests.js';
 
 /** The queue filters a view keeps, as GET /api/tickets takes them (search is left out: counts must stay cheap). */
 export const ViewFiltersSchema = Type.Object(
@@ -14,6 +15,7 @@ export const ViewFiltersSchema = Type.Object(
     ),
     requesterId: Type.Optional(Type.String({ format: 'uuid' })),
     tag: Type.Optional(TagInput),
+    ...CreatedRangeFields,
   },
   { additionalProperties: false },
 );

@@ -2,7 +2,7 @@ import type { Actor } from '../authz/actor.js';
 import { authorize, can } from '../authz/authorize.js';
 import type { AppContext } from '../context.js';
 import { normalizeTag } from '../tags/tag-names.js';
-import { countTickets } from '../tickets/tickets.service.js';
+import { countTickets, createdRange } from '../tickets/tickets.service.js';
 import { deleteView, findView, insertView, listViewsFor, updateView, type ViewFields, type ViewRow } from './views.repository.js';
 
 /** Counts beside views stop here: "1000+" says enough, and a count must stay cheap. */
@@ -13,8 +13,12 @@ export interface CountedView extends ViewRow {
   count: number | null;
 }
 
-/** A tag filter is as internal as the tag: only those who may see tags may keep one. */
+/**
+ * A tag filter is as internal as the tag: only those who may see tags may keep one. An
+ * empty date range is refused here, not when the view is counted.
+ */
 function checkedFields<F extends Partial<ViewFields>>(actor: Actor, fields: F): F {
+  if (fields.filters) createdRange(fields.filters);
   const tag = fields.filters?.tag;
   if (tag === undefined || !fields.filters) return fields;
   authorize(actor, 'tags.read');

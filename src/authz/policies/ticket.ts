@@ -173,6 +173,12 @@ const presence = allowOnFound<TicketState>({
 });
 /** Filtering and counting by tag would tell a tag to whoever may not see it. */
 const seeTags = allow<undefined>({ permission: 'tickets.note' });
+/**
+ * Renaming, merging or deleting a tag rewrites it on every ticket that carries it: the
+ * desk's shared wording, kept by whoever keeps the shared macros (`macros.manage`, managers
+ * by default; no permission of its own). The caller must also see tags (`tags.read`).
+ */
+const manageTags = allow<undefined>({ permission: 'macros.manage' });
 /** Anyone who assigns at all may list whom to, and set the assignee a ticket already has (a no-op). */
 const chooseAssignee = allow<undefined>({ permission: ['tickets.assign', 'tickets.reassign'] });
 
@@ -192,6 +198,7 @@ export const ticketPolicy = {
   'ticket.chooseAssignee': chooseAssignee,
   'ticket.tag': tag,
   'tags.read': seeTags,
+  'tags.manage': manageTags,
   'ticket.presence': presence,
 };
 

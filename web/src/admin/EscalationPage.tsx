@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type SubmitEvent } from 'react';
 import type { AssignableUser, EscalationRule, NotifyTarget, Priority, RuleInput, TicketStatus } from '../api/models';
 import { mapPages, usePaged } from '../api/paging';
+import { tagsOf } from '../tags/tag-text';
 import { assignableQuery } from '../tickets/tickets.api';
 import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from '../ui/chips';
 import { EmptyState, ErrorBox, Loading, LoadMore } from '../ui/feedback';
@@ -24,6 +25,8 @@ interface RuleForm {
   statuses: TicketStatus[];
   priorities: Priority[];
   unassigned: boolean;
+  /** Comma-separated, as typed. */
+  tags: string;
   minutes: Record<(typeof MINUTE_FIELDS)[number][0], string>;
   setStatus: string;
   setPriority: string;
@@ -40,6 +43,7 @@ function formOf(rule: EscalationRule | null): RuleForm {
     statuses: c.statuses ?? [],
     priorities: c.priorities ?? [],
     unassigned: c.unassigned ?? false,
+    tags: c.tags?.join(', ') ?? '',
     minutes: {
       minutesSinceCreated: c.minutesSinceCreated?.toString() ?? '',
       minutesWithoutFirstResponse: c.minutesWithoutFirstResponse?.toString() ?? '',
@@ -58,6 +62,8 @@ function inputOf(form: RuleForm): RuleInput {
   if (form.statuses.length) conditions.statuses = form.statuses;
   if (form.priorities.length) conditions.priorities = form.priorities;
   if (form.unassigned) conditions.unassigned = true;
+  const tags = tagsOf(form.tags);
+  if (tags.length) conditions.tags = tags;
   for (const [key] of MINUTE_FIELDS) {
     if (form.minutes[key] !== '') conditions[key] = Number(form.minutes[key]);
   }
@@ -88,7 +94,7 @@ function RuleEditor({ rule, staff, onSaved, onCancel }: { rule: EscalationRule |
       onSaved(rule ? await updateRule(rule.id, input) : await createRule(input), rule === null);
       if (!rule) setForm(formOf(null));
     } catch (caught) {
-      show(caught, ['name', ...MINUTE_FIELDS.map(([key]) => key)]);
+      show(caught, ['name', 'tags', ...MINUTE_FIELDS.map(([key]) => key)]);
     } finally {
       setBusy(false);
     }
@@ -115,6 +121,7 @@ function RuleEditor({ rule, staff, onSaved, onCancel }: { rule: EscalationRule |
           ))}
         </fieldset>
         <Checkbox label="is unassigned" checked={form.unassigned} onChange={(e) => set({ unassigned: e.target.checked })} />
+        <TextField label="carries any of these tags (comma-separated)" value={form.tags} error={errors.fields.tags} onChange={(e) => set({ tags: e.target.value })} />
         <div className="grid-3">
           {MINUTE_FIELDS.map(([key, label]) => (
             <TextField key={key} label={label} type="number" min={0} value={form.minutes[key]} error={errors.fields[key]} onChange={(e) => set({ minutes: { ...form.minutes, [key]: e.target.value } })} />
@@ -178,6 +185,7 @@ export function summarize(rule: EscalationRule): string {
     c.statuses?.length ? `status ${c.statuses.map((s) => STATUS_LABELS[s]).join('/')}` : null,
     c.priorities?.length ? `priority ${c.priorities.map((p) => PRIORITY_LABELS[p]).join('/')}` : null,
     c.unassigned ? 'unassigned' : null,
+    c.tags?.length ? `tagged ${c.tags.join('/')}` : null,
     c.minutesSinceCreated !== undefined ? `${c.minutesSinceCreated} min old` : null,
     c.minutesWithoutFirstResponse !== undefined ? `${c.minutesWithoutFirstResponse} min without first response` : null,
     c.minutesSinceUpdate !== undefined ? `${c.minutesSinceUpdate} min without update` : null,

@@ -599,6 +599,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tags/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a tag off every ticket
+         * @description Applies to every ticket the caller sees that carries the tag, at most 10000 (else 409 too_many_tagged), in one transaction. Needs tickets.note and macros.manage; 404 when no ticket the caller sees carries it
+         */
+        delete: operations["deleteTag"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a tag, or merge it into another
+         * @description Applies to every ticket the caller sees that carries the tag, at most 10000 (else 409 too_many_tagged), in one transaction. Needs tickets.note and macros.manage; 404 when no ticket the caller sees carries it
+         */
+        patch: operations["renameTag"];
+        trace?: never;
+    };
     "/api/macros": {
         parameters: {
             query?: never;
@@ -1142,6 +1166,23 @@ export interface paths {
         };
         /** Per team (and the tickets of no team): created, resolved, median response and resolution times (reports.read) */
         get: operations["getTeamReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per tag: tickets created and resolved in the range, by the tags they carry now (reports.read and tickets.note) */
+        get: operations["getTagReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4912,6 +4953,10 @@ export interface operations {
                 requesterId?: string;
                 /** @description Only tickets carrying this tag (needs tickets.note, like seeing tags) */
                 tag?: string;
+                /** @description Only tickets created at or after this instant (ISO 8601) */
+                createdFrom?: string;
+                /** @description Only tickets created before this instant (ISO 8601) */
+                createdTo?: string;
                 /** @description Full-text search of subject, description and the messages the caller may read (internal notes for those who may read them); words match by prefix; quotes, `or` and `-word` as in web search; `#12` (or `12`) finds ticket 12 */
                 q?: string;
                 /** @description created (default), updated, priority, due (the next SLA target still to meet), or attention: missed SLA targets first, then by priority, most pressing due date, oldest first. Not with q: search hits are newest first */
@@ -5804,6 +5849,11 @@ export interface operations {
                     attachmentIds?: string[];
                     /** @description Send and set status: the ticket moves to it with the message, in one step, checked as PATCH status is; a refused move sends nothing. The ticket's current status is a no-op */
                     status?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
+                    /**
+                     * Format: uuid
+                     * @description The newest message the composer had seen (null: none yet). If someone else has posted a message the caller can see since, nothing is stored and the answer is 409 `ticket_changed`: read the conversation, then send again with the newer id (or without it to send anyway). A customer is never refused over an internal note
+                     */
+                    afterMessageId?: string | null;
                 };
             };
         };
@@ -6333,6 +6383,239 @@ export interface operations {
             /** @description Conflicts with the current state */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The tag the tickets carry now; null after a delete */
+                        name: string | null;
+                        /** @description Tickets changed, each with a ticket.tags_changed event in its history */
+                        tickets: number;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    renameTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The new name; a tag in use already takes the tickets over (a merge) */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The tag the tickets carry now; null after a delete */
+                        name: string | null;
+                        /** @description Tickets changed, each with a ticket.tags_changed event in its history */
+                        tickets: number;
+                    };
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported media type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7072,6 +7355,16 @@ export interface operations {
                                 requesterId?: string;
                                 /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
                                 tag?: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Only tickets created at or after this instant (ISO 8601)
+                                 */
+                                createdFrom?: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Only tickets created before this instant (ISO 8601)
+                                 */
+                                createdTo?: string;
                             };
                             sort: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
                             order: ("asc" | "desc") | (never | null);
@@ -7175,6 +7468,16 @@ export interface operations {
                         requesterId?: string;
                         /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
                         tag?: string;
+                        /**
+                         * Format: date-time
+                         * @description Only tickets created at or after this instant (ISO 8601)
+                         */
+                        createdFrom?: string;
+                        /**
+                         * Format: date-time
+                         * @description Only tickets created before this instant (ISO 8601)
+                         */
+                        createdTo?: string;
                     };
                     sort?: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
                     order?: ("asc" | "desc") | (never | null);
@@ -7202,6 +7505,16 @@ export interface operations {
                             requesterId?: string;
                             /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
                             tag?: string;
+                            /**
+                             * Format: date-time
+                             * @description Only tickets created at or after this instant (ISO 8601)
+                             */
+                            createdFrom?: string;
+                            /**
+                             * Format: date-time
+                             * @description Only tickets created before this instant (ISO 8601)
+                             */
+                            createdTo?: string;
                         };
                         sort: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
                         order: ("asc" | "desc") | (never | null);
@@ -7429,6 +7742,16 @@ export interface operations {
                         requesterId?: string;
                         /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
                         tag?: string;
+                        /**
+                         * Format: date-time
+                         * @description Only tickets created at or after this instant (ISO 8601)
+                         */
+                        createdFrom?: string;
+                        /**
+                         * Format: date-time
+                         * @description Only tickets created before this instant (ISO 8601)
+                         */
+                        createdTo?: string;
                     };
                     sort?: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
                     order?: ("asc" | "desc") | (never | null);
@@ -7454,6 +7777,16 @@ export interface operations {
                             requesterId?: string;
                             /** @description A word; case and surrounding spaces are ignored, inner spaces become - */
                             tag?: string;
+                            /**
+                             * Format: date-time
+                             * @description Only tickets created at or after this instant (ISO 8601)
+                             */
+                            createdFrom?: string;
+                            /**
+                             * Format: date-time
+                             * @description Only tickets created before this instant (ISO 8601)
+                             */
+                            createdTo?: string;
                         };
                         sort: ("created" | "updated" | "priority" | "due" | "attention") | (never | null);
                         order: ("asc" | "desc") | (never | null);
@@ -8515,6 +8848,7 @@ export interface operations {
                                 minutesWithoutFirstResponse?: number;
                                 minutesSinceUpdate?: number;
                                 satisfaction?: "good" | "bad";
+                                tags?: string[];
                             };
                             actions: {
                                 setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -8621,6 +8955,7 @@ export interface operations {
                         minutesWithoutFirstResponse?: number;
                         minutesSinceUpdate?: number;
                         satisfaction?: "good" | "bad";
+                        tags?: string[];
                     };
                     actions: {
                         setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -8653,6 +8988,7 @@ export interface operations {
                             minutesWithoutFirstResponse?: number;
                             minutesSinceUpdate?: number;
                             satisfaction?: "good" | "bad";
+                            tags?: string[];
                         };
                         actions: {
                             setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -8983,6 +9319,7 @@ export interface operations {
                         minutesWithoutFirstResponse?: number;
                         minutesSinceUpdate?: number;
                         satisfaction?: "good" | "bad";
+                        tags?: string[];
                     };
                     actions?: {
                         setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -9015,6 +9352,7 @@ export interface operations {
                             minutesWithoutFirstResponse?: number;
                             minutesSinceUpdate?: number;
                             satisfaction?: "good" | "bad";
+                            tags?: string[];
                         };
                         actions: {
                             setStatus?: "open" | "in_progress" | "waiting_on_customer" | "escalated" | "resolved" | "closed";
@@ -11825,6 +12163,121 @@ export interface operations {
                             resolutionMinutes: {
                                 median: number | null;
                             };
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: unknown fields, wrong types, too long; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: missing, malformed, expired or revoked token, or a deactivated user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request headers or URL too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is briefly unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getTagReport: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive; default 30 days before to: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
+                from?: string;
+                /** @description End, exclusive for a timestamp, the whole day for a date; default the end of today: YYYY-MM-DD (a day in timeZone) or an ISO 8601 timestamp */
+                to?: string;
+                /** @description IANA time zone (e.g. Europe/Berlin) whose local midnights bound the days and date bounds; default UTC */
+                timeZone?: string;
+                /** @description Only this team's tickets (a reader restricted to teams: one of theirs) */
+                teamId?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            tag: string;
+                            /** @description Tickets created in the range that carry the tag now */
+                            created: number;
+                            /** @description Tickets finally resolved in the range that carry the tag now */
+                            resolved: number;
                         }[];
                     };
                     "text/csv": string;

@@ -18,6 +18,7 @@ const NAV: NavItem[] = [
   { to: '/queue', label: 'Queue', needs: 'tickets.read.all' },
   { to: '/tickets', label: 'My tickets', unless: 'tickets.read.all' },
   { to: '/macros', label: 'Macros', needs: 'tickets.read.all' },
+  { to: '/admin/tags', label: 'Tags', needs: 'macros.manage' },
   { to: '/reports', label: 'Reports', needs: 'reports.read' },
   { to: '/admin/users', label: 'Users', needs: 'users.manage' },
   { to: '/admin/roles', label: 'Roles', needs: 'roles.manage' },

@@ -21,6 +21,7 @@ import { PreferencesPage } from '../notifications/PreferencesPage';
 import { QueuePage } from '../queue/QueuePage';
 import { ReportsPage } from '../reports/ReportsPage';
 import { SatisfactionLinkPage } from '../satisfaction/SatisfactionLinkPage';
+import { TagsPage } from '../tags/TagsPage';
 import { TeamsPage } from '../teams/TeamsPage';
 import { MyTicketsPage } from '../tickets/MyTicketsPage';
 import { NewTicketPage } from '../tickets/NewTicketPage';
@@ -97,6 +98,7 @@ export function AppRoutes() {
         <Route path="/queue" element={<Page title="Queue" needs="tickets.read.all"><QueuePage /></Page>} />
         <Route path="/macros" element={<Page title="Macros" needs="tickets.read.all"><MacrosPage /></Page>} />
         <Route path="/reports" element={<Page title="Reports" needs="reports.read"><ReportsPage /></Page>} />
+        <Route path="/admin/tags" element={<Page title="Tags" needs="macros.manage"><TagsPage /></Page>} />
         <Route path="/admin/users" element={<Page title="Users" needs="users.manage"><UsersPage /></Page>} />
         <Route path="/admin/roles" element={<Page title="Roles" needs="roles.manage"><RolesPage /></Page>} />
         <Route path="/admin/sla" element={<Page title="SLA" needs="escalation.manage"><SlaPage /></Page>} />

@@ -2,18 +2,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import type { Macro, MacroInput, Priority, TicketStatus } from '../api/models';
 import { useAuth } from '../auth/AuthContext';
+import { tagsOf } from '../tags/tag-text';
 import { PRIORITY_LABELS, PriorityOptions, STATUS_LABELS, StatusOptions } from '../ui/chips';
 import { EmptyState, ErrorBox, Loading } from '../ui/feedback';
 import { Checkbox, FormError, SelectField, TextAreaField, TextField, useFormErrors } from '../ui/forms';
 import { createMacro, deleteMacro, macroKeys, macrosQuery, updateMacro } from './macros.api';
 
 const PLACEHOLDERS = '{{requester.name}}, {{requester.firstName}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}}, {{agent.firstName}}';
-
-const tagsOf = (text: string): string[] =>
-  text
-    .split(',')
-    .map((tag) => tag.trim())
-    .filter(Boolean);
 
 /** Creates a macro, or changes `editing`. */
 function MacroForm({ editing, onDone }: { editing: Macro | undefined; onDone: () => void }) {

@@ -39,6 +39,15 @@ const ACTIVE = 'active';
 /** Statuses a ticket is still being worked in: the queue's default view. */
 const ACTIVE_STATUSES: TicketStatus[] = ['open', 'in_progress', 'waiting_on_customer', 'escalated'];
 
+/** A day picked in the browser (YYYY-MM-DD) as the instant of its local midnight; `days` later for an end. */
+function localMidnight(day: string | undefined, days = 0): string | undefined {
+  if (!day) return undefined;
+  const date = new Date(`${day}T00:00:00`);
+  if (Number.isNaN(date.getTime())) return undefined;
+  date.setDate(date.getDate() + days);
+  return date.toISOString();
+}
+
 /** The agent workspace's queue: tabs by assignee, filters, search; rows update live. */
 export function QueuePage() {
   const { can } = useAuth();
@@ -50,6 +59,12 @@ export function QueuePage() {
   const q = search.get('q') ?? '';
   const requesterId = search.get('requesterId') ?? undefined;
   const tag = search.get('tag') ?? undefined;
+  // Whole local days, both included: the server's range is [createdFrom, createdTo).
+  const fromDay = search.get('from') ?? undefined;
+  const toDay = search.get('to') ?? undefined;
+  const createdFrom = localMidnight(fromDay);
+  const createdTo = localMidnight(toDay, 1);
+  const created = { ...(createdFrom ? { createdFrom } : {}), ...(createdTo ? { createdTo } : {}) };
   const teamId = search.get('team') ?? undefined;
   const teams = useQuery(teamsQuery);
   const sortChoice = SORTS.find((candidate) => candidate.id === search.get('sort')) ?? SORTS[0];
@@ -59,7 +74,7 @@ export function QueuePage() {
   const viewId = search.get('view') ?? undefined;
   const views = useQuery(viewsQuery);
   const view = views.data?.find((candidate) => candidate.id === viewId);
-  const queueFilter = { assigneeId: tab.assigneeId, status, priority, requesterId, teamId, tag, q: q || undefined, ...order };
+  const queueFilter = { assigneeId: tab.assigneeId, status, priority, requesterId, teamId, tag, ...created, q: q || undefined, ...order };
   // A saved view lists its own filters and order; the tabs and filters are the queue's.
   const list = usePaged(ticketListQuery(view ? filterOf(view) : queueFilter));
   const onSearch = useCallback((text: string) => update({ q: text }), [update]);
@@ -172,6 +187,14 @@ export function QueuePage() {
             </select>
           </label>
         ) : null}
+        <label className="compact-field">
+          <span>Created from</span>
+          <input type="date" value={fromDay ?? ''} max={toDay} onChange={(event) => update({ from: event.target.value })} />
+        </label>
+        <label className="compact-field">
+          <span>to</span>
+          <input type="date" value={toDay ?? ''} min={fromDay} onChange={(event) => update({ to: event.target.value })} />
+        </label>
         <SearchBox value={q} onSearch={onSearch} label="Search tickets" />
         {q ? null : (
           <SaveView
@@ -182,6 +205,7 @@ export function QueuePage() {
                 ...(tab.assigneeId ? { assigneeId: tab.assigneeId } : {}),
                 ...(requesterId ? { requesterId } : {}),
                 ...(tag ? { tag } : {}),
+                ...created,
               },
               sort: sortChoice.sort,
               order: sortChoice.order ?? null,

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useQueryString } from '../app/search-params';
+import { useAuth } from '../auth/AuthContext';
 import { EmptyState, ErrorBox, formatMinutes, Loading } from '../ui/feedback';
 import { FormError, TextField } from '../ui/forms';
 import { BarChart, MetBreachedChart } from './charts';
-import { agentsQuery, dailyQuery, distributionQuery, downloadCsv, summaryQuery, type DayRange } from './reports.api';
+import { agentsQuery, dailyQuery, distributionQuery, downloadCsv, summaryQuery, tagReportQuery, type CsvReport, type DayRange } from './reports.api';
 
 const DAY_MS = 86_400_000;
 
@@ -67,7 +68,7 @@ function DateRangePicker({ from, to, onChange }: { from: string; to: string; onC
   );
 }
 
-async function saveCsv(report: 'summary' | 'agents', range: DayRange, fromDay: string, toDay: string) {
+async function saveCsv(report: CsvReport, range: DayRange, fromDay: string, toDay: string) {
   const blob = await downloadCsv(report, range);
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
@@ -80,6 +81,7 @@ async function saveCsv(report: 'summary' | 'agents', range: DayRange, fromDay: s
 }
 
 export function ReportsPage() {
+  const { can } = useAuth();
   const [search, update] = useQueryString();
   const fromDay = search.get('from') ?? isoDate(new Date(Date.now() - 29 * DAY_MS));
   const toDay = search.get('to') ?? isoDate(new Date());
@@ -90,9 +92,12 @@ export function ReportsPage() {
   const agents = useQuery(agentsQuery(range));
   const daily = useQuery(dailyQuery(range));
   const distribution = useQuery(distributionQuery(range));
+  // Tags are internal: their report is for those who may see them (tickets.note).
+  const seesTags = can('tickets.note');
+  const tagReport = useQuery({ ...tagReportQuery(range), enabled: seesTags });
   const [csvError, setCsvError] = useState<string | undefined>(undefined);
 
-  const csv = (report: 'summary' | 'agents') => {
+  const csv = (report: CsvReport) => {
     setCsvError(undefined);
     saveCsv(report, range, fromDay, toDay).catch((caught: unknown) => setCsvError(caught instanceof Error ? caught.message : 'The download failed'));
   };
@@ -109,6 +114,11 @@ export function ReportsPage() {
           <button type="button" className="button secondary" onClick={() => csv('agents')}>
             Download agents CSV
           </button>
+          {seesTags ? (
+            <button type="button" className="button secondary" onClick={() => csv('tags')}>
+              Download tags CSV
+            </button>
+          ) : null}
         </div>
       </div>
       <DateRangePicker key={key} from={fromDay} to={toDay} onChange={(from, to) => update({ from, to })} />
@@ -199,6 +209,36 @@ export function ReportsPage() {
           </table>
         ) : null}
       </section>
+
+      {seesTags ? (
+        <section className="card" aria-labelledby="tags-title">
+          <h2 id="tags-title">Tags</h2>
+          {tagReport.isPending ? <Loading /> : null}
+          {tagReport.error ? <ErrorBox error={tagReport.error} onRetry={() => void tagReport.refetch()} /> : null}
+          {tagReport.data?.items.length === 0 ? <EmptyState title="No tagged ticket was created or resolved in this range" /> : null}
+          {tagReport.data?.items.length ? (
+            <table className="data-table">
+              <caption className="visually-hidden">Tags</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Tag</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Resolved</th>
+                </tr>
+              </thead>
+              <tbody>
+                {tagReport.data.items.map((row) => (
+                  <tr key={row.tag}>
+                    <th scope="row">{row.tag}</th>
+                    <td data-label="Created">{row.created}</td>
+                    <td data-label="Resolved">{row.resolved}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </section>
+      ) : null}
     </section>
   );
 }

@@ -9,7 +9,10 @@ export interface DayRange {
   to: string;
 }
 
-type Report = 'summary' | 'agents' | 'daily' | 'resolution-distribution';
+type Report = 'summary' | 'agents' | 'tags' | 'daily' | 'resolution-distribution';
+
+/** The reports that answer CSV too. */
+export type CsvReport = 'summary' | 'agents' | 'tags';
 
 const queryOf = (range: DayRange): ReportRange => ({ ...range, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
 
@@ -25,6 +28,8 @@ export const summaryQuery = (range: DayRange) =>
   queryOptions({ queryKey: reportKey('summary', range), queryFn: async ({ signal }) => notCsv(await json(api.GET('/api/reports/summary', { params: { query: queryOf(range) }, signal }))) });
 export const agentsQuery = (range: DayRange) =>
   queryOptions({ queryKey: reportKey('agents', range), queryFn: async ({ signal }) => notCsv(await json(api.GET('/api/reports/agents', { params: { query: queryOf(range) }, signal }))) });
+export const tagReportQuery = (range: DayRange) =>
+  queryOptions({ queryKey: reportKey('tags', range), queryFn: async ({ signal }) => notCsv(await json(api.GET('/api/reports/tags', { params: { query: queryOf(range) }, signal }))) });
 export const dailyQuery = (range: DayRange) =>
   queryOptions({ queryKey: reportKey('daily', range), queryFn: ({ signal }) => json(api.GET('/api/reports/daily', { params: { query: queryOf(range) }, signal })) });
 export const distributionQuery = (range: DayRange) =>
@@ -33,7 +38,7 @@ export const distributionQuery = (range: DayRange) =>
     queryFn: ({ signal }) => json(api.GET('/api/reports/resolution-distribution', { params: { query: queryOf(range) }, signal })),
   });
 
-export async function downloadCsv(report: 'summary' | 'agents', range: DayRange): Promise<Blob> {
+export async function downloadCsv(report: CsvReport, range: DayRange): Promise<Blob> {
   const query = { ...queryOf(range), format: 'csv' as const };
   const { data, error, response } = await api.GET(`/api/reports/${report}`, { params: { query }, headers: { accept: 'text/csv' }, parseAs: 'blob' });
   if (!response.ok || !data) throw apiErrorOf(response.status, error);

@@ -88,6 +88,7 @@ export function TicketPage({ id }: { id: string }) {
     void client.invalidateQueries({ queryKey: ticketKeys.events(id), exact: true });
     void refreshTicket(client, id);
   };
+  const reloadMessages = () => client.query({ ...messagesQuery(id), staleTime: 0 });
   const changed = (fresh: Ticket) => {
     storeTicket(client, fresh);
     void client.invalidateQueries({ queryKey: ticketKeys.events(id), exact: true });
@@ -110,7 +111,7 @@ export function TicketPage({ id }: { id: string }) {
         <div className="ticket-main">
           <Conversation ticket={shown} messages={messages.data} nameOf={nameOf} />
           {abilities.reply || abilities.note ? (
-            <ReplyBox ticket={shown} onSent={sent} onChanged={changed} onTyping={presence.typing} />
+            <ReplyBox ticket={shown} messages={messages.data} reloadMessages={reloadMessages} onSent={sent} onChanged={changed} onTyping={presence.typing} />
           ) : shown.status === 'closed' ? (
             <p className="muted">This ticket is closed. {shown.requesterId === me.id ? 'Open a new ticket if you need more help.' : ''}</p>
           ) : null}

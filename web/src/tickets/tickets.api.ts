@@ -47,11 +47,25 @@ export const createTicket = (ticket: NewTicket): Promise<Ticket> => json(api.POS
 export const updateTicket = (id: string, change: TicketChange): Promise<Ticket> => json(api.PATCH('/api/tickets/{id}', { ...byId(id), body: change }));
 
 /** Posts a message; with `status`, the ticket moves to it in the same step ("send and set status"). */
-export const addMessage = (id: string, body: string, internal: boolean, attachmentIds: string[] = [], status?: TicketStatus): Promise<TicketMessage> =>
+/** `afterMessageId`: the newest message the writer had seen (null: none); omitted, the message is sent whatever came since. */
+export const addMessage = (
+  id: string,
+  body: string,
+  internal: boolean,
+  attachmentIds: string[] = [],
+  status?: TicketStatus,
+  afterMessageId?: string | null,
+): Promise<TicketMessage> =>
   json(
     api.POST('/api/tickets/{id}/messages', {
       ...byId(id),
-      body: { body, ...(internal ? { internal } : {}), ...(attachmentIds.length > 0 ? { attachmentIds } : {}), ...(status ? { status } : {}) },
+      body: {
+        body,
+        ...(internal ? { internal } : {}),
+        ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+        ...(status ? { status } : {}),
+        ...(afterMessageId !== undefined ? { afterMessageId } : {}),
+      },
     }),
   );
 
