@@ -9958,6 +9958,10 @@ export interface operations {
                             conditions: {
                                 /** @description The portal topics the rule takes */
                                 topics?: string[];
+                                /** @description Mailboxes (GET /api/mailboxes) whose mail the rule takes when it opens a ticket */
+                                mailboxIds?: string[];
+                                /** @description The rule takes a ticket carrying one of these tags: a ticket of no team joins the team when it gets one (tags are stored normalized) */
+                                tags?: string[];
                             };
                             teamId: string;
                             /** Format: date-time */
@@ -10048,6 +10052,10 @@ export interface operations {
                     conditions: {
                         /** @description The portal topics the rule takes */
                         topics?: string[];
+                        /** @description Mailboxes (GET /api/mailboxes) whose mail the rule takes when it opens a ticket */
+                        mailboxIds?: string[];
+                        /** @description The rule takes a ticket carrying one of these tags: a ticket of no team joins the team when it gets one (tags are stored normalized) */
+                        tags?: string[];
                     };
                     /** Format: uuid */
                     teamId: string;
@@ -10070,6 +10078,10 @@ export interface operations {
                         conditions: {
                             /** @description The portal topics the rule takes */
                             topics?: string[];
+                            /** @description Mailboxes (GET /api/mailboxes) whose mail the rule takes when it opens a ticket */
+                            mailboxIds?: string[];
+                            /** @description The rule takes a ticket carrying one of these tags: a ticket of no team joins the team when it gets one (tags are stored normalized) */
+                            tags?: string[];
                         };
                         teamId: string;
                         /** Format: date-time */
@@ -10377,6 +10389,9 @@ export interface operations {
                         name: string;
                         /** @description Away: automatic assignment passes them over */
                         availability: "available" | "away";
+                        /** @description What automatic assignment goes by now: available agents are away outside the business hours (GET /api/business-hours) */
+                        effectiveAvailability: "available" | "away";
+                        awayReason: ("switched_away" | "outside_business_hours") | (never | null);
                         /** @description Automatic assignment gives them no more open tickets than this; null: no limit */
                         maxOpen: number | null;
                         /** @description Tickets assigned to them and not resolved or closed */
@@ -10478,6 +10493,9 @@ export interface operations {
                         name: string;
                         /** @description Away: automatic assignment passes them over */
                         availability: "available" | "away";
+                        /** @description What automatic assignment goes by now: available agents are away outside the business hours (GET /api/business-hours) */
+                        effectiveAvailability: "available" | "away";
+                        awayReason: ("switched_away" | "outside_business_hours") | (never | null);
                         /** @description Automatic assignment gives them no more open tickets than this; null: no limit */
                         maxOpen: number | null;
                         /** @description Tickets assigned to them and not resolved or closed */
@@ -10602,6 +10620,9 @@ export interface operations {
                             name: string;
                             /** @description Away: automatic assignment passes them over */
                             availability: "available" | "away";
+                            /** @description What automatic assignment goes by now: available agents are away outside the business hours (GET /api/business-hours) */
+                            effectiveAvailability: "available" | "away";
+                            awayReason: ("switched_away" | "outside_business_hours") | (never | null);
                             /** @description Automatic assignment gives them no more open tickets than this; null: no limit */
                             maxOpen: number | null;
                             /** @description Tickets assigned to them and not resolved or closed */
@@ -10707,6 +10728,9 @@ export interface operations {
                         name: string;
                         /** @description Away: automatic assignment passes them over */
                         availability: "available" | "away";
+                        /** @description What automatic assignment goes by now: available agents are away outside the business hours (GET /api/business-hours) */
+                        effectiveAvailability: "available" | "away";
+                        awayReason: ("switched_away" | "outside_business_hours") | (never | null);
                         /** @description Automatic assignment gives them no more open tickets than this; null: no limit */
                         maxOpen: number | null;
                         /** @description Tickets assigned to them and not resolved or closed */
