@@ -66,7 +66,11 @@ describeEachDatabase('automatic assignment on moving into a team, and business h
     expect((await patchTicket(t, desk.manager, assigned.id, { teamId: team.id })).json<TicketJson>().assigneeId).toBe(desk.manager.user.id);
   });
 
-  it('assigns nothing on a move into a team whose assignment is off', async () => {
+  it('assigns nothing on a move into a team whose assignment is off, nor to a solved ticket', async () => {
+    const solved = await openTicket(t, desk.customer);
+    expect((await patchTicket(t, desk.manager, solved.id, { status: 'resolved' })).statusCode).toBe(200);
+    expect((await patchTicket(t, desk.manager, solved.id, { teamId: team.id })).json<TicketJson>().assignee).toBeNull();
+
     await send(desk.manager, 'PATCH', `/api/teams/${team.id}`, { assignment: 'off' });
     const ticket = await openTicket(t, desk.customer);
     expect((await patchTicket(t, desk.manager, ticket.id, { teamId: team.id })).json<TicketJson>().assignee).toBeNull();

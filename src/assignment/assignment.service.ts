@@ -30,6 +30,8 @@ import { chooseAgent } from './choose-agent.js';
  */
 async function assignAutomatically(tx: Db, events: TicketEventDispatcher, ticket: TicketRow, now: Date, database: Database): Promise<void> {
   if (ticket.teamId === null || ticket.assigneeId !== null) return;
+  // A solved ticket moved between teams needs nobody: it would only count against their capacity.
+  if (ticket.status === 'resolved' || ticket.status === 'closed') return;
   const team = await lockTeamTurn(tx, ticket.teamId);
   if (!team || team.assignment === 'off') return;
   if (!isBusinessTime((await slaSettingsIn(database, tx)).calendar, now)) return;
