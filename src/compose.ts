@@ -22,7 +22,7 @@ export function createAppContext({ config, database, now }: Pick<AppContext, 'co
   registerSlaClock(ticketEvents, database);
   registerSatisfactionSurvey(ticketEvents, { publicUrl: config.publicUrl, secret: config.jwtSecret, threads });
   // After the notifications of ticket.created: the receipt goes out before the assignment is announced.
-  registerAutomaticAssignment(ticketEvents);
+  registerAutomaticAssignment(ticketEvents, database);
   const attachmentStore = config.attachments.s3 ? s3BlobStore(config.attachments.s3) : databaseBlobStore(database);
   return { config, database, now, ticketEvents, newTicketDueDates: newTicketDueDates(database), attachmentStore, threads };
 }

@@ -3,9 +3,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { bodyErrorResponses, errorResponses, literalUnion, Nullable, rateLimitedResponses } from '../http/schemas.js';
-import type { PresenceRow } from './assignment.repository.js';
-import { listAllPresence, myPresence, releaseTickets, setMyAvailability, setPresence } from './assignment.service.js';
-import { AVAILABILITIES } from './availability.js';
+import { listAllPresence, myPresence, releaseTickets, setMyAvailability, setPresence, type PresenceView } from './assignment.service.js';
+import { AVAILABILITIES, AWAY_REASONS } from './availability.js';
 
 const tags = ['teams'];
 
@@ -16,13 +15,19 @@ const PresenceSchema = Type.Object(
     userId: Type.String(),
     name: Type.String(),
     availability: AvailabilitySchema,
+    effectiveAvailability: literalUnion(AVAILABILITIES, {
+      description: 'What automatic assignment goes by now: available agents are away outside the business hours (GET /api/business-hours)',
+    }),
+    awayReason: Nullable(
+      literalUnion(AWAY_REASONS, { description: 'Why effectively away: switched to away, or outside the business hours; null when available' }),
+    ),
     maxOpen: Nullable(Type.Integer({ description: 'Automatic assignment gives them no more open tickets than this; null: no limit' })),
     openTickets: Type.Integer({ description: 'Tickets assigned to them and not resolved or closed' }),
   },
   { additionalProperties: false },
 );
 type PresenceDto = Static<typeof PresenceSchema>;
-const present = (row: PresenceRow): PresenceDto => ({ ...row });
+const present = (row: PresenceView): PresenceDto => ({ ...row });
 
 const UserParams = Type.Object({ userId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 

@@ -215,7 +215,7 @@ async function place(ctx: AppContext, row: InboundRow, mail: ReadMail, decision:
     } else {
       const subject = (mail.subject || `Mail from ${from.address}`).slice(0, MAX_SUBJECT);
       const description = bodyOf(mail.text, files.notes, '(The mail had no text.)');
-      await createTicket(ctx, actor, { subject, description, attachmentIds: files.ids }, {
+      await createTicket(ctx, actor, { subject, description, attachmentIds: files.ids, mailboxId: row.mailboxId ?? undefined }, {
         within: (tx, ticket) => claim(tx, { ticketId: ticket.id, openedTicket: true }),
       });
     }

@@ -194,6 +194,10 @@ export function businessMsBetween(calendar: BusinessCalendar | null, from: Date,
   return total;
 }
 
+/** Whether `at` falls in working time (always, without a calendar). */
+export const isBusinessTime = (calendar: BusinessCalendar | null, at: Date): boolean =>
+  businessMsBetween(calendar, at, new Date(at.getTime() + 1)) > 0;
+
 export const addBusinessMinutes = (calendar: BusinessCalendar | null, start: Date, minutes: number): Date | null =>
   addBusinessMs(calendar, start, minutes * MINUTE_MS);
 

@@ -38,6 +38,9 @@ const slaSettings = cachedSetting(loadSlaSettings);
 /** The SLA settings from this process's copy. */
 export const cachedSlaSettings = (database: Database): Promise<SlaSettings> => readCachedSetting(database, slaSettings);
 
+/** The same inside a transaction (see `readCachedSettingIn`). */
+export const slaSettingsIn = (database: Database, tx: Db): Promise<SlaSettings> => readCachedSettingIn(database, tx, slaSettings);
+
 /** Both due dates from the current policy and calendar, creation and the waits so far (none yet for a new ticket). */
 export function dueDatesFor(settings: SlaSettings, priority: TicketPriority, createdAt: Date, pauses: readonly Pause[] = []): DueDates {
   const policy = settings.policies.find((candidate) => candidate.priority === priority);

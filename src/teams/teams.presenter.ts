@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { literalUnion, Timestamp } from '../http/schemas.js';
+import { TagInput } from '../tags/tag-names.js';
 import type { RoutingRuleRow, TeamMemberRow, TeamRow } from './teams.repository.js';
 import { ASSIGNMENT_MODES } from './team-settings.js';
 
@@ -41,6 +42,23 @@ export const RoutingConditionsSchema = Type.Object(
   {
     topics: Type.Optional(
       Type.Array(Topic, { minItems: 1, maxItems: 50, uniqueItems: true, description: 'The portal topics the rule takes' }),
+    ),
+    mailboxIds: Type.Optional(
+      Type.Array(Type.String({ format: 'uuid' }), {
+        minItems: 1,
+        maxItems: 50,
+        uniqueItems: true,
+        description: 'Mailboxes (GET /api/mailboxes) whose mail the rule takes when it opens a ticket',
+      }),
+    ),
+    tags: Type.Optional(
+      Type.Array(TagInput, {
+        minItems: 1,
+        maxItems: 20,
+        uniqueItems: true,
+        description:
+          'The rule takes a ticket carrying one of these tags: a ticket of no team joins the team when it gets one (tags are stored normalized)',
+      }),
     ),
   },
   { additionalProperties: false, description: 'Every condition given must hold; none: every ticket' },

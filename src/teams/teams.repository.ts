@@ -122,7 +122,8 @@ export async function deleteRoutingRule(tx: Db, id: string): Promise<boolean> {
 }
 
 export interface RoutingChoice {
-  /** Null for the default team, which comes last. */
+  /** Both null for the default team, which comes last. */
+  ruleId: string | null;
   conditions: RoutingConditions | null;
   teamId: string;
   teamName: string;
@@ -130,14 +131,14 @@ export interface RoutingChoice {
 
 /** Everything routing a new ticket needs, in one round trip: the rules in order with their teams' names, then the default team. */
 export async function routingChoices(db: Db): Promise<RoutingChoice[]> {
-  const rows = await queryRows<{ conditions: RoutingConditions | null; team_id: string; team_name: string }>(
+  const rows = await queryRows<{ rule_id: string | null; conditions: RoutingConditions | null; team_id: string; team_name: string }>(
     db,
-    sql`select conditions, team_id, team_name from (
-          select r.conditions, t.id as team_id, t.name as team_name, 0 as rank, r.position, r.created_at
+    sql`select rule_id, conditions, team_id, team_name from (
+          select r.id as rule_id, r.conditions, t.id as team_id, t.name as team_name, 0 as rank, r.position, r.created_at
           from routing_rules r join teams t on t.id = r.team_id
           union all
-          select null, t.id, t.name, 1, 0, t.created_at from teams t where t.is_default
+          select null, null, t.id, t.name, 1, 0, t.created_at from teams t where t.is_default
         ) choices order by rank, position, created_at`,
   );
-  return rows.map((row) => ({ conditions: row.conditions, teamId: row.team_id, teamName: row.team_name }));
+  return rows.map((row) => ({ ruleId: row.rule_id, conditions: row.conditions, teamId: row.team_id, teamName: row.team_name }));
 }

@@ -5,9 +5,11 @@ import { isActiveStaff } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorUuid } from '../http/cursor.js';
-import { conflict, invalid, notFound } from '../http/errors.js';
+import { conflict, invalid, invalidField, notFound } from '../http/errors.js';
+import { findMailbox } from '../mailboxes/mailboxes.repository.js';
+import { normalizeTags } from '../tags/tag-names.js';
 import { findUserById } from '../users/users.repository.js';
-import { routeTicket, type RoutingFacts } from './routing.js';
+import { firstMatchingRule, routeTicket, type RoutingConditions, type RoutingFacts } from './routing.js';
 import {
   presentRoutingRule,
   presentTeam,
@@ -32,6 +34,7 @@ import {
   routingChoices,
   routingRulesInOrder,
   updateTeam,
+  type RoutingChoice,
   type TeamRow,
 } from './teams.repository.js';
 
@@ -145,13 +148,23 @@ export async function listRoutingRules(ctx: AppContext, actor: Actor): Promise<{
   return { items: (await routingRulesInOrder(ctx.database.db)).map(presentRoutingRule) };
 }
 
+/** Conditions as stored: tags in their one spelling (so they match the tickets'), mailboxes that exist (400 otherwise). */
+async function storedConditions(db: Db, conditions: RoutingConditions): Promise<RoutingConditions> {
+  for (const id of conditions.mailboxIds ?? []) {
+    if (!(await findMailbox(db, id))) throw invalidField('invalid_mailbox', 'conditions.mailboxIds', 'No such mailbox');
+  }
+  const tags = normalizeTags(conditions.tags, 'conditions.tags');
+  return { ...conditions, ...(tags && { tags }) };
+}
+
 /** A new rule is tried after every existing one. */
 export async function createRoutingRule(ctx: AppContext, actor: Actor, input: CreateRoutingRuleInput): Promise<RoutingRuleDto> {
   authorize(actor, 'team.manage');
   const now = ctx.now();
   return ctx.database.db.transaction(async (tx) => {
     await assertTeam(tx, input.teamId);
-    const rule = await insertRoutingRule(tx, { name: input.name.trim(), conditions: input.conditions, teamId: input.teamId }, now);
+    const conditions = await storedConditions(tx, input.conditions);
+    const rule = await insertRoutingRule(tx, { name: input.name.trim(), conditions, teamId: input.teamId }, now);
     await recordAudit(tx, { actorId: actor.id, action: 'routing_rule.created', targetType: 'routing_rule', targetId: rule.id, details: { name: rule.name } }, now);
     return presentRoutingRule(rule);
   });
@@ -181,13 +194,17 @@ export async function assertTeam(db: Db, id: string): Promise<void> {
   if (!(await findTeam(db, id))) throw invalid('invalid_team', 'No such team');
 }
 
+const rulesOf = (choices: readonly RoutingChoice[]) =>
+  choices.flatMap((choice) => (choice.conditions && choice.ruleId ? [{ id: choice.ruleId, conditions: choice.conditions, teamId: choice.teamId }] : []));
+
 /**
- * The team a new ticket goes to: the first routing rule that matches, else the default
- * team, else none. A topic must be one the form offers (400 otherwise).
+ * The team a new ticket goes to: the first routing rule that matches (by its topic, the
+ * mailbox its mail came by), else the default team, else none. A topic must be one the
+ * form offers (400 otherwise).
  */
 export async function teamForNewTicket(db: Db, facts: RoutingFacts): Promise<{ id: string; name: string } | null> {
   const choices = await routingChoices(db);
-  const rules = choices.flatMap((choice) => (choice.conditions ? [{ conditions: choice.conditions, teamId: choice.teamId }] : []));
+  const rules = rulesOf(choices);
   if (facts.topic !== undefined && !topicsOf(rules).includes(facts.topic)) {
     throw invalid('invalid_topic', 'Choose one of the topics offered');
   }
@@ -195,4 +212,18 @@ export async function teamForNewTicket(db: Db, facts: RoutingFacts): Promise<{ i
   const teamId = routeTicket(rules, fallback, facts);
   const team = choices.find((choice) => choice.teamId === teamId);
   return team ? { id: team.teamId, name: team.teamName } : null;
+}
+
+/**
+ * The rule that places a ticket of no team which now carries `tags` (tags come after a
+ * ticket is opened): the first rule that matches on the tags alone, since the topic and
+ * mailbox of its opening are not kept. No default team: a ticket left without a team
+ * stays so until a tag rule takes it.
+ */
+export async function routingRuleForTags(db: Db, tags: readonly string[]): Promise<{ ruleId: string; teamId: string } | undefined> {
+  const rule = firstMatchingRule(
+    rulesOf(await routingChoices(db)).filter((candidate) => candidate.conditions.tags !== undefined),
+    { tags },
+  );
+  return rule && { ruleId: rule.id, teamId: rule.teamId };
 }

@@ -45,7 +45,11 @@ export type TicketEvent =
       /** `automatic`: the team's automatic assignment chose the assignee (the actor is then the system, null). */
       data: { from: string | null; to: string | null; automatic?: true } & ByRule;
     }
-  | { type: 'ticket.team_changed'; data: { from: string | null; to: string | null } & ByRule }
+  | {
+      type: 'ticket.team_changed';
+      /** `routingRuleId`: a routing rule took the ticket (of no team) when it got one of the rule's tags; the actor is who tagged it. */
+      data: { from: string | null; to: string | null; routingRuleId?: string } & ByRule;
+    }
   | {
       /** An escalation rule acted; `actions` are the changes it made, `notify` whom it tells. */
       type: 'ticket.escalated';

@@ -17,7 +17,7 @@ import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInt4 } from '../http/cursor.js';
 import { conflict, invalid, invalidField, preconditionFailed } from '../http/errors.js';
 import { MAX_TAGS_PER_TICKET, nextTags, normalizeTag, normalizeTags } from '../tags/tag-names.js';
-import { assertTeam, teamForNewTicket } from '../teams/teams.service.js';
+import { assertTeam, routingRuleForTags, teamForNewTicket } from '../teams/teams.service.js';
 import { findUserById } from '../users/users.repository.js';
 import { publishTicketEvent } from './publish-ticket-event.js';
 import { ticketAlreadyAssigned, ticketNotFound } from './ticket-errors.js';
@@ -58,6 +58,8 @@ export interface CreateTicketInput {
   attachmentIds?: readonly string[] | undefined;
   /** The customer's choice of topic on the portal form: routes the ticket to a team. */
   topic?: string | undefined;
+  /** The mailbox the mail that opens it came in by (the mail intake's, never a request's): routes it too. */
+  mailboxId?: string | undefined;
 }
 
 /**
@@ -97,7 +99,7 @@ export async function createTicket(
   const due = await ctx.newTicketDueDates(priority, now);
   return ctx.database.db.transaction(async (tx) => {
     const requesterName = requesterId === actor.id ? actor.name : await assertCustomer(tx, requesterId);
-    const team = await teamForNewTicket(tx, { topic: input.topic });
+    const team = await teamForNewTicket(tx, { topic: input.topic, mailboxId: input.mailboxId });
     const opened = await insertTicket(tx, {
       subject: input.subject,
       description: input.description,
@@ -259,7 +261,7 @@ interface PatchPlan {
  * Turns a PATCH into column changes, the values they rest on, and the history they write.
  * `byRule` marks the events of a change an escalation rule made.
  */
-function planPatch(current: TicketRow, patch: TicketPatch, now: Date, byRule: { ruleId?: string } = {}): PatchPlan {
+function planPatch(current: TicketRow, patch: TicketPatch, now: Date, byRule: { ruleId?: string } = {}, tagRoute?: TagRoute): PatchPlan {
   const plan: PatchPlan = { changes: {}, expect: {}, events: [] };
   if (patch.status !== undefined) {
     assertTransition(current.status, patch.status);
@@ -281,8 +283,23 @@ function planPatch(current: TicketRow, patch: TicketPatch, now: Date, byRule: { 
   if (patch.teamId !== undefined && patch.teamId !== current.teamId) {
     plan.changes.teamId = patch.teamId;
     plan.events.push({ type: 'ticket.team_changed', data: { from: current.teamId, to: patch.teamId, ...byRule } });
+  } else if (tagRoute) {
+    plan.changes.teamId = tagRoute.teamId;
+    plan.events.push({ type: 'ticket.team_changed', data: { from: null, to: tagRoute.teamId, routingRuleId: tagRoute.ruleId } });
   }
   return plan;
+}
+
+type TagRoute = { ruleId: string; teamId: string };
+
+/**
+ * A ticket of no team that gets a tag a routing rule takes joins that rule's team, by the
+ * rule (tags come after opening, so routing by tag happens here). Not when the same change
+ * names the team itself: what the person chose wins.
+ */
+async function tagRouteFor(db: Db, current: TicketRow, patch: TicketPatch): Promise<TagRoute | undefined> {
+  if (current.teamId !== null || patch.teamId !== undefined || !patch.addTags?.some((tag) => !current.tags.includes(tag))) return undefined;
+  return routingRuleForTags(db, nextTags(current.tags, patch.addTags, patch.removeTags));
 }
 
 function planTags(plan: PatchPlan, current: readonly string[], patch: TicketPatch): void {
@@ -348,7 +365,7 @@ async function tryUpdate(
   if (versions && !versions.includes(current.version)) throw preconditionFailed();
   if (patch.assigneeId) await assertAssignable(tx, patch.assigneeId);
   if (patch.teamId) await assertTeam(tx, patch.teamId);
-  const plan = planPatch(current, patch, now);
+  const plan = planPatch(current, patch, now, {}, await tagRouteFor(tx, current, patch));
   if (plan.events.length === 0) return viewOf(tx, id);
   if (versions) plan.expect.versions = versions;
   if (!(await writePlan(tx, id, plan, { events, actor, now }))) {

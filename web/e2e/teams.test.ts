@@ -27,8 +27,14 @@ describeInBrowser(
       await team.getByText('Ada Agent').first().waitFor();
       await page.getByLabel('Topic', { exact: true }).fill('Invoices');
       await page.getByLabel('Goes to').selectOption({ label: 'Billing' });
-      await page.getByRole('button', { name: 'Add topic' }).click();
-      await page.getByText('Invoices → Billing').waitFor();
+      await page.getByRole('button', { name: 'Add rule' }).click();
+      await page.getByText('topic Invoices → Billing').waitFor();
+      // A tag rule: tickets of no team that get the tag join Billing.
+      await page.getByLabel('Tickets by').selectOption('tag');
+      await page.getByLabel('Tag', { exact: true }).fill('Refund');
+      await page.getByLabel('Goes to').selectOption({ label: 'Billing' });
+      await page.getByRole('button', { name: 'Add rule' }).click();
+      await page.getByText('tagged refund → Billing').waitFor();
       expectClean(managerPage.problems);
 
       // The customer chooses the topic; the ticket lands in Billing, with Ada.

@@ -10296,6 +10296,10 @@ export interface operations {
                             conditions: {
                                 /** @description The portal topics the rule takes */
                                 topics?: string[];
+                                /** @description Mailboxes (GET /api/mailboxes) whose mail the rule takes when it opens a ticket */
+                                mailboxIds?: string[];
+                                /** @description The rule takes a ticket carrying one of these tags: a ticket of no team joins the team when it gets one (tags are stored normalized) */
+                                tags?: string[];
                             };
                             teamId: string;
                             /** Format: date-time */
@@ -10386,6 +10390,10 @@ export interface operations {
                     conditions: {
                         /** @description The portal topics the rule takes */
                         topics?: string[];
+                        /** @description Mailboxes (GET /api/mailboxes) whose mail the rule takes when it opens a ticket */
+                        mailboxIds?: string[];
+                        /** @description The rule takes a ticket carrying one of these tags: a ticket of no team joins the team when it gets one (tags are stored normalized) */
+                        tags?: string[];
                     };
                     /** Format: uuid */
                     teamId: string;
@@ -10408,6 +10416,10 @@ export interface operations {
                         conditions: {
                             /** @description The portal topics the rule takes */
                             topics?: string[];
+                            /** @description Mailboxes (GET /api/mailboxes) whose mail the rule takes when it opens a ticket */
+                            mailboxIds?: string[];
+                            /** @description The rule takes a ticket carrying one of these tags: a ticket of no team joins the team when it gets one (tags are stored normalized) */
+                            tags?: string[];
                         };
                         teamId: string;
                         /** Format: date-time */
@@ -10715,6 +10727,9 @@ export interface operations {
                         name: string;
                         /** @description Away: automatic assignment passes them over */
                         availability: "available" | "away";
+                        /** @description What automatic assignment goes by now: available agents are away outside the business hours (GET /api/business-hours) */
+                        effectiveAvailability: "available" | "away";
+                        awayReason: ("switched_away" | "outside_business_hours") | (never | null);
                         /** @description Automatic assignment gives them no more open tickets than this; null: no limit */
                         maxOpen: number | null;
                         /** @description Tickets assigned to them and not resolved or closed */
@@ -10816,6 +10831,9 @@ export interface operations {
                         name: string;
                         /** @description Away: automatic assignment passes them over */
                         availability: "available" | "away";
+                        /** @description What automatic assignment goes by now: available agents are away outside the business hours (GET /api/business-hours) */
+                        effectiveAvailability: "available" | "away";
+                        awayReason: ("switched_away" | "outside_business_hours") | (never | null);
                         /** @description Automatic assignment gives them no more open tickets than this; null: no limit */
                         maxOpen: number | null;
                         /** @description Tickets assigned to them and not resolved or closed */
@@ -10940,6 +10958,9 @@ export interface operations {
                             name: string;
                             /** @description Away: automatic assignment passes them over */
                             availability: "available" | "away";
+                            /** @description What automatic assignment goes by now: available agents are away outside the business hours (GET /api/business-hours) */
+                            effectiveAvailability: "available" | "away";
+                            awayReason: ("switched_away" | "outside_business_hours") | (never | null);
                             /** @description Automatic assignment gives them no more open tickets than this; null: no limit */
                             maxOpen: number | null;
                             /** @description Tickets assigned to them and not resolved or closed */
@@ -11045,6 +11066,9 @@ export interface operations {
                         name: string;
                         /** @description Away: automatic assignment passes them over */
                         availability: "available" | "away";
+                        /** @description What automatic assignment goes by now: available agents are away outside the business hours (GET /api/business-hours) */
+                        effectiveAvailability: "available" | "away";
+                        awayReason: ("switched_away" | "outside_business_hours") | (never | null);
                         /** @description Automatic assignment gives them no more open tickets than this; null: no limit */
                         maxOpen: number | null;
                         /** @description Tickets assigned to them and not resolved or closed */

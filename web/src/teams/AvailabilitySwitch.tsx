@@ -3,7 +3,10 @@ import { useState } from 'react';
 import type { Availability } from '../api/models';
 import { myPresenceQuery, setMyAvailability, teamKeys } from './teams.api';
 
-/** Staff say whether automatic assignment may give them tickets; going away keeps the ones they have. */
+/**
+ * Staff say whether automatic assignment may give them tickets; going away keeps the ones
+ * they have. Outside the business hours it gives them none either way, which is said here.
+ */
 export function AvailabilitySwitch() {
   const client = useQueryClient();
   const presence = useQuery(myPresenceQuery);
@@ -24,6 +27,7 @@ export function AvailabilitySwitch() {
         <option value="available">Available</option>
         <option value="away">Away</option>
       </select>
+      {presence.data.awayReason === 'outside_business_hours' ? <span className="muted">Away: outside business hours</span> : null}
     </label>
   );
 }

@@ -1,6 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
-import type { Presence, Team } from '../api/models';
+import type { Presence, RoutingRule, Team } from '../api/models';
+import { usePaged } from '../api/paging';
+import { useAuth } from '../auth/AuthContext';
+import { mailboxesQuery } from '../mailboxes/mailboxes.api';
+import { tagsQuery } from '../tags/tags.api';
 import { assignableQuery } from '../tickets/tickets.api';
 import { EmptyState, ErrorBox, Loading } from '../ui/feedback';
 import { Checkbox, FormError, SelectField, TextField, useFormErrors } from '../ui/forms';
@@ -139,40 +143,101 @@ function TeamCard({ team, staff }: { team: Team; staff: { id: string; name: stri
   );
 }
 
+type RuleKind = 'topic' | 'mailbox' | 'tag';
+const RULE_KINDS: Record<RuleKind, string> = {
+  topic: 'A topic of the ticket form',
+  mailbox: 'The mailbox a mail came in by',
+  tag: 'A tag (a ticket of no team joins when tagged)',
+};
+
+/** One condition per rule from this form; the API takes several, which must all hold. */
+function conditionsOf(form: { kind: RuleKind; value: string }): RoutingRule['conditions'] {
+  if (form.kind === 'mailbox') return { mailboxIds: [form.value] };
+  return form.kind === 'tag' ? { tags: [form.value] } : { topics: [form.value] };
+}
+
 function RoutingRules({ teams }: { teams: Team[] }) {
   const rules = useQuery(routingRulesQuery);
+  const { can } = useAuth();
+  // Mailboxes are the mail channel's (mail.manage): without it the rule form offers topics and tags.
+  const mailboxes = usePaged({ ...mailboxesQuery, enabled: can('mail.manage') });
+  const tags = useQuery({ ...tagsQuery('', 100), enabled: can('tickets.note') });
   const refresh = useRefresh();
-  const [form, setForm] = useState({ topic: '', teamId: '' });
+  const [form, setForm] = useState<{ kind: RuleKind; value: string; teamId: string }>({ kind: 'topic', value: '', teamId: '' });
   const { errors, show, clear } = useFormErrors();
   const nameOf = (id: string) => teams.find((team) => team.id === id)?.name ?? 'a deleted team';
+  const addressOf = (id: string) => mailboxes.items?.find((mailbox) => mailbox.id === id)?.address ?? 'a deleted mailbox';
+  const describe = (conditions: RoutingRule['conditions']) =>
+    [
+      conditions.topics && `topic ${conditions.topics.join(' or ')}`,
+      conditions.mailboxIds && `mail to ${conditions.mailboxIds.map(addressOf).join(' or ')}`,
+      conditions.tags && `tagged ${conditions.tags.join(' or ')}`,
+    ]
+      .filter(Boolean)
+      .join(' and ') || 'Every ticket';
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     clear();
+    const name = form.kind === 'mailbox' ? `Mail to ${addressOf(form.value)}` : form.value;
     try {
-      await createRoutingRule({ name: form.topic, conditions: { topics: [form.topic] }, teamId: form.teamId });
-      setForm({ topic: '', teamId: '' });
+      await createRoutingRule({ name, conditions: conditionsOf(form), teamId: form.teamId });
+      setForm({ kind: form.kind, value: '', teamId: '' });
       await refresh();
     } catch (caught) {
-      show(caught, ['name', 'teamId']);
+      show(caught, ['name', 'teamId', 'conditions']);
     }
   };
   return (
     <section className="card" aria-labelledby="routing-title">
-      <h2 id="routing-title">Topics of the ticket form</h2>
-      <p className="muted">A customer chooses a topic when opening a ticket; the ticket goes to its team. Without one it goes to the default team.</p>
+      <h2 id="routing-title">Routing</h2>
+      <p className="muted">
+        A new ticket goes to the team of the first rule that takes it: by the topic a customer chose, or the mailbox its mail came in by. A ticket of
+        no team joins a tag&apos;s team when it gets the tag. Without a rule a new ticket goes to the default team.
+      </p>
       {rules.error ? <ErrorBox error={rules.error} /> : null}
       <ul className="plain-list">
         {rules.data?.map((rule) => (
           <li key={rule.id}>
-            {(rule.conditions.topics ?? []).join(', ') || 'Every ticket'} → {nameOf(rule.teamId)}{' '}
+            {describe(rule.conditions)} → {nameOf(rule.teamId)}{' '}
             <button type="button" className="button secondary small" onClick={() => void deleteRoutingRule(rule.id).then(refresh)}>
-              Remove <span className="visually-hidden">topic {rule.name}</span>
+              Remove <span className="visually-hidden">rule {rule.name}</span>
             </button>
           </li>
         ))}
       </ul>
-      <form className="inline-form" onSubmit={(event) => void submit(event)} aria-label="New topic">
-        <TextField label="Topic" required maxLength={100} value={form.topic} error={errors.fields.name} onChange={(e) => setForm({ ...form, topic: e.target.value })} />
+      <form className="inline-form" onSubmit={(event) => void submit(event)} aria-label="New routing rule">
+        <SelectField label="Tickets by" value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as RuleKind, value: '' })}>
+          {Object.entries(RULE_KINDS).filter(([kind]) => kind !== 'mailbox' || can('mail.manage')).map(([kind, label]) => (
+            <option key={kind} value={kind}>
+              {label}
+            </option>
+          ))}
+        </SelectField>
+        {form.kind === 'mailbox' ? (
+          <SelectField label="Mailbox" required value={form.value} error={errors.fields.conditions} onChange={(e) => setForm({ ...form, value: e.target.value })}>
+            <option value="">Choose a mailbox</option>
+            {(mailboxes.items ?? []).map((mailbox) => (
+              <option key={mailbox.id} value={mailbox.id}>
+                {mailbox.address}
+              </option>
+            ))}
+          </SelectField>
+        ) : (
+          <TextField
+            label={form.kind === 'tag' ? 'Tag' : 'Topic'}
+            required
+            maxLength={form.kind === 'tag' ? 50 : 100}
+            list={form.kind === 'tag' ? 'routing-tags' : undefined}
+            value={form.value}
+            error={errors.fields.name ?? errors.fields.conditions}
+            onChange={(e) => setForm({ ...form, value: e.target.value })}
+          />
+        )}
+        <datalist id="routing-tags">
+          {(tags.data ?? []).map((tag) => (
+            <option key={tag.name} value={tag.name} />
+          ))}
+        </datalist>
         <SelectField label="Goes to" required value={form.teamId} error={errors.fields.teamId} onChange={(e) => setForm({ ...form, teamId: e.target.value })}>
           <option value="">Choose a team</option>
           {teams.map((team) => (
@@ -183,12 +248,16 @@ function RoutingRules({ teams }: { teams: Team[] }) {
         </SelectField>
         <FormError message={errors.form} />
         <button type="submit" className="button primary">
-          Add topic
+          Add rule
         </button>
       </form>
     </section>
   );
 }
+
+/** Set to available but away by the clock: the business hours (GET /api/business-hours) are over. */
+const availabilityLabel = (presence: Pick<Presence, 'effectiveAvailability' | 'awayReason'>): string =>
+  presence.effectiveAvailability === 'available' ? 'Available' : presence.awayReason === 'outside_business_hours' ? 'Away (outside business hours)' : 'Away';
 
 function PresenceRow({ person }: { person: Presence }) {
   const refresh = useRefresh();
@@ -206,7 +275,7 @@ function PresenceRow({ person }: { person: Presence }) {
   return (
     <tr>
       <td>{person.name}</td>
-      <td data-label="Availability">{person.availability === 'away' ? 'Away' : 'Available'}</td>
+      <td data-label="Availability">{availabilityLabel(person)}</td>
       <td data-label="Open tickets">{person.openTickets}</td>
       <td data-label="Capacity">
         <span className="inline-controls">
