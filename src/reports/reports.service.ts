@@ -6,6 +6,7 @@ import { teamNotFound } from '../teams/teams.service.js';
 import type { AppContext } from '../context.js';
 import { invalid, invalidField } from '../http/errors.js';
 import { canonicalTimeZone, isCalendarDate } from '../sla/business-time.js';
+import { isSupportedInstant } from '../http/instants.js';
 import { DAY_MS, instantOfWallTime, localDateOf, localDaysOf, wallTimeOf } from './local-days.js';
 import {
   agentReport,
@@ -43,16 +44,11 @@ interface Bound {
   end: number;
 }
 
-// PostgreSQL's timestamptz reaches further back, but a year before 1970 or after 9999 is a
-// typo, and year 0 (which JavaScript accepts) is not a PostgreSQL date at all.
-const EARLIEST = Date.UTC(1970, 0, 1);
-const LATEST = Date.UTC(10000, 0, 1);
-
 function parseBound(name: string, text: string, timeZone: string): Bound {
   const wholeDay = isCalendarDate(text);
   const wall = wholeDay ? Date.parse(`${text}T00:00:00Z`) : Number.NaN;
   const start = wholeDay ? instantOfWallTime(wall, timeZone) : new Date(text).getTime();
-  if ((!wholeDay && !TIMESTAMP.test(text)) || Number.isNaN(start) || start < EARLIEST || start >= LATEST) {
+  if ((!wholeDay && !TIMESTAMP.test(text)) || !isSupportedInstant(start)) {
     const message = `${name} must be a date (YYYY-MM-DD) or an ISO 8601 timestamp with a zone, between 1970 and 9999`;
     throw invalidField('invalid_range', name, message);
   }

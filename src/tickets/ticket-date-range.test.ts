@@ -38,6 +38,12 @@ describeEachDatabase('queue filter by creation date', (kind) => {
     const bad = await t.request({ method: 'GET', url: '/api/tickets?createdFrom=yesterday', token: desk.agent.accessToken });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { details: [{ path: 'createdFrom' }] } });
+    // Shaped like a date-time, yet no instant PostgreSQL takes: year 0, a leap second.
+    for (const [field, value] of [['createdFrom', '0000-01-01T00:00:00Z'], ['createdTo', '2024-01-01T23:59:60Z']]) {
+      const impossible = await t.request({ method: 'GET', url: `/api/tickets?${field}=${value}`, token: desk.agent.accessToken });
+      expect(impossible.statusCode, impossible.body).toBe(400);
+      expect(impossible.json()).toMatchObject({ error: { code: 'invalid_range', details: [{ path: field }] } });
+    }
     const empty = await t.request({
       method: 'GET',
       url: '/api/tickets?createdFrom=2024-04-01T00:00:00Z&createdTo=2024-04-01T00:00:00Z',

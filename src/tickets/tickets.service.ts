@@ -15,6 +15,7 @@ import { isActiveCustomer, isActiveStaff } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInt4 } from '../http/cursor.js';
+import { isSupportedInstant } from '../http/instants.js';
 import { conflict, invalid, invalidField, preconditionFailed } from '../http/errors.js';
 import { MAX_TAGS_PER_TICKET, nextTags, normalizeTag, normalizeTags } from '../tags/tag-names.js';
 import { assertTeam, routingRuleForTags, teamForNewTicket } from '../teams/teams.service.js';
@@ -171,10 +172,18 @@ function listOrder(input: ListTicketsInput, search: string | undefined): TicketO
   return { sort, order };
 }
 
-/** The creation range as instants; the schema has checked each is a date-time. An empty range is a mistake. */
+/** One end of the creation range; the schema has checked its shape, not that it names a real instant. */
+function createdBound(name: 'createdFrom' | 'createdTo', text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const at = new Date(text);
+  if (!isSupportedInstant(at.getTime())) throw invalidField('invalid_range', name, `${name} must be an ISO 8601 timestamp between 1970 and 9999`);
+  return at;
+}
+
+/** The creation range as instants. An empty range is a mistake. */
 export function createdRange(input: Pick<ListTicketsInput, 'createdFrom' | 'createdTo'>): { createdFrom?: Date; createdTo?: Date } {
-  const createdFrom = input.createdFrom === undefined ? undefined : new Date(input.createdFrom);
-  const createdTo = input.createdTo === undefined ? undefined : new Date(input.createdTo);
+  const createdFrom = createdBound('createdFrom', input.createdFrom);
+  const createdTo = createdBound('createdTo', input.createdTo);
   if (createdFrom && createdTo && createdFrom >= createdTo) {
     throw invalidField('invalid_range', 'createdTo', 'createdTo must be after createdFrom');
   }
