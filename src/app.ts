@@ -15,6 +15,7 @@ import { teamRoutes } from './teams/teams.routes.js';
 import { assignmentRoutes } from './assignment/assignment.routes.js';
 import { satisfactionRoutes } from './satisfaction/satisfaction.routes.js';
 import { clientErrors, frameworkErrors, installErrorHandlers } from './http/error-handler.js';
+import { cachedSerializers } from './http/serialization.js';
 import { installValidation } from './http/validation.js';
 import { inboundRoutes } from './inbound/inbound.routes.js';
 import { healthRoutes } from './http/health.routes.js';
@@ -65,6 +66,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     clientErrorHandler: clientErrors,
     // In-flight requests are served to the end during shutdown, not answered 503.
     return503OnClosing: false,
+    schemaController: { compilersFactory: { buildSerializer: cachedSerializers } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(bodyDeadline, { ms: options.requestBodyMs ?? REQUEST_BODY_MS });

@@ -1,6 +1,7 @@
 import { Ajv, type AnySchemaObject, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
+import { compiledSchemas } from './compile-cache.js';
 import { DomainError, type FieldProblem } from './errors.js';
 import { describeFailure, missingField, unknownField } from './validation-messages.js';
 
@@ -75,8 +76,13 @@ function explain(
   if (problems.length === before) problems.push(describeFailure(errors, segments, part));
 }
 
+/** One Ajv per way of reading input, for the whole process, so that its compiled schemas are kept. */
+const body = addFormats(new Ajv({ ...shared, coerceTypes: false }));
+const text = addFormats(new Ajv({ ...shared, coerceTypes: 'array' }));
+const compiledValidators = compiledSchemas<ValidateFunction>();
+
 function compile(ajv: Ajv, schema: AnySchemaObject, httpPart: string) {
-  const validate = ajv.compile(schema);
+  const validate = compiledValidators(schema, ajv === body ? 'body' : 'text', () => ajv.compile(schema));
   const part = PART_LABELS[httpPart] ?? 'The request';
   return (data: unknown) => {
     if (validate(data)) return true;
@@ -93,7 +99,5 @@ function compile(ajv: Ajv, schema: AnySchemaObject, httpPart: string) {
  * A refused request is answered `invalid_input` with one detail per field.
  */
 export function installValidation(app: FastifyInstance): void {
-  const body = addFormats(new Ajv({ ...shared, coerceTypes: false }));
-  const text = addFormats(new Ajv({ ...shared, coerceTypes: 'array' }));
   app.setValidatorCompiler(({ schema, httpPart }) => compile(httpPart === 'body' ? body : text, schema, httpPart ?? ''));
 }

@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { describe, inject } from 'vitest';
 import { openPglite, openPostgres, type Database } from '../db/database.js';
+import { emptyToMigratedState, keepMigratedState } from './database-reset.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -34,33 +35,99 @@ function withDatabaseName(url: string, name: string): string {
   return parsed.toString();
 }
 
-/** A fresh migrated database; `poolSize` applies to PostgreSQL. */
-export async function createTestDatabase(kind: DatabaseKind, poolSize?: number): Promise<TestDatabase> {
-  if (kind === 'pglite') {
-    const database = await openPglite(new PGlite({ loadDataDir: await migratedPgliteImage() }));
-    return { ...database, url: undefined };
-  }
+/**
+ * A migrated database a test used and gave back. Opening one costs seconds (a PGlite
+ * image, a database copied from a template); emptying one costs milliseconds, so a test
+ * file lends the same few out again, emptied back to the migrated state.
+ */
+type Lease = { kind: 'pglite'; client: PGlite } | { kind: 'postgres'; url: string };
+const idle: Lease[] = [];
+
+/** Named after the run's template, so that global-setup drops the run's databases and no other run's. */
+const testDatabaseName = (template: string): string => `${template}_${randomBytes(6).toString('hex')}`;
+
+async function openLease(kind: DatabaseKind): Promise<Lease> {
+  if (kind === 'pglite') return { kind, client: new PGlite({ loadDataDir: await migratedPgliteImage() }) };
   const admin = serverUrl();
   const template = templateName();
   if (!admin || !template) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `helpline_test_${randomBytes(6).toString('hex')}`;
   const adminClient = new pg.Client({ connectionString: admin });
   await adminClient.connect();
+  const name = testDatabaseName(template);
   await adminClient.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   await adminClient.end();
-  const url = withDatabaseName(admin, name);
-  const database = await openPostgres(url, poolSize);
+  return { kind, url: withDatabaseName(admin, name) };
+}
+
+/**
+ * `client` until `released()`, then a client whose every call fails as a closed one would:
+ * work a finished test left running must not write into the next test's database.
+ */
+function untilReleased(client: PGlite, released: () => boolean): PGlite {
+  return new Proxy(client, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return key === 'closed' && released() ? true : value;
+      return (...args: unknown[]) => {
+        if (released()) return Promise.reject(new Error('the test database was closed'));
+        return (value as (...args: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+async function lend(lease: Lease, poolSize: number | undefined): Promise<TestDatabase> {
+  let released = false;
+  const giveBack = () => {
+    idle.push(lease);
+  };
+  if (lease.kind === 'pglite') {
+    const database = await openPglite(untilReleased(lease.client, () => released));
+    const stops = new Set<() => Promise<void>>();
+    return {
+      ...database,
+      url: undefined,
+      listen: async (channel, handler) => {
+        const stop = await database.listen(channel, handler);
+        stops.add(stop);
+        return async () => {
+          stops.delete(stop);
+          await stop();
+        };
+      },
+      close: async () => {
+        if (released) return;
+        await Promise.all([...stops].map((stop) => stop()));
+        released = true;
+        giveBack();
+      },
+    };
+  }
+  const database = await openPostgres(lease.url, poolSize);
   return {
     ...database,
-    url,
+    url: lease.url,
     close: async () => {
+      if (released) return;
+      released = true;
       await database.close();
-      const dropper = new pg.Client({ connectionString: admin });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      giveBack();
     },
   };
+}
+
+/**
+ * A migrated database as fresh as a new one: its tables hold only what the migrations
+ * wrote, its sequences start again. `poolSize` applies to PostgreSQL.
+ */
+export async function createTestDatabase(kind: DatabaseKind, poolSize?: number): Promise<TestDatabase> {
+  const index = idle.findIndex((lease) => lease.kind === kind);
+  const reused = index >= 0 ? idle.splice(index, 1)[0] : undefined;
+  const lease = reused ?? (await openLease(kind));
+  const database = await lend(lease, poolSize);
+  if (reused) await emptyToMigratedState(database);
+  else await keepMigratedState(database);
+  return database;
 }
 
 /** The test database, with every statement the app sends through it written to `log`. */

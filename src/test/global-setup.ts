@@ -30,6 +30,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await database.close();
   project.provide('postgresTemplate', template);
   return async () => {
+    // The databases the test files were lent, copied from the template and named after it.
+    const copies = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${template}_`]);
+    for (const { datname } of copies.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await admin.end();
   };
