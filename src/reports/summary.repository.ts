@@ -13,7 +13,7 @@ import { at, backlog, eventInTeams, facts, inTeams, median, minutes, percentiles
  */
 
 export interface ReadOptions {
-  /** From how many values a percentile walks the sorted index instead of sorting (tests lower it). */
+  /** Walk the sorted index from this many values, whatever share of the index they are (tests). */
   walkFrom?: number;
   /** The first day not rolled up, instead of sealing (tests read everything from the tickets with it). */
   sealedUntil?: Date;
@@ -40,7 +40,8 @@ async function splitOf(db: Db, range: ReportRange, options: ReadOptions): Promis
 }
 
 /** Whether a fact's percentiles walk its index: many values, and most of those the index holds. */
-const walks = (n: number, indexed: number, options: ReadOptions) => n >= (options.walkFrom ?? WALK_FROM) && n * 4 >= indexed;
+const walks = (n: number, indexed: number, options: ReadOptions) =>
+  options.walkFrom === undefined ? n >= WALK_FROM && n * 4 >= indexed : n >= options.walkFrom;
 
 const WALK_INDEXES: Record<MeasuredFact, { all: string; person: string }> = {
   first_response: { all: 'tickets_first_response_minutes_idx', person: 'tickets_responder_minutes_idx' },
