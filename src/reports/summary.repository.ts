@@ -19,14 +19,12 @@ export interface ReadOptions {
   sealedUntil?: Date;
 }
 
-const FACTS = ['created', 'first_response', 'resolution', 'assigned'];
-
 /**
  * Per fact and person: count, exact seconds, SLA met and SLA measured, from the roll-ups'
- * days and the windows read directly (the `facts` CTEs over them).
+ * days of `rolled` and the windows read directly (the `facts` CTEs over them).
  */
-const factRows = (range: ReportRange, split: RangeSplit): SQL => sql`fact_rows as (
-  select d.fact, d.agent_id, d.n, d.seconds, d.met, d.measured from (${rolledDays(split, FACTS, range.teamIds)}) d
+const factRows = (range: ReportRange, split: RangeSplit, rolled: readonly string[]): SQL => sql`fact_rows as (
+  select d.fact, d.agent_id, d.n, d.seconds, d.met, d.measured from (${rolledDays(split, rolled, range.teamIds)}) d
   union all select 'created', null, count(*), 0, 0, 0 from created
   union all select 'first_response', author_id, count(*), sum(seconds), count(*) filter (where met), count(*) filter (where met is not null)
     from first_responses group by author_id
@@ -93,7 +91,7 @@ export async function summaryReport(db: Db, range: ReportRange, options: ReadOpt
     from fact_rows where fact = ${fact})`;
   const [row] = await queryRows<SummaryRecord>(
     db,
-    sql`with ${facts(range, { windows: split.direct })}, ${factRows(range, split)}
+    sql`with ${facts(range, { windows: split.direct })}, ${factRows(range, split, ['created', 'first_response', 'resolution'])}
       select
         (select coalesce(sum(n), 0) from fact_rows where fact = 'created')::int as created,
         ${backlog(range)}::int as backlog,
@@ -166,7 +164,7 @@ export async function agentReport(db: Db, range: ReportRange, options: ReadOptio
   const reassignedInTeams = range.teamIds === undefined ? sql`` : sql` and r.ticket_id in (select t.id from tickets t where true${inTeams(range)})`;
   const rows = await queryRows<AgentRecord>(
     db,
-    sql`with ${facts(range, { windows: split.direct })}, ${factRows(range, split)},
+    sql`with ${facts(range, { windows: split.direct })}, ${factRows(range, split, ['first_response', 'resolution', 'assigned'])},
       per_agent as (
         select agent_id,
           coalesce(sum(n) filter (where fact = 'assigned'), 0) as assignments,

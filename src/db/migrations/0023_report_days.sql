@@ -1,3 +1,6 @@
+-- The backfill below reads every ticket and assignment once: a minute or more at a million
+-- tickets, past a server's usual statement_timeout. (Migrations run in one transaction.)
+SET LOCAL statement_timeout = 0;--> statement-breakpoint
 -- Per-day roll-ups of the report facts (src/reports/report-days.ts reads them), so a whole
 -- year is some thousands of rows instead of a million tickets. A row sums, per UTC day, team
 -- (the ticket's team now) and person, what the reports count: tickets created, first
