@@ -5,7 +5,7 @@ import { arrayLiteral, type Window } from './report-days.js';
 /**
  * Exact percentiles (PostgreSQL's percentile_cont) of the minutes of a fact, for a range
  * whose count is already known from the roll-ups. A small range sorts its values as before.
- * A range holding most of a fact's values walks an index sorted by minutes instead
+ * A range holding many values, and a good share of the fact's, walks an index sorted by minutes instead
  * (migration 0023) to the one or two ranks percentile_cont interpolates between: the median
  * reads half the values and the 90th percentile a tenth, from the top, with nothing to sort.
  */

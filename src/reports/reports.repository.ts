@@ -40,7 +40,6 @@ export interface ReportRange {
   teamIds?: readonly string[] | undefined;
 }
 
-
 /** `and …` keeping a query over `tickets t` to the range's teams; nothing when it has none. */
 export const inTeams = (range: ReportRange): SQL =>
   range.teamIds === undefined ? sql`` : sql` and t.team_id = any(${arrayLiteral(range.teamIds)}::uuid[])`;
