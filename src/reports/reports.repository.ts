@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { activeStaffSql } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
 import type { LocalDay } from './local-days.js';
+import { arrayLiteral, type Window } from './report-days.js';
 
 /**
  * The report query layer. Every report reads the facts each ticket row keeps in step with
@@ -40,56 +40,74 @@ export interface ReportRange {
   teamIds?: readonly string[] | undefined;
 }
 
-/** A text literal of a PostgreSQL array; the values (uuids, dates, ISO instants) hold no commas or quotes. */
-const arrayLiteral = (values: readonly string[]) => `{${values.join(',')}}`;
-
 /** `and …` keeping a query over `tickets t` to the range's teams; nothing when it has none. */
-const inTeams = (range: ReportRange): SQL =>
+export const inTeams = (range: ReportRange): SQL =>
   range.teamIds === undefined ? sql`` : sql` and t.team_id = any(${arrayLiteral(range.teamIds)}::uuid[])`;
 
 /** The same for a query over `ticket_events e`. */
-const eventInTeams = (range: ReportRange): SQL =>
+export const eventInTeams = (range: ReportRange): SQL =>
   range.teamIds === undefined ? sql`` : sql` and e.ticket_id in (select t.id from tickets t where true${inTeams(range)})`;
 
-const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
+export const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 
 /** In float8: extract() answers numeric, whose sort and average cost three times as much over a year of tickets. */
 const minutesSince = (start: SQL, end: SQL) => sql`date_part('epoch', ${end} - ${start}) / 60`;
+/** Exact (numeric), so sums over days add up to the sum over the range. */
+const secondsSince = (start: SQL, end: SQL) => sql`extract(epoch from ${end} - ${start})`;
 const metBy = (when: SQL, due: SQL) => sql`case when ${due} is null then null else ${when} <= ${due} end`;
+
+interface FactOptions {
+  /** Each ticket's team (the team report). */
+  withTeam?: boolean;
+  /** Each ticket's tags (the tag report). */
+  withTags?: boolean;
+  /** The stretches to read, when not the whole range (the rest comes from report_days). */
+  windows?: readonly Window[];
+}
+
+/** The union of `select` over the windows, each bounded by its own [from, to). */
+const overWindows = (windows: readonly Window[], select: (from: SQL, to: SQL) => SQL): SQL =>
+  // No window: bounds of null, which no row is within.
+  windows.length === 0 ? select(sql`null`, sql`null`) : sql.join(windows.map((w) => select(at(w.from), at(w.to))), sql` union all `);
 
 /**
  * The CTEs every report reads: tickets created, first responses, final resolutions and
- * assignments in the range. `withTeam` adds each ticket's team (the team report): the other
- * reports leave it out, so their scans stay index-only.
+ * assignment events in the range (or in `windows` of it). `withTeam` and `withTags` add each
+ * ticket's team and tags: the other reports leave them out, so their scans stay index-only.
  */
-function facts(range: ReportRange, withTeam = false, withTags = false): SQL {
-  const from = at(range.from);
-  const to = at(range.to);
-  const team = sql`${withTeam ? sql`, t.team_id` : sql``}${withTags ? sql`, t.tags` : sql``}`;
+export function facts(range: ReportRange, options: FactOptions = {}): SQL {
+  const windows = options.windows ?? [range];
+  const team = sql`${options.withTeam ? sql`, t.team_id` : sql``}${options.withTags ? sql`, t.tags` : sql``}`;
   const scoped = inTeams(range);
   return sql`
-    first_responses as (
-      select t.first_response_at as at, t.first_responder_id as author_id${team},
+    first_responses as (${overWindows(
+      windows,
+      (from, to) => sql`select t.first_response_at as at, t.first_responder_id as author_id${team},
              ${minutesSince(sql`t.created_at`, sql`t.first_response_at`)} as minutes,
+             ${secondsSince(sql`t.created_at`, sql`t.first_response_at`)} as seconds,
              ${metBy(sql`t.first_response_at`, sql`t.first_response_due_at`)} as met
       from tickets t
-      where t.first_response_at >= ${from} and t.first_response_at < ${to}${scoped}
-    ),
-    resolutions as (
-      select t.resolved_at as at, t.resolution_assignee_id as assignee_id${team},
+      where t.first_response_at >= ${from} and t.first_response_at < ${to}${scoped}`,
+    )}),
+    resolutions as (${overWindows(
+      windows,
+      (from, to) => sql`select t.resolved_at as at, t.resolution_assignee_id as assignee_id${team},
              ${minutesSince(sql`t.created_at`, sql`t.resolved_at`)} as minutes,
+             ${secondsSince(sql`t.created_at`, sql`t.resolved_at`)} as seconds,
              ${metBy(sql`t.resolved_at`, sql`t.resolution_due_at`)} as met
       from tickets t
-      where t.resolved_at >= ${from} and t.resolved_at < ${to} and t.status in ('resolved', 'closed')${scoped}
-    ),
-    created as (
-      select t.created_at as at${team} from tickets t where t.created_at >= ${from} and t.created_at < ${to}${scoped}
-    ),
-    assignments as (
-      select distinct e.ticket_id, (e.data->>'to')::uuid as agent_id from ticket_events e
+      where t.resolved_at >= ${from} and t.resolved_at < ${to} and t.status in ('resolved', 'closed')${scoped}`,
+    )}),
+    created as (${overWindows(
+      windows,
+      (from, to) => sql`select t.created_at as at${team} from tickets t where t.created_at >= ${from} and t.created_at < ${to}${scoped}`,
+    )}),
+    assignment_events as (${overWindows(
+      windows,
+      (from, to) => sql`select e.ticket_id, (e.data->>'to')::uuid as agent_id from ticket_events e
       where e.type = 'ticket.assignee_changed' and e.data->>'to' is not null
-        and e.created_at >= ${from} and e.created_at < ${to}${eventInTeams(range)}
-    )`;
+        and e.created_at >= ${from} and e.created_at < ${to}${eventInTeams(range)}`,
+    )})`;
 }
 
 const SETTLED = sql`('resolved', 'closed')`;
@@ -101,7 +119,7 @@ const SETTLED = sql`('resolved', 'closed')`;
  * tickets_backlog_idx, tickets_created_idx, ticket_events_reopened_idx and
  * ticket_events_settled_idx; the last three are empty for a report ending now.
  */
-function backlog(range: ReportRange): SQL {
+export function backlog(range: ReportRange): SQL {
   const to = at(range.to);
   const scoped = inTeams(range);
   const changesSince = (from: SQL, into: SQL) => sql`(select count(*) from ticket_events e
@@ -116,133 +134,10 @@ function backlog(range: ReportRange): SQL {
 }
 
 /** Minutes rounded to hundredths, so both drivers answer the same number. */
-const minutes = (aggregate: SQL) => sql`round((${aggregate})::numeric, 2)::float8`;
+export const minutes = (aggregate: SQL) => sql`round((${aggregate})::numeric, 2)::float8`;
 /** Median and 90th percentile from one sort of the minutes. */
-const percentiles = sql`percentile_cont(array[0.5, 0.9]::float8[]) within group (order by minutes)`;
-const median = (column: SQL) => minutes(sql`percentile_cont(0.5) within group (order by ${column})`);
-const metShare = sql`(count(*) filter (where met))::float8 / nullif(count(*) filter (where met is not null), 0)`;
-
-export interface MinuteStats {
-  avg: number | null;
-  median: number | null;
-  p90: number | null;
-}
-
-export interface SummaryRow {
-  created: number;
-  resolved: number;
-  backlog: number;
-  escalated: number;
-  firstResponseMinutes: MinuteStats;
-  resolutionMinutes: MinuteStats;
-  slaFirstResponseMet: number | null;
-  slaResolutionMet: number | null;
-}
-
-interface SummaryRecord {
-  created: number;
-  resolved: number;
-  backlog: number;
-  escalated: number;
-  fr_avg: number | null;
-  fr_median: number | null;
-  fr_p90: number | null;
-  fr_met: number | null;
-  res_avg: number | null;
-  res_median: number | null;
-  res_p90: number | null;
-  res_met: number | null;
-}
-
-export async function summaryReport(db: Db, range: ReportRange): Promise<SummaryRow> {
-  const from = at(range.from);
-  const to = at(range.to);
-  // The count comes with the statistics, so each fact is read once.
-  const stats = (measured: string) => sql`
-    select n, ${minutes(sql`mean`)} as avg, ${minutes(sql`p[1]`)} as median, ${minutes(sql`p[2]`)} as p90, met
-    from (select count(*) as n, avg(minutes) as mean, ${percentiles} as p, ${metShare} as met from ${sql.identifier(measured)}) s`;
-  const [row] = await queryRows<SummaryRecord>(
-    db,
-    sql`with ${facts(range)},
-      first_response_stats as (${stats('first_responses')}),
-      resolution_stats as (${stats('resolutions')})
-      select
-        (select count(*) from created)::int as created,
-        r.n::int as resolved,
-        ${backlog(range)}::int as backlog,
-        (select count(distinct e.ticket_id) from ticket_events e
-          where (e.type = 'ticket.escalated' or (e.type = 'ticket.status_changed' and e.data->>'to' = 'escalated'))
-            and e.created_at >= ${from} and e.created_at < ${to}${eventInTeams(range)})::int as escalated,
-        f.avg as fr_avg, f.median as fr_median, f.p90 as fr_p90, f.met as fr_met,
-        r.avg as res_avg, r.median as res_median, r.p90 as res_p90, r.met as res_met
-      from first_response_stats f, resolution_stats r`,
-  );
-  if (!row) throw new Error('summary report returned no row');
-  return {
-    created: row.created,
-    resolved: row.resolved,
-    backlog: row.backlog,
-    escalated: row.escalated,
-    firstResponseMinutes: { avg: row.fr_avg, median: row.fr_median, p90: row.fr_p90 },
-    resolutionMinutes: { avg: row.res_avg, median: row.res_median, p90: row.res_p90 },
-    slaFirstResponseMet: row.fr_met,
-    slaResolutionMet: row.res_met,
-  };
-}
-
-export interface AgentRow {
-  agentId: string;
-  name: string;
-  assigned: number;
-  resolved: number;
-  firstResponseMinutes: { median: number | null };
-  resolutionMinutes: { median: number | null };
-}
-
-interface AgentRecord {
-  id: string;
-  name: string;
-  assigned: number;
-  resolved: number;
-  fr_median: number | null;
-  res_median: number | null;
-}
-
-/**
- * One row per active agent and manager, plus anyone else (a former agent) credited with
- * something in the range; by name.
- */
-export async function agentReport(db: Db, range: ReportRange): Promise<AgentRow[]> {
-  const rows = await queryRows<AgentRecord>(
-    db,
-    sql`with ${facts(range)},
-      assigned as (select agent_id, count(*) as n from assignments group by agent_id),
-      resolved as (select assignee_id as agent_id, count(*) as n, ${median(sql`minutes`)} as median
-                   from resolutions where assignee_id is not null group by assignee_id),
-      responded as (select author_id as agent_id, ${median(sql`minutes`)} as median
-                    from first_responses where author_id is not null group by author_id)
-      select u.id, u.name,
-        coalesce(a.n, 0)::int as assigned,
-        coalesce(r.n, 0)::int as resolved,
-        f.median as fr_median,
-        r.median as res_median
-      from users u
-      left join assigned a on a.agent_id = u.id
-      left join resolved r on r.agent_id = u.id
-      left join responded f on f.agent_id = u.id
-      where ${activeStaffSql({ role: sql`u.role`, active: sql`u.active` })}
-         or a.agent_id is not null or r.agent_id is not null or f.agent_id is not null
-      order by u.name, u.id`,
-  );
-  return rows.map((row) => ({
-    agentId: row.id,
-    name: row.name,
-    assigned: row.assigned,
-    resolved: row.resolved,
-    firstResponseMinutes: { median: row.fr_median },
-    resolutionMinutes: { median: row.res_median },
-  }));
-}
+export const percentiles = sql`percentile_cont(array[0.5, 0.9]::float8[]) within group (order by minutes)`;
+export const median = (column: SQL) => minutes(sql`percentile_cont(0.5) within group (order by ${column})`);
 
 export interface DailyRow {
   date: string;
@@ -326,7 +221,7 @@ export async function teamReport(db: Db, range: ReportRange): Promise<TeamReport
       : sql`select id, name from teams where id = any(${arrayLiteral(range.teamIds)}::uuid[])`;
   const rows = await queryRows<{ id: string | null; name: string | null; created: number; resolved: number; fr_median: number | null; res_median: number | null }>(
     db,
-    sql`with ${facts(range, true)},
+    sql`with ${facts(range, { withTeam: true })},
       listed as (${listed}),
       created_by as (select team_id, count(*) as n from created group by team_id),
       resolved_by as (select team_id, count(*) as n, ${median(sql`minutes`)} as median from resolutions group by team_id),
@@ -362,7 +257,7 @@ export interface TagReportRow {
 export async function tagReport(db: Db, range: ReportRange): Promise<TagReportRow[]> {
   return queryRows<TagReportRow>(
     db,
-    sql`with ${facts(range, false, true)},
+    sql`with ${facts(range, { withTags: true })},
       created_tags as (select tag, count(*) as n from created, unnest(created.tags) as tag group by tag),
       resolved_tags as (select tag, count(*) as n from resolutions, unnest(resolutions.tags) as tag group by tag)
       select coalesce(c.tag, r.tag) as tag, coalesce(c.n, 0)::int as created, coalesce(r.n, 0)::int as resolved

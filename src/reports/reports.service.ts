@@ -8,19 +8,16 @@ import { invalid, invalidField } from '../http/errors.js';
 import { canonicalTimeZone, isCalendarDate } from '../sla/business-time.js';
 import { isSupportedInstant } from '../http/instants.js';
 import { DAY_MS, instantOfWallTime, localDateOf, localDaysOf, wallTimeOf } from './local-days.js';
+import { agentReport, summaryReport, type AgentRow, type SummaryRow } from './summary.repository.js';
 import {
-  agentReport,
   dailyReport,
   resolutionDistribution,
-  summaryReport,
   tagReport,
   teamReport,
   type TagReportRow,
   type TeamReportRow,
-  type AgentRow,
   type DailyRow,
   type ReportRange,
-  type SummaryRow,
 } from './reports.repository.js';
 
 const DEFAULT_DAYS = 30;

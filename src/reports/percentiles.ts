@@ -1,0 +1,97 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../db/database.js';
+import { arrayLiteral, type Window } from './report-days.js';
+
+/**
+ * Exact percentiles (PostgreSQL's percentile_cont) of the minutes of a fact, for a range
+ * whose count is already known from the roll-ups. A small range sorts its values as before.
+ * A range holding many values, and a good share of the fact's, walks an index sorted by minutes instead
+ * (migration 0023) to the one or two ranks percentile_cont interpolates between: the median
+ * reads half the values and the 90th percentile a tenth, from the top, with nothing to sort.
+ */
+
+export type MeasuredFact = 'first_response' | 'resolution';
+
+interface Measure {
+  at: SQL;
+  person: SQL;
+  /** Conditions besides the time: a resolution counts while the ticket stays resolved or closed. */
+  holds: SQL;
+}
+
+const MEASURES: Record<MeasuredFact, Measure> = {
+  first_response: { at: sql`t.first_response_at`, person: sql`t.first_responder_id`, holds: sql`t.first_response_at is not null` },
+  resolution: { at: sql`t.resolved_at`, person: sql`t.resolution_assignee_id`, holds: sql`t.resolved_at is not null and t.status in ('resolved', 'closed')` },
+};
+
+/** In float8, as the indexes of migration 0023 hold it. */
+export const minutesOf = (fact: MeasuredFact): SQL => sql`(date_part('epoch', ${MEASURES[fact].at} - t.created_at) / 60)`;
+
+/** Below this many values a sort is cheap, and a walk could read many values out of the range. */
+export const WALK_FROM = 20_000;
+
+/** The ranks percentile_cont reads for `p` of `n` values, and how far between them it lies. */
+export function ranksOf(p: number, n: number): { first: number; count: 1 | 2; proportion: number } {
+  const position = p * (n - 1);
+  const first = Math.floor(position);
+  const proportion = position - first;
+  return { first, count: proportion > 0 ? 2 : 1, proportion };
+}
+
+export interface WalkScope {
+  range: Window;
+  teamIds: readonly string[] | undefined;
+}
+
+const inRange = (fact: MeasuredFact, scope: WalkScope): SQL => {
+  const { at, holds } = MEASURES[fact];
+  const teams = scope.teamIds === undefined ? sql`` : sql` and t.team_id = any(${arrayLiteral(scope.teamIds)}::uuid[])`;
+  return sql`${holds} and ${at} >= ${scope.range.from.toISOString()}::timestamptz and ${at} < ${scope.range.to.toISOString()}::timestamptz${teams}`;
+};
+
+/** percentile_cont's interpolation, rounded as the reports round minutes. */
+const interpolated = (values: SQL, proportion: number) =>
+  sql`round((${values}[1] + ${proportion}::float8 * (${values}[2] - ${values}[1]))::numeric, 2)::float8`;
+
+/**
+ * The `p` percentile of the fact's `n` minutes in scope (n > 0), read by walking the sorted
+ * index: upwards for the lower half, downwards for the upper.
+ */
+export function walkedPercentile(fact: MeasuredFact, scope: WalkScope, p: number, n: number): SQL {
+  const { first, count, proportion } = ranksOf(p, n);
+  const minutes = minutesOf(fact);
+  const upwards = first < n / 2;
+  const offset = upwards ? first : n - first - count;
+  const values = sql`array(select ${minutes} as m from tickets t where ${inRange(fact, scope)}
+    order by ${minutes} ${upwards ? sql`asc` : sql`desc`} offset ${offset} limit ${count})`;
+  const ordered = upwards ? values : sql`array(select unnest(${values}) order by 1)`;
+  return count === 1 ? sql`round((${ordered})[1]::numeric, 2)::float8` : interpolated(sql`(${ordered})`, proportion);
+}
+
+/**
+ * Each person's median of the fact's minutes in scope, for the people and counts given (each
+ * count > 0), by one walk of the index sorted by (person, minutes) per person.
+ */
+export async function walkedMedians(
+  db: Db,
+  fact: MeasuredFact,
+  scope: WalkScope,
+  counts: ReadonlyMap<string, number>,
+): Promise<Map<string, number | null>> {
+  if (counts.size === 0) return new Map();
+  const people = [...counts.keys()];
+  const ranks = people.map((person) => ranksOf(0.5, counts.get(person) ?? 0));
+  const minutes = minutesOf(fact);
+  const rows = await queryRows<{ person: string; median: number | null }>(
+    db,
+    sql`select w.person, case when w.count = 1 then round(w.v[1]::numeric, 2)::float8
+          else round((w.v[1] + w.proportion * (w.v[2] - w.v[1]))::numeric, 2)::float8 end as median
+        from (select p.person, p.count, p.proportion,
+                array(select ${minutes} from tickets t where ${MEASURES[fact].person} = p.person and ${inRange(fact, scope)}
+                      order by ${minutes} offset p.first limit p.count) as v
+              from unnest(${arrayLiteral(people)}::uuid[], ${arrayLiteral(ranks.map((r) => String(r.first)))}::int[],
+                          ${arrayLiteral(ranks.map((r) => String(r.count)))}::int[], ${arrayLiteral(ranks.map((r) => String(r.proportion)))}::float8[])
+                as p(person, first, count, proportion)) w`,
+  );
+  return new Map(rows.map((row) => [row.person, row.median]));
+}

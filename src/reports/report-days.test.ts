@@ -1,0 +1,174 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { queryRows } from '../db/database.js';
+import { call, callJson, openTicketAt, setClock } from '../sla/sla.test-support.js';
+import { createTestApp, type TestApp } from '../test/app.js';
+import { describeEachDatabase } from '../test/databases.js';
+import { createUser, type TestUser } from '../test/factories.js';
+import { splitRange } from './report-days.js';
+import { agentReport, summaryReport, type ReadOptions } from './summary.repository.js';
+
+const HOUR = 3_600_000;
+const START = Date.parse('2024-03-01T06:00:00Z');
+/** Reads every figure from the tickets, as the reports did before roll-ups. */
+const DIRECT: ReadOptions = { sealedUntil: new Date(0) };
+
+/** A small deterministic generator (mulberry32), so a failure replays. */
+function randomFrom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let x = Math.imul(state ^ (state >>> 15), 1 | state);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+interface Desk {
+  cora: TestUser;
+  mia: TestUser;
+  agents: TestUser[];
+  teams: string[];
+}
+
+describeEachDatabase('report roll-ups', (kind) => {
+  let t: TestApp;
+  let desk: Desk;
+  beforeEach(async () => {
+    t = await createTestApp(kind);
+    // The desk's whole life is in March 2024: a clock going back would find later rate-limit windows.
+    setClock(t, new Date(START - HOUR).toISOString());
+    const mia = await createUser(t, { role: 'manager', name: 'Mia Manager' });
+    const team = async (name: string) => (await callJson<{ id: string }>(t, mia, 'POST', '/api/teams', { name }, 201)).id;
+    desk = {
+      cora: await createUser(t, { role: 'customer', name: 'Cora Customer' }),
+      mia,
+      agents: [await createUser(t, { role: 'agent', name: 'Ada Agent' }), await createUser(t, { role: 'agent', name: 'Ben Agent' }), mia],
+      teams: [await team('Billing'), await team('Technical')],
+    };
+  });
+  afterEach(() => t.close());
+
+  /** The roll-up rows against the same days summed afresh from tickets and history. */
+  async function rollupsDiffer(): Promise<unknown[]> {
+    return queryRows(
+      t.database.db,
+      sql`with kept as (select * from report_days where (n, seconds, met, measured) <> (0, 0, 0, 0)),
+        fresh as (select * from report_facts_between('-infinity', (select sealed_until from report_rollup)))
+        (select 'kept' as side, * from kept except select 'kept', * from fresh)
+        union all (select 'fresh', * from fresh except select 'fresh', * from kept)`,
+    );
+  }
+
+  /** One random change through the API, at a clock moving forward by up to 7 hours. */
+  async function randomChange(random: () => number, tickets: string[], clock: { at: number }): Promise<string> {
+    clock.at += Math.floor(random() * 7 * HOUR);
+    const iso = new Date(clock.at).toISOString();
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const ticket = pick(tickets);
+    const roll = random();
+    if (roll < 0.1 || tickets.length === 0) {
+      tickets.push((await openTicketAt(t, desk.cora, iso)).id);
+      return 'open';
+    }
+    setClock(t, iso);
+    if (roll < 0.3) {
+      await call(t, pick(desk.agents), 'POST', `/api/tickets/${ticket}/messages`, { body: 'On it.', internal: random() < 0.2 });
+      return 'reply';
+    }
+    if (roll < 0.35) {
+      await call(t, desk.cora, 'POST', `/api/tickets/${ticket}/messages`, { body: 'Any news?' });
+      return 'customer reply';
+    }
+    const reassign = { assigneeId: random() < 0.15 ? null : pick(desk.agents).user.id };
+    const patches: Record<string, unknown>[] = [
+      { status: pick(['resolved', 'resolved', 'open', 'closed', 'in_progress', 'escalated']) },
+      reassign,
+      reassign,
+      { status: 'open' },
+      { priority: pick(['low', 'normal', 'high', 'urgent']) },
+      { teamId: random() < 0.2 ? null : pick(desk.teams) },
+      { status: 'resolved', assigneeId: pick(desk.agents).user.id },
+    ];
+    const patch = pick(patches);
+    // Some changes are refused (a closed ticket stays closed): those change nothing either.
+    await call(t, desk.mia, 'PATCH', `/api/tickets/${ticket}`, patch);
+    return JSON.stringify(patch);
+  }
+
+  it('keeps the roll-ups equal to the tickets through every kind of change, and seals the days that end', async () => {
+    const random = randomFrom(17);
+    const tickets: string[] = [];
+    const clock = { at: START };
+    for (let step = 0; step < 70; step += 1) {
+      const change = await randomChange(random, tickets, clock);
+      expect(await rollupsDiffer(), `after step ${step}: ${change}`).toEqual([]);
+    }
+    // The desk went through every kind of change the roll-ups follow.
+    const [seen] = await queryRows<{ facts: number; reassigned: number; teamed: number; reopened: number }>(
+      t.database.db,
+      sql`select (select count(distinct fact) from report_days where n > 0)::int as facts,
+        (select count(*) from report_reassignments)::int as reassigned,
+        (select count(*) from tickets where team_id is not null)::int as teamed,
+        (select count(*) from ticket_events where type = 'ticket.status_changed' and data->>'from' = 'resolved')::int as reopened`,
+    );
+    expect(seen?.facts).toBe(4);
+    expect(seen?.reassigned).toBeGreaterThan(0);
+    expect(seen?.teamed).toBeGreaterThan(0);
+    expect(seen?.reopened).toBeGreaterThan(0);
+    // As if the days from 4 March had not ended yet: changes leave them alone, and a seal rolls them up.
+    await t.database.db.execute(sql`delete from report_days where day >= '2024-03-04'`);
+    await t.database.db.execute(sql`update report_rollup set sealed_until = '2024-03-04'`);
+    for (let step = 0; step < 20; step += 1) {
+      const change = await randomChange(random, tickets, clock);
+      expect(await rollupsDiffer(), `unsealed, after step ${step}: ${change}`).toEqual([]);
+    }
+    const [sealed] = await queryRows<{ day: string }>(t.database.db, sql`select report_seal()::text as day`);
+    expect(sealed?.day).toBe((await queryRows<{ day: string }>(t.database.db, sql`select current_date::text as day`))[0]?.day);
+    expect(await rollupsDiffer()).toEqual([]);
+  });
+
+  it('answers every range and team scope as the tickets do, percentiles walked or sorted', async () => {
+    const random = randomFrom(5);
+    const tickets: string[] = [];
+    const clock = { at: START };
+    for (let step = 0; step < 90; step += 1) await randomChange(random, tickets, clock);
+
+    const instant = () => new Date(START - 12 * HOUR + Math.floor(random() * (clock.at - START + 24 * HOUR)));
+    const midnight = (date: Date) => new Date(Math.floor(date.getTime() / (24 * HOUR)) * 24 * HOUR);
+    const scopes = [undefined, [desk.teams[0] ?? ''], desk.teams];
+    for (let sample = 0; sample < 12; sample += 1) {
+      const [a, b] = [instant(), instant()].sort((x, y) => x.getTime() - y.getTime()) as [Date, Date];
+      // Whole days, a part-day at either end, or both.
+      const from = sample % 3 === 0 ? midnight(a) : a;
+      const to = sample % 2 === 0 ? midnight(b) : b;
+      const range = { from, to, teamIds: scopes[sample % scopes.length] };
+      const label = JSON.stringify(range);
+      const rolled = await summaryReport(t.database.db, range);
+      const direct = await summaryReport(t.database.db, range, DIRECT);
+      expect(rolled, label).toEqual(direct);
+      expect(await summaryReport(t.database.db, range, { walkFrom: 1 }), label).toEqual(direct);
+      const agents = await agentReport(t.database.db, range, DIRECT);
+      expect(await agentReport(t.database.db, range), label).toEqual(agents);
+      expect(await agentReport(t.database.db, range, { walkFrom: 1 }), label).toEqual(agents);
+    }
+  });
+});
+
+it('reads the whole sealed UTC days of a range from the roll-ups and the rest from the tickets', () => {
+  const at = (iso: string) => new Date(iso);
+  const sealed = at('2024-03-10T00:00:00Z');
+  expect(splitRange({ from: at('2024-03-01T05:00:00Z'), to: at('2024-03-20T00:00:00Z') }, sealed)).toEqual({
+    days: { from: at('2024-03-02T00:00:00Z'), to: sealed },
+    direct: [
+      { from: at('2024-03-01T05:00:00Z'), to: at('2024-03-02T00:00:00Z') },
+      { from: sealed, to: at('2024-03-20T00:00:00Z') },
+    ],
+  });
+  const days = { from: at('2024-03-01T00:00:00Z'), to: at('2024-03-03T00:00:00Z') };
+  expect(splitRange(days, sealed)).toEqual({ days, direct: [] });
+  const partDay = { from: at('2024-03-01T05:00:00Z'), to: at('2024-03-01T23:00:00Z') };
+  expect(splitRange(partDay, sealed)).toEqual({ days: undefined, direct: [partDay] });
+  const unsealed = { from: at('2024-03-11T00:00:00Z'), to: at('2024-03-13T00:00:00Z') };
+  expect(splitRange(unsealed, sealed)).toEqual({ days: undefined, direct: [unsealed] });
+});

@@ -1,0 +1,224 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { activeStaffSql } from '../authz/roles.js';
+import { queryRows, type Db } from '../db/database.js';
+import { walkedMedians, walkedPercentile, WALK_FROM, type MeasuredFact, type WalkScope } from './percentiles.js';
+import { rolledDays, sealedUntil, splitRange, type RangeSplit } from './report-days.js';
+import { at, backlog, eventInTeams, facts, inTeams, median, minutes, percentiles, type ReportRange } from './reports.repository.js';
+
+/**
+ * The summary and the agent table, the reports read over long ranges: their counts, sums and
+ * SLA shares add the roll-ups of the range's whole sealed days (report-days.ts) to what the
+ * rest of the range holds, read as the other reports read it; their percentiles are exact
+ * (percentiles.ts). Every figure is the one the definitions in reports.repository.ts give.
+ */
+
+export interface ReadOptions {
+  /** Walk the sorted index from this many values, whatever share of the index they are (tests). */
+  walkFrom?: number;
+  /** The first day not rolled up, instead of sealing (tests read everything from the tickets with it). */
+  sealedUntil?: Date;
+}
+
+/**
+ * Per fact and person: count, exact seconds, SLA met and SLA measured, from the roll-ups'
+ * days of `rolled` and the windows read directly (the `facts` CTEs over them).
+ */
+const factRows = (range: ReportRange, split: RangeSplit, rolled: readonly string[]): SQL => sql`fact_rows as (
+  select d.fact, d.agent_id, d.n, d.seconds, d.met, d.measured from (${rolledDays(split, rolled, range.teamIds)}) d
+  union all select 'created', null, count(*), 0, 0, 0 from created
+  union all select 'first_response', author_id, count(*), sum(seconds), count(*) filter (where met), count(*) filter (where met is not null)
+    from first_responses group by author_id
+  union all select 'resolution', assignee_id, count(*), sum(seconds), count(*) filter (where met), count(*) filter (where met is not null)
+    from resolutions group by assignee_id
+  union all select 'assigned', agent_id, count(*), 0, 0, 0 from assignment_events group by agent_id
+)`;
+
+async function splitOf(db: Db, range: ReportRange, options: ReadOptions): Promise<RangeSplit> {
+  return splitRange(range, options.sealedUntil ?? (await sealedUntil(db)));
+}
+
+/** Whether a fact's percentiles walk its index: many values, and most of those the index holds. */
+const walks = (n: number, indexed: number, options: ReadOptions) =>
+  options.walkFrom === undefined ? n >= WALK_FROM && n * 4 >= indexed : n >= options.walkFrom;
+
+const WALK_INDEXES: Record<MeasuredFact, { all: string; person: string }> = {
+  first_response: { all: 'tickets_first_response_minutes_idx', person: 'tickets_responder_minutes_idx' },
+  resolution: { all: 'tickets_resolution_minutes_idx', person: 'tickets_resolver_minutes_idx' },
+};
+
+/** The planner's estimate of an index's rows: enough to choose a plan. */
+const indexed = (index: string) => sql`coalesce((select reltuples from pg_class where relname = ${index}), 0)::float8`;
+
+export interface MinuteStats {
+  avg: number | null;
+  median: number | null;
+  p90: number | null;
+}
+
+export interface SummaryRow {
+  created: number;
+  resolved: number;
+  backlog: number;
+  escalated: number;
+  firstResponseMinutes: MinuteStats;
+  resolutionMinutes: MinuteStats;
+  slaFirstResponseMet: number | null;
+  slaResolutionMet: number | null;
+}
+
+interface Totals {
+  n: number;
+  avg: number | null;
+  met: number | null;
+  indexed: number;
+}
+
+interface SummaryRecord {
+  created: number;
+  backlog: number;
+  escalated: number;
+  first_response: Totals;
+  resolution: Totals;
+}
+
+export async function summaryReport(db: Db, range: ReportRange, options: ReadOptions = {}): Promise<SummaryRow> {
+  const split = await splitOf(db, range, options);
+  const total = (fact: MeasuredFact) => sql`(select json_build_object(
+      'n', coalesce(sum(n), 0),
+      'avg', round(sum(seconds) / nullif(sum(n), 0) / 60, 2)::float8,
+      'met', sum(met)::float8 / nullif(sum(measured), 0),
+      'indexed', ${indexed(WALK_INDEXES[fact].all)})
+    from fact_rows where fact = ${fact})`;
+  const [row] = await queryRows<SummaryRecord>(
+    db,
+    sql`with ${facts(range, { windows: split.direct })}, ${factRows(range, split, ['created', 'first_response', 'resolution'])}
+      select
+        (select coalesce(sum(n), 0) from fact_rows where fact = 'created')::int as created,
+        ${backlog(range)}::int as backlog,
+        (select count(distinct e.ticket_id) from ticket_events e
+          where (e.type = 'ticket.escalated' or (e.type = 'ticket.status_changed' and e.data->>'to' = 'escalated'))
+            and e.created_at >= ${at(range.from)} and e.created_at < ${at(range.to)}${eventInTeams(range)})::int as escalated,
+        ${total('first_response')} as first_response,
+        ${total('resolution')} as resolution`,
+  );
+  if (!row) throw new Error('summary report returned no row');
+  const [firstResponse, resolution] = await summaryPercentiles(db, range, [row.first_response, row.resolution], options);
+  return {
+    created: row.created,
+    resolved: row.resolution.n,
+    backlog: row.backlog,
+    escalated: row.escalated,
+    firstResponseMinutes: { avg: row.first_response.avg, ...firstResponse },
+    resolutionMinutes: { avg: row.resolution.avg, ...resolution },
+    slaFirstResponseMet: row.first_response.met,
+    slaResolutionMet: row.resolution.met,
+  };
+}
+
+type Percentiles = Pick<MinuteStats, 'median' | 'p90'>;
+
+/** The median and 90th percentile of first responses and resolutions, in one statement. */
+async function summaryPercentiles(db: Db, range: ReportRange, totals: [Totals, Totals], options: ReadOptions): Promise<[Percentiles, Percentiles]> {
+  const scope: WalkScope = { range, teamIds: range.teamIds };
+  const of = (fact: MeasuredFact, { n, indexed: rows }: Totals): SQL => {
+    if (n === 0) return sql`array[null, null]::float8[]`;
+    if (walks(n, rows, options)) return sql`array[${walkedPercentile(fact, scope, 0.5, n)}, ${walkedPercentile(fact, scope, 0.9, n)}]`;
+    const sorted = sql.identifier(fact === 'first_response' ? 'first_responses' : 'resolutions');
+    return sql`(select array[${minutes(sql`p[1]`)}, ${minutes(sql`p[2]`)}] from (select ${percentiles} as p from ${sorted}) s)`;
+  };
+  const [row] = await queryRows<{ first_response: (number | null)[]; resolution: (number | null)[] }>(
+    db,
+    sql`with ${facts(range)} select ${of('first_response', totals[0])} as first_response, ${of('resolution', totals[1])} as resolution`,
+  );
+  const pair = (values: (number | null)[] | undefined): Percentiles => ({ median: values?.[0] ?? null, p90: values?.[1] ?? null });
+  return [pair(row?.first_response), pair(row?.resolution)];
+}
+
+export interface AgentRow {
+  agentId: string;
+  name: string;
+  assigned: number;
+  resolved: number;
+  firstResponseMinutes: { median: number | null };
+  resolutionMinutes: { median: number | null };
+}
+
+interface AgentRecord {
+  id: string;
+  name: string;
+  assigned: number;
+  resolved: number;
+  responded: number;
+  first_response_indexed: number;
+  resolution_indexed: number;
+}
+
+/**
+ * One row per active agent and manager, plus anyone else (a former agent) credited with
+ * something in the range; by name. An agent assigned a ticket twice in the range counts it
+ * once: the assignments in the range less those whose previous assignment of the same ticket
+ * to the same agent is in the range too (report_reassignments).
+ */
+export async function agentReport(db: Db, range: ReportRange, options: ReadOptions = {}): Promise<AgentRow[]> {
+  const split = await splitOf(db, range, options);
+  const reassignedInTeams = range.teamIds === undefined ? sql`` : sql` and r.ticket_id in (select t.id from tickets t where true${inTeams(range)})`;
+  const rows = await queryRows<AgentRecord>(
+    db,
+    sql`with ${facts(range, { windows: split.direct })}, ${factRows(range, split, ['first_response', 'resolution', 'assigned'])},
+      per_agent as (
+        select agent_id,
+          coalesce(sum(n) filter (where fact = 'assigned'), 0) as assignments,
+          coalesce(sum(n) filter (where fact = 'resolution'), 0) as resolved,
+          coalesce(sum(n) filter (where fact = 'first_response'), 0) as responded
+        from fact_rows where agent_id is not null group by agent_id),
+      reassigned as (
+        select r.agent_id, count(*) as n from report_reassignments r
+        where r.previous_at >= ${at(range.from)} and r.at < ${at(range.to)}${reassignedInTeams} group by r.agent_id),
+      credited as (
+        select p.agent_id, p.assignments - coalesce(r.n, 0) as assigned, p.resolved, p.responded
+        from per_agent p left join reassigned r on r.agent_id = p.agent_id)
+      select u.id, u.name,
+        coalesce(c.assigned, 0)::int as assigned,
+        coalesce(c.resolved, 0)::int as resolved,
+        coalesce(c.responded, 0)::int as responded,
+        ${indexed(WALK_INDEXES.first_response.person)} as first_response_indexed,
+        ${indexed(WALK_INDEXES.resolution.person)} as resolution_indexed
+      from users u
+      left join credited c on c.agent_id = u.id
+      where ${activeStaffSql({ role: sql`u.role`, active: sql`u.active` })} or c.assigned > 0 or c.resolved > 0 or c.responded > 0
+      order by u.name, u.id`,
+  );
+  const counted = (count: (row: AgentRecord) => number) => new Map(rows.filter((row) => count(row) > 0).map((row) => [row.id, count(row)]));
+  const [responses, resolutions] = await Promise.all([
+    agentMedians(db, range, 'first_response', counted((row) => row.responded), rows[0]?.first_response_indexed ?? 0, options),
+    agentMedians(db, range, 'resolution', counted((row) => row.resolved), rows[0]?.resolution_indexed ?? 0, options),
+  ]);
+  return rows.map((row) => ({
+    agentId: row.id,
+    name: row.name,
+    assigned: row.assigned,
+    resolved: row.resolved,
+    firstResponseMinutes: { median: responses.get(row.id) ?? null },
+    resolutionMinutes: { median: resolutions.get(row.id) ?? null },
+  }));
+}
+
+/** Each credited person's median minutes of the fact: walked for a range holding most of them, sorted otherwise. */
+async function agentMedians(
+  db: Db,
+  range: ReportRange,
+  fact: MeasuredFact,
+  counts: ReadonlyMap<string, number>,
+  rows: number,
+  options: ReadOptions,
+): Promise<Map<string, number | null>> {
+  const n = [...counts.values()].reduce((sum, count) => sum + count, 0);
+  if (n === 0) return new Map();
+  if (walks(n, rows, options)) return walkedMedians(db, fact, { range, teamIds: range.teamIds }, counts);
+  const [cte, person] = fact === 'first_response' ? [sql`first_responses`, sql`author_id`] : [sql`resolutions`, sql`assignee_id`];
+  const medians = await queryRows<{ person: string; median: number | null }>(
+    db,
+    sql`with ${facts(range)} select ${person} as person, ${median(sql`minutes`)} as median from ${cte} where ${person} is not null group by ${person}`,
+  );
+  return new Map(medians.map((row) => [row.person, row.median]));
+}
