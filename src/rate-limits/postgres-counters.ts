@@ -75,7 +75,8 @@ export class PostgresCounters implements Counters {
       select key, hits, ${at} + window_ms * interval '1 millisecond' from batch order by key
       on conflict (key) do update set
         hits = case when c.resets_at <= ${at} then excluded.hits else c.hits + excluded.hits end,
-        resets_at = case when c.resets_at <= ${at} then excluded.resets_at else c.resets_at end
+        -- A clock set back (NTP, a restored VM) must not stretch a window past its length; the hits stay.
+        resets_at = case when c.resets_at <= ${at} then excluded.resets_at else least(c.resets_at, excluded.resets_at) end
       returning key, hits, ceil(extract(epoch from (resets_at - ${at})) * 1000)::integer as ttl`;
   }
 }

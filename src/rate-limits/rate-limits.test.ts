@@ -167,6 +167,19 @@ describeEachDatabase('request budgets', (kind) => {
     expect(keys.sort()).toEqual(['ticketOpen:ip:198.51.100.2', `ticketOpen:user:${current.user.id}`]);
   });
 
+  it('keeps counting through a clock set back: the hits stay, the window is never longer than its length', async () => {
+    const t = await start(tight('ticketOpen', 2, 1000));
+    const customer = await createUser(t);
+    expect((await openTicket(t, customer)).statusCode).toBe(201);
+    t.clock.advance(-60 * 24 * 60 * 60 * 1000);
+    expect((await openTicket(t, customer)).statusCode).toBe(201);
+    const refused = await openTicket(t, customer);
+    expectLimited(refused, 'the third, after the clock went back 60 days');
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(WINDOW_MS / 1000);
+    t.clock.advance(WINDOW_MS);
+    expect((await openTicket(t, customer)).statusCode, 'after one window').toBe(201);
+  });
+
   it('refuses at start a limited route that does not document its 429', async () => {
     const t = await start({});
     const app = Fastify();
