@@ -6,6 +6,9 @@
 -- writer (the API, mail intake, the bench seeder) keeps them in step in its own transaction.
 -- Subject and description are written once, at insert: nothing edits them, and messages
 -- are never edited or deleted.
+-- Filling a million documents and building their indexes takes minutes, longer than a
+-- database's statement_timeout for requests (the bench sets 30 s): this transaction may.
+SET LOCAL statement_timeout = 0;--> statement-breakpoint
 ALTER TABLE "tickets" ADD COLUMN "public_search" tsvector DEFAULT ''::tsvector NOT NULL,
   ADD COLUMN "staff_search" tsvector DEFAULT ''::tsvector NOT NULL;--> statement-breakpoint
 -- tsvector holds at most 1 MB: a ticket whose text reaches it keeps its document as it is
