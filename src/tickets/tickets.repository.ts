@@ -253,7 +253,7 @@ function teamCondition(teamIds: readonly string[] | null | undefined): SQL | und
  * A search with at most this many hits in the whole desk is rare: its hits are read from the
  * GIN index and sorted; a commoner one walks the number index newest first, stopping at a page.
  */
-export const RARE_HITS = 1000;
+const RARE_HITS = 1000;
 
 /**
  * `#2` is ticket 2 and nothing else; any other text is searched in `document`, and a bare
