@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { customType, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
-/** Full-text search document; only ever written by generated columns. */
+/** Full-text search document; only ever written by the database (triggers). */
 export const tsvector = customType<{ data: string }>({
   dataType() {
     return 'tsvector';

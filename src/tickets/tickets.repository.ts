@@ -7,12 +7,12 @@ import { teams } from '../teams/teams.schema.js';
 import { users } from '../users/users.schema.js';
 import type { TicketPriority, TicketStatus } from './ticket-status.js';
 import { afterTicket, orderByClause, type TicketOrder } from './ticket-sort.js';
-import { ticketMessages, tickets } from './tickets.schema.js';
+import { tickets } from './tickets.schema.js';
 
-/** A ticket row without its search document and the SLA check's and reports' bookkeeping, which nobody reads back. */
+/** A ticket row without its search documents and the SLA check's and reports' bookkeeping, which nobody reads back. */
 export type TicketRow = Omit<
   typeof tickets.$inferSelect,
-  'search' | 'resolutionAssigneeId' | 'firstResponseBreached' | 'resolutionBreached'
+  'publicSearch' | 'staffSearch' | 'resolutionAssigneeId' | 'firstResponseBreached' | 'resolutionBreached'
 >;
 
 /** A ticket with the names the API shows beside requester and assignee ids. */
@@ -211,111 +211,12 @@ export interface TicketListFilter {
   /** Created before. */
   createdTo?: Date | undefined;
   search?: string | undefined;
-  /** Which messages the caller may read (from src/authz): a search finds text in those only. */
-  messageVisibility: SQL | undefined;
+  /** The search document the caller may read (from src/authz): internal notes only for those who may read them. */
+  searchDocument: SQL;
   order: TicketOrder;
   /** Keyset: only tickets after this one in `order` (the last of the previous page). */
   afterNumber?: number | undefined;
   limit: number;
-}
-
-/**
- * How many of the newest tickets that pass a search's other filters are tested row by row,
- * newest first, before the search asks how common the word is.
- */
-export const SEARCH_WINDOW = 2000;
-
-/**
- * A search with at most this many hits among the tickets that pass its filters, and among
- * public messages, is rare: every hit is read from the full-text indexes, at a cost in
- * proportion to the hits.
- */
-export const RARE_HITS = 5000;
-
-/** How many of the newest tickets that pass the filters are tested row by row for a common word. */
-export const COMMON_WORD_WINDOW = 20_000;
-
-/**
- * The numbers of the tickets a search finds, at most `limit` of them, newest first. Full
- * text over subject and description, and over the messages the caller may read: internal
- * notes for staff who may read them, never for anyone else. `2` or `#2` also finds ticket 2.
- *
- * Neither way to find them is cheap for every word. Testing the newest tickets one by one
- * stops at a page, so it costs in proportion to how rare the word is: seconds for a word
- * found once in a million tickets (one OR of the ticket and message tests would defeat
- * both indexes and force that walk). The GIN indexes yield every hit, so they cost in
- * proportion to how common the word is: seconds for a word in a quarter of them. So:
- * 1. The newest SEARCH_WINDOW tickets that pass the filters are tested, stopping at a page:
- *    a word in recent tickets costs a few dozen. The lateral LIMIT 1 keeps each ticket's
- *    message test an index probe (as an EXISTS the planner may swap it for a hash of every
- *    matching message).
- * 2. Short of a page, with older tickets left, each side is asked for at most
- *    RARE_HITS + 1 hits, cheap either way. When both have no more than RARE_HITS, those
- *    are every hit.
- * 3. Otherwise the word is common but not recent, and the walk goes on to the newest
- *    COMMON_WORD_WINDOW tickets.
- * 4. Only a common word rare in all of those falls back to every hit from the indexes.
- *
- * The probes carry the search text as a constant, so the planner sees how common the word
- * is. Each step is MATERIALIZED so the final LIMIT is not pushed into the index branches,
- * and each gate is a one-time filter, so a step not needed never starts its scan.
- */
-function searchHits(text: string, filters: SQL | undefined, messageVisibility: SQL | undefined, limit: number): SQL {
-  const filtered = filters ?? sql`true`;
-  const query = searchQuery(text);
-  const publicMessageMatches = (search: SQL) => sql`${messageVisibility ?? sql`true`} and ${ticketMessages.search} @@ ${search}`;
-  const walk = (gate: SQL, skip: number, take: number) => sql`
-      select newest.number from (
-        select ${tickets.id} as id, ${tickets.number} as number, ${tickets.search} as search from ${tickets}
-        where ${gate} and ${filtered} order by ${tickets.number} desc offset ${skip} limit ${take}
-      ) newest
-      left join lateral (
-        select true as found from ${ticketMessages}
-        where ${ticketMessages.ticketId} = newest.id and ${publicMessageMatches(query)}
-        limit 1
-      ) message on true
-      where newest.search @@ ${query} or message.found
-      order by newest.number desc limit ${limit}`;
-  const moreThan = (count: number) =>
-    sql`(select count(*) from (select from ${tickets} where ${filtered} offset ${count} limit 1) beyond) > 0`;
-  return sql`with q as materialized (select ${query} as query),
-    newest_hits as materialized (${walk(sql`true`, 0, SEARCH_WINDOW)}),
-    short as materialized (
-      select (select count(*) from newest_hits) < ${limit} and ${moreThan(SEARCH_WINDOW)} as yes),
-    ticket_probe as materialized (
-      select ${tickets.number} as number from ${tickets}
-      where (select yes from short) and ${tickets.search} @@ ${query} and ${filtered} limit ${RARE_HITS + 1}),
-    message_probe as materialized (
-      select ${ticketMessages.ticketId} as ticket_id from ${ticketMessages}
-      where (select yes from short) and ${publicMessageMatches(query)} limit ${RARE_HITS + 1}),
-    rare as materialized (
-      select (select yes from short)
-        and (select count(*) from ticket_probe) <= ${RARE_HITS} and (select count(*) from message_probe) <= ${RARE_HITS} as yes),
-    rare_hits as materialized (
-      select number from ticket_probe where (select yes from rare)
-      union
-      select ${tickets.number} from message_probe join ${tickets} on ${tickets.id} = message_probe.ticket_id
-      where (select yes from rare) and ${filtered}),
-    further_hits as materialized (
-      ${walk(sql`(select yes from short) and not (select yes from rare)`, SEARCH_WINDOW, COMMON_WORD_WINDOW - SEARCH_WINDOW)}),
-    exhausted as materialized (
-      select (select yes from short) and not (select yes from rare)
-        and (select count(*) from further_hits) + (select count(*) from newest_hits) < ${limit}
-        and ${moreThan(COMMON_WORD_WINDOW)} as yes),
-    ticket_hits as materialized (
-      select ${tickets.number} as number from ${tickets}, q
-      where (select yes from exhausted) and ${tickets.search} @@ q.query and ${filtered}),
-    message_tickets as materialized (
-      select distinct ${ticketMessages.ticketId} as ticket_id from ${ticketMessages}, q
-      where (select yes from exhausted) and ${publicMessageMatches(sql`q.query`)}),
-    message_hits as materialized (
-      select ${tickets.number} as number from message_tickets join ${tickets} on ${tickets.id} = message_tickets.ticket_id
-      where ${filtered})
-    select number from (
-      select number from newest_hits union select number from rare_hits union select number from further_hits
-      union select number from ticket_hits union select number from message_hits
-      union select ${tickets.number} from ${tickets} where ${tickets.number} = ${ticketNumberIn(text)} and ${filtered}
-    ) hits order by number desc limit ${limit}`;
 }
 
 /** A bare number may be a ticket's, as agents quote them; otherwise 0, which numbers no ticket. */
@@ -348,11 +249,42 @@ function teamCondition(teamIds: readonly string[] | null | undefined): SQL | und
   return teamIds.length === 0 ? sql`false` : inArray(tickets.teamId, [...teamIds]);
 }
 
-/** `#2` is ticket 2 and nothing else; any other text is searched. */
-function searchCondition(text: string, filters: SQL | undefined, messageVisibility: SQL | undefined, limit: number): SQL | undefined {
+/**
+ * A search with at most this many hits in the whole desk is rare: its hits are read from the
+ * GIN index and sorted; a commoner one walks the number index newest first, stopping at a page.
+ */
+const RARE_HITS = 1000;
+
+/**
+ * `#2` is ticket 2 and nothing else; any other text is searched in `document`, and a bare
+ * number also finds that ticket.
+ *
+ * One condition on the row would do if PostgreSQL knew how rare the word is, but for a word
+ * outside its statistics (absent, or rare in a desk of few distinct words) it assumes 0.5 %
+ * of the rows and walks the number index: every row of a million for a word found nowhere
+ * (7–14 s measured). So a probe counts the hits, at most RARE_HITS + 1 (a bitmap for a rare
+ * word, a short scan for a common one), and a one-time gate starts only the branch it
+ * chose: the walk for a common word, every hit from the GIN index for a rare one.
+ */
+function searchCondition(text: string, document: SQL, filters: SQL | undefined, limit: number): SQL {
   const quotedNumber = /^#(\d{1,9})$/.exec(text);
-  if (quotedNumber) return and(filters, eq(tickets.number, Number(quotedNumber[1])));
-  return sql`${tickets.number} = any(array(${searchHits(text, filters, messageVisibility, limit)}))`;
+  if (quotedNumber) return eq(tickets.number, Number(quotedNumber[1]));
+  const words = sql`${document} @@ ${searchQuery(text)}`;
+  const number = ticketNumberIn(text);
+  const matches = number === 0 ? words : sql`(${words} or ${tickets.number} = ${number})`;
+  const filtered = filters ?? sql`true`;
+  const hits = sql`with probe as materialized (
+      select count(*) <= ${RARE_HITS} as rare from (select from ${tickets} where ${matches} limit ${RARE_HITS + 1}) hits)
+    select number from (
+      (select ${tickets.number} as number from ${tickets}
+        where not (select rare from probe) and ${filtered} and ${matches} order by ${tickets.number} desc limit ${limit})
+      union all
+      (select ${tickets.number} from ${tickets}
+        where (select rare from probe) and ${filtered}
+          and ${tickets.number} = any(array(select ${tickets.number} from ${tickets} where ${matches}))
+        order by ${tickets.number} desc limit ${limit})
+    ) found order by number desc limit ${limit}`;
+  return sql`${tickets.number} = any(array(${hits}))`;
 }
 
 /** The filters of a list other than search and paging: what a saved view's count also applies. */
@@ -394,6 +326,6 @@ export async function listTicketViews(db: Db, filter: TicketListFilter): Promise
     filterConditions(filter),
     filter.afterNumber === undefined ? undefined : afterTicket(filter.order, filter.afterNumber),
   );
-  const selected = filter.search ? searchCondition(filter.search, filters, filter.messageVisibility, filter.limit) : filters;
+  const selected = filter.search ? and(filters, searchCondition(filter.search, filter.searchDocument, filters, filter.limit)) : filters;
   return selectTicketViews(db).where(selected).orderBy(orderByClause(filter.order)).limit(filter.limit);
 }

@@ -13,6 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { isOneOf, tsvector } from '../db/types.js';
+import { ticketSortKeys, type SortColumns } from './ticket-sort-keys.js';
 import { TICKET_PRIORITIES, TICKET_STATUSES } from './ticket-status.js';
 import { teams } from '../teams/teams.schema.js';
 import { users } from '../users/users.schema.js';
@@ -53,11 +54,15 @@ export const tickets = pgTable(
     resolutionBreached: boolean('resolution_breached').notNull().default(false),
     /** Staff's labels (src/tags): lower-case words, sorted, no repeats. Internal, like notes. */
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
-    search: tsvector('search')
-      .notNull()
-      .generatedAlwaysAs(sql`to_tsvector('english', subject || ' ' || description)`),
+    /**
+     * What a search reads (migration 0021 keeps them by trigger): subject, description and
+     * public messages; the staff document adds the internal notes.
+     */
+    publicSearch: tsvector('public_search').notNull().default(sql`''::tsvector`),
+    staffSearch: tsvector('staff_search').notNull().default(sql`''::tsvector`),
   },
   (t) => [
+    ...sortIndexes(t),
     check('tickets_status_check', isOneOf(t.status, TICKET_STATUSES)),
     check('tickets_priority_check', isOneOf(t.priority, TICKET_PRIORITIES)),
     // The queue is read newest first (number desc); each filter gets an index ending in number.
@@ -69,7 +74,8 @@ export const tickets = pgTable(
     // Automatic assignment counts each agent's open tickets (capacity, least open).
     index('tickets_assignee_open_idx').on(t.assigneeId).where(sql`${t.status} not in ('resolved', 'closed')`),
     index('tickets_unassigned_number_idx').on(t.status, t.number).where(sql`${t.assigneeId} is null`),
-    index('tickets_search_idx').using('gin', t.search),
+    index('tickets_public_search_idx').using('gin', t.publicSearch),
+    index('tickets_staff_search_idx').using('gin', t.staffSearch),
     index('tickets_tags_idx').using('gin', t.tags),
     // Each report reads one range of one of these, index-only: created, open at the end of the
     // range, first responses and final resolutions by when they happened. The INCLUDE columns
@@ -90,6 +96,17 @@ export const tickets = pgTable(
   ],
 );
 
+/** Each sort's first page is a walk of its index (ticket-sort-keys.ts); `created` walks the number's own. */
+function sortIndexes(t: SortColumns) {
+  const keys = ticketSortKeys(t);
+  return [
+    index('tickets_updated_idx').on(...keys.updated),
+    index('tickets_priority_rank_idx').on(...keys.priority),
+    index('tickets_due_idx').on(...keys.due),
+    index('tickets_attention_idx').on(...keys.attention),
+  ];
+}
+
 export const ticketMessages = pgTable(
   'ticket_messages',
   {
@@ -101,13 +118,8 @@ export const ticketMessages = pgTable(
     body: text('body').notNull(),
     internal: boolean('internal').notNull().default(false),
     createdAt: ts('created_at').notNull().defaultNow(),
-    search: tsvector('search').notNull().generatedAlwaysAs(sql`to_tsvector('english', body)`),
   },
-  (t) => [
-    index('ticket_messages_ticket_seq_idx').on(t.ticketId, t.seq),
-    // Notes too: staff who may read them find them; everyone else's search filters them out.
-    index('ticket_messages_search_idx').using('gin', t.search),
-  ],
+  (t) => [index('ticket_messages_ticket_seq_idx').on(t.ticketId, t.seq)],
 );
 
 /**

@@ -6,8 +6,8 @@ import { authorize } from '../authz/authorize.js';
 import {
   authorizeCreateTicket,
   authorizeTicketPatch,
+  searchDocument,
   ticketVisibility,
-  visibleMessages,
   visibleTickets,
   type TicketPatch,
 } from '../authz/policies/ticket.js';
@@ -225,7 +225,7 @@ export async function listTickets(
     tag: input.tag === undefined ? undefined : normalizeTag(input.tag, 'tag'),
     ...createdRange(input),
     search,
-    messageVisibility: visibleMessages(actor),
+    searchDocument: searchDocument(actor),
     order,
     afterNumber: cursor?.n,
     limit: input.limit + 1,
