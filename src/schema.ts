@@ -16,3 +16,4 @@ export * from './assignment/assignment.schema.js';
 export * from './satisfaction/satisfaction.schema.js';
 export * from './mailboxes/mailboxes.schema.js';
 export * from './inbound/inbound.schema.js';
+export * from './reports/reports.schema.js';

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { download, PNG_1PX, uploaded } from '../attachments/attachments.test-support.js';
 import { connect, createListeningApp, expectQuiet, type ListeningTestApp, type SseClient } from '../realtime/stream.test-support.js';
 import { describeEachDatabase } from '../test/databases.js';
@@ -95,9 +95,18 @@ describeEachDatabase('restricted teams', (kind) => {
 
   it("streams a restricted agent their team's ticket events only, live and on replay", async () => {
     const agentStream = await connect(t.url, { token: billingAgent.accessToken });
-    clients.push(agentStream);
-    const outage = await teamTicket(tech.id, 'Outage');
-    const invoice = await teamTicket(billing.id, 'Invoice');
+    const customerStream = await connect(t.url, { token: desk.customer.accessToken });
+    clients.push(agentStream, customerStream);
+    // The server reads each creation before the ticket moves team (the customer has seen it):
+    // read after the move, the creation would be offered by the ticket as it is by then.
+    const movedOnceRead = async (teamId: string, subject: string) => {
+      const ticket = await openTicket(t, desk.customer, { subject, description: `About ${subject}` });
+      await vi.waitUntil(() => customerStream.events.some((event) => event.data.ticketId === ticket.id), { timeout: 10_000 });
+      expect((await patchTicket(t, desk.manager, ticket.id, { teamId })).statusCode).toBe(200);
+      return ticket;
+    };
+    const outage = await movedOnceRead(tech.id, 'Outage');
+    const invoice = await movedOnceRead(billing.id, 'Invoice');
     expect((await postMessage(t, desk.agent, outage.id, { body: 'Outage news' })).statusCode).toBe(201);
     expect((await postMessage(t, desk.agent, invoice.id, { body: 'Invoice news' })).statusCode).toBe(201);
 

@@ -1,0 +1,38 @@
+import { bigint, date, index, integer, numeric, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * The report roll-ups of migration 0023, written only by its triggers and its report_seal():
+ * declared so that the schema is whole; the reports read them in SQL (src/reports/report-days.ts).
+ */
+export const reportDays = pgTable(
+  'report_days',
+  {
+    fact: text('fact').notNull(),
+    day: date('day').notNull(),
+    teamId: uuid('team_id'),
+    agentId: uuid('agent_id'),
+    n: integer('n').notNull(),
+    seconds: numeric('seconds').notNull(),
+    met: integer('met').notNull(),
+    measured: integer('measured').notNull(),
+  },
+  (t) => [unique('report_days_key').on(t.fact, t.day, t.teamId, t.agentId).nullsNotDistinct()],
+);
+
+/** Days before `sealed_until` are rolled up; later ones are read from the tickets. */
+export const reportRollup = pgTable('report_rollup', {
+  sealedUntil: date('sealed_until').notNull(),
+});
+
+/** A repeated assignment of a ticket to the same agent, so a range counts the agent once. */
+export const reportReassignments = pgTable(
+  'report_reassignments',
+  {
+    eventId: bigint('event_id', { mode: 'number' }).primaryKey(),
+    ticketId: uuid('ticket_id').notNull(),
+    agentId: uuid('agent_id').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    previousAt: timestamp('previous_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('report_reassignments_previous_idx').on(t.previousAt)],
+);
