@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { ticketEvents, tickets } from '../tickets/tickets.schema.js';
 import { users } from '../users/users.schema.js';
 import type { NotificationKind } from './notification-kinds.js';
@@ -31,6 +31,8 @@ export const notifications = pgTable(
     title: text('title').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
     readAt: ts('read_at'),
+    /** How many tickets a grouped notification covers (see `notificationTickets`); null: it is about `ticketId` alone. */
+    groupSize: integer('group_size'),
   },
   (t) => [
     // A user's list, newest first, and their unread ones (list and count).
@@ -51,4 +53,21 @@ export const notificationPreferences = pgTable(
     inApp: boolean('in_app').notNull().default(true),
   },
   (t) => [primaryKey({ columns: [t.userId, t.kind] })],
+);
+
+/**
+ * The tickets of a grouped notification ("33 tickets missed their SLA"); its `ticketId`
+ * is the first of them. Each recipient's group holds only tickets they could see.
+ */
+export const notificationTickets = pgTable(
+  'notification_tickets',
+  {
+    notificationId: bigint('notification_id', { mode: 'number' })
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.notificationId, t.ticketId] }), index('notification_tickets_ticket_id_idx').on(t.ticketId)],
 );

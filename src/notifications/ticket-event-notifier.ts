@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import { enqueueMail } from '../mail/outbox.repository.js';
 import type { TicketThreads } from '../mail/ticket-thread.js';
 import type { TicketEvent, TicketEventDispatcher, TicketEventEnvelope, TicketEventType } from '../tickets/ticket-events.js';
+import { heldNotifications } from './notification-batch.js';
 import { mayReachActor, plannedNotifications, type PlannedNotification } from './notification-rules.js';
 import { renderNotification, type NotificationFacts } from './notification-templates.js';
 import { insertNotifications, loadRecipients, type NewNotification, type Recipient } from './notifications.repository.js';
@@ -73,7 +74,8 @@ function factsFor(recipient: Recipient, { event, ticket, actor }: TicketEventEnv
 
 /**
  * Derives the notifications of one ticket event, inside the transaction that wrote it:
- * in-app rows and queued mails commit (or roll back) with the change itself. Nobody is
+ * in-app rows and queued mails commit (or roll back) with the change itself, except that
+ * a batch of changes holds its in-app rows back to group them (notification-batch.ts). Nobody is
  * told about their own action, nobody who may not see the ticket is told anything.
  */
 async function notify(tx: Db, envelope: TicketEventEnvelope, { publicUrl, threads }: NotifierOptions): Promise<void> {
@@ -95,7 +97,9 @@ async function notify(tx: Db, envelope: TicketEventEnvelope, { publicUrl, thread
       if (reach.email) await queueMail(tx, planned, recipient, rendered.mail, envelope, { publicUrl, threads });
     }
   }
-  await insertNotifications(tx, rows);
+  const held = heldNotifications();
+  if (held) held.push(...rows);
+  else await insertNotifications(tx, rows);
 }
 
 async function queueMail(

@@ -835,6 +835,12 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     request: async (scene) => ({ url: `/api/notifications/${await othersNotificationId(scene)}/read` }),
     expected: () => 404,
   },
+  {
+    operation: 'GET /api/notifications/{id}/tickets',
+    what: "list the tickets behind another user's notification",
+    request: async (scene) => ({ url: `/api/notifications/${await othersNotificationId(scene)}/tickets` }),
+    expected: () => 404,
+  },
   { operation: 'GET /api/notification-preferences', what: 'read own preferences', request: async () => ({ url: '/api/notification-preferences' }), expected: () => 200 },
   {
     operation: 'PUT /api/notification-preferences',
