@@ -243,6 +243,12 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     expected: (may, role) => onlyIf(may('tickets.create') && role !== 'customer', 200),
   },
   {
+    operation: 'POST /api/users/requesters',
+    what: 'create a customer to open a ticket for',
+    request: async () => ({ url: '/api/users/requesters', body: { email: `new-${randomBytes(6).toString('hex')}@example.test`, name: 'New Customer' } }),
+    expected: (may, role) => onlyIf(may('tickets.create') && role !== 'customer', 201),
+  },
+  {
     operation: 'GET /api/users/{id}',
     what: "read another user's account",
     request: async (scene) => ({ url: `/api/users/${scene.desk.otherCustomer.user.id}` }),
