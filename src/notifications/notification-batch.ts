@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { ticketEvents } from '../tickets/tickets.schema.js';
 import { groupTitle } from './notification-templates.js';
@@ -32,7 +32,9 @@ async function writeGrouped(db: Db, held: readonly NewNotification[]): Promise<v
   if (held.length === 0) return;
   await db.transaction(async (tx) => {
     const eventIds = [...new Set(held.map((row) => row.eventId))];
-    const committed = new Set((await tx.select({ id: ticketEvents.id }).from(ticketEvents).where(inArray(ticketEvents.id, eventIds))).map((row) => row.id));
+    // One array parameter, however many events a long run held.
+    const ids = sql`${`{${eventIds.join(',')}}`}::bigint[]`;
+    const committed = new Set((await tx.select({ id: ticketEvents.id }).from(ticketEvents).where(sql`${ticketEvents.id} = any(${ids})`)).map((row) => row.id));
     const groups = new Map<string, NewNotification[]>();
     for (const row of held) {
       if (!committed.has(row.eventId)) continue;

@@ -91,7 +91,11 @@ export async function insertGroup(tx: Db, head: NewNotification, ticketIds: read
     .values({ ...head, groupSize: ticketIds.length })
     .returning({ id: notifications.id });
   if (!row) throw new Error('notification insert returned nothing');
-  await tx.insert(notificationTickets).values(ticketIds.map((ticketId) => ({ notificationId: row.id, ticketId })));
+  // In slices: a run may miss thousands of targets, and a statement takes at most 65535 parameters.
+  for (let start = 0; start < ticketIds.length; start += 1000) {
+    const slice = ticketIds.slice(start, start + 1000);
+    await tx.insert(notificationTickets).values(slice.map((ticketId) => ({ notificationId: row.id, ticketId })));
+  }
 }
 
 /**

@@ -24,7 +24,7 @@ export function GroupTickets({ notification, onBack, onOpen }: { notification: A
           </li>
         ))}
       </ul>
-      {notification.count > (tickets.data?.length ?? 0) && tickets.data?.length === 100 ? <p className="field-hint">The first 100 are listed.</p> : null}
+      {notification.count > 100 && tickets.data?.length === 100 ? <p className="field-hint">The first 100 are listed.</p> : null}
     </div>
   );
 }
