@@ -2,11 +2,13 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { escalationRules } from '../escalation/escalation.schema.js';
 import { conflict } from '../http/errors.js';
-import type { MacroActions } from '../macros/macro-actions.js';
 import { macros } from '../macros/macros.schema.js';
 import { routingRules } from '../teams/teams.schema.js';
 import { savedViews } from '../views/views.schema.js';
 import { retagList } from './tag-names.js';
+
+// Read off the table: the macros' own schema module would tie tags to macros both ways.
+type MacroActions = (typeof macros.$inferSelect)['actions'];
 
 const soleCondition = (kind: string, name: string) =>
   conflict('tag_in_use', `The ${kind} "${name}" tests only this tag; deleting it would make the rule take every ticket. Change the rule first`);
