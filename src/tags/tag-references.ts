@@ -32,31 +32,31 @@ function retagActions(actions: MacroActions, from: string, to: string | null): M
  * without its one tag it would act on every ticket.
  */
 export async function retagReferences(tx: Db, from: string, to: string | null, now: Date): Promise<void> {
-  // The rules first: their refusal comes before anything is written.
-  await retagEscalationRules(tx, from, to, now);
-  await retagRoutingRules(tx, from, to);
+  const escalations = retaggedRules(await tx.select().from(escalationRules).where(sql`${escalationRules.conditions} ? 'tags'`).for('update'), 'escalation rule', from, to);
+  const routings = retaggedRules(await tx.select().from(routingRules).where(sql`${routingRules.conditions} ? 'tags'`).for('update'), 'routing rule', from, to);
+  for (const { rule, tags } of escalations) {
+    await tx.update(escalationRules).set({ conditions: { ...rule.conditions, tags }, updatedAt: now }).where(eq(escalationRules.id, rule.id));
+  }
+  for (const { rule, tags } of routings) {
+    await tx.update(routingRules).set({ conditions: { ...rule.conditions, tags } }).where(eq(routingRules.id, rule.id));
+  }
   await retagMacros(tx, from, to, now);
   await retagViews(tx, from, to, now);
 }
 
-async function retagEscalationRules(tx: Db, from: string, to: string | null, now: Date): Promise<void> {
-  const rows = await tx.select().from(escalationRules).where(sql`${escalationRules.conditions} ? 'tags'`).for('update');
-  for (const rule of rows) {
-    const tags = retagList(rule.conditions.tags, from, to);
-    if (tags === undefined) continue;
-    if (tags.length === 0) throw soleCondition('escalation rule', rule.name);
-    await tx.update(escalationRules).set({ conditions: { ...rule.conditions, tags }, updatedAt: now }).where(eq(escalationRules.id, rule.id));
-  }
+interface TagRule {
+  name: string;
+  conditions: { tags?: string[] | undefined };
 }
 
-async function retagRoutingRules(tx: Db, from: string, to: string | null): Promise<void> {
-  const rows = await tx.select().from(routingRules).where(sql`${routingRules.conditions} ? 'tags'`).for('update');
-  for (const rule of rows) {
+/** The rules whose tag condition names the tag, with their new tags; one left testing no tag is refused before anything is written. */
+function retaggedRules<R extends TagRule>(rules: readonly R[], kind: string, from: string, to: string | null): { rule: R; tags: string[] }[] {
+  return rules.flatMap((rule) => {
     const tags = retagList(rule.conditions.tags, from, to);
-    if (tags === undefined) continue;
-    if (tags.length === 0) throw soleCondition('routing rule', rule.name);
-    await tx.update(routingRules).set({ conditions: { ...rule.conditions, tags } }).where(eq(routingRules.id, rule.id));
-  }
+    if (tags === undefined) return [];
+    if (tags.length === 0) throw soleCondition(kind, rule.name);
+    return [{ rule, tags }];
+  });
 }
 
 async function retagMacros(tx: Db, from: string, to: string | null, now: Date): Promise<void> {
