@@ -35,7 +35,7 @@ async function bulkPatch(ctx: AppContext, actor: Actor, { macroId, ...changes }:
 export async function bulkUpdate(ctx: AppContext, actor: Actor, ids: readonly string[], changes: BulkChanges): Promise<BulkResult[]> {
   const patch = await bulkPatch(ctx, actor, changes);
   // One request is one batch: 40 tickets assigned to someone are one notification to them.
-  return withGroupedNotifications(ctx.database.db, async () => {
+  return withGroupedNotifications(ctx, async () => {
     const results: BulkResult[] = [];
     for (const id of ids) {
       try {

@@ -1,45 +1,63 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql } from 'drizzle-orm';
+import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
-import { ticketEvents } from '../tickets/tickets.schema.js';
+import { batchesStartedBefore, holdInBatch, insertBatch, takeBatch } from './notification-batch.repository.js';
 import { groupTitle } from './notification-templates.js';
 import { insertGroup, insertNotifications, type NewNotification } from './notifications.repository.js';
 
-const running = new AsyncLocalStorage<NewNotification[]>();
+/** The batch the running code belongs to. */
+const running = new AsyncLocalStorage<string>();
 
-/** The in-app notifications of the run in progress, held back to be grouped; undefined outside a run. */
-export const heldNotifications = (): NewNotification[] | undefined => running.getStore();
+/**
+ * A batch open this long is taken for one a crash left open (no run or bulk request takes
+ * nearly as long), and the next escalation run ends it. Were a live one ever this slow, its
+ * later notifications would only come ungrouped: nothing is lost either way.
+ */
+export const STALE_BATCH_MS = 15 * 60_000;
 
 /**
  * Runs many ticket changes as one batch (one SLA and escalation run, one bulk request): the
- * in-app notifications they make are held back and written when the batch ends, one per
- * recipient and kind ("33 tickets missed their SLA") with its tickets listed, so the
- * stream carries one event for it. The changes commit each in its own transaction as
- * before, and so do their mails (a mail is threaded on its one ticket); a notification
- * held for a change that rolled back is dropped, since its event never committed.
+ * in-app notifications they make are grouped when the batch ends, one per recipient and
+ * kind ("33 tickets missed their SLA") with its tickets listed, so the stream carries one
+ * event for it. Each change commits with its notifications held in the batch, hidden
+ * until then, so a crash mid-batch delays them (see `endStaleBatches`) but loses none; its
+ * mails go out as before (a mail is threaded on its one ticket).
  */
-export async function withGroupedNotifications<T>(db: Db, work: () => Promise<T>): Promise<T> {
-  const held: NewNotification[] = [];
+export async function withGroupedNotifications<T>(ctx: AppContext, work: () => Promise<T>): Promise<T> {
+  const { db } = ctx.database;
+  const batchId = await insertBatch(db, ctx.now());
   try {
-    return await running.run(held, work);
+    return await running.run(batchId, work);
   } finally {
     // What committed before a failure is still told.
-    await writeGrouped(db, held);
+    await endBatch(db, batchId);
   }
 }
 
-async function writeGrouped(db: Db, held: readonly NewNotification[]): Promise<void> {
-  if (held.length === 0) return;
+/** A change's in-app notifications, in its transaction: held in the batch it belongs to, if any, else shown now. */
+export async function recordNotifications(tx: Db, rows: readonly NewNotification[]): Promise<void> {
+  const batchId = running.getStore();
+  if (batchId !== undefined && (await holdInBatch(tx, batchId, rows))) return;
+  await insertNotifications(tx, rows);
+}
+
+/** Ends the batches a crash left open, so their notifications come late rather than never. */
+export async function endStaleBatches(ctx: AppContext): Promise<void> {
+  const { db } = ctx.database;
+  for (const batchId of await batchesStartedBefore(db, new Date(ctx.now().getTime() - STALE_BATCH_MS))) await endBatch(db, batchId);
+}
+
+/** One transaction: the batch's notifications become visible, grouped, and wake the stream (a trigger). */
+async function endBatch(db: Db, batchId: string): Promise<void> {
   await db.transaction(async (tx) => {
-    const eventIds = [...new Set(held.map((row) => row.eventId))];
-    // One array parameter, however many events a long run held.
-    const ids = sql`${`{${eventIds.join(',')}}`}::bigint[]`;
-    const committed = new Set((await tx.select({ id: ticketEvents.id }).from(ticketEvents).where(sql`${ticketEvents.id} = any(${ids})`)).map((row) => row.id));
+    const held = await takeBatch(tx, batchId);
+    if (held === undefined) return;
     const groups = new Map<string, NewNotification[]>();
     for (const row of held) {
-      if (!committed.has(row.eventId)) continue;
       const key = `${row.userId} ${row.type}`;
-      groups.set(key, [...(groups.get(key) ?? []), row]);
+      const group = groups.get(key);
+      if (group) group.push(row);
+      else groups.set(key, [row]);
     }
     for (const rows of groups.values()) await writeGroup(tx, rows);
   });

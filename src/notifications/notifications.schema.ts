@@ -71,3 +71,39 @@ export const notificationTickets = pgTable(
   },
   (t) => [primaryKey({ columns: [t.notificationId, t.ticketId] }), index('notification_tickets_ticket_id_idx').on(t.ticketId)],
 );
+
+/**
+ * A batch of ticket changes under way (one SLA and escalation run, one bulk request) whose
+ * notifications are to be grouped when it ends (notification-batch.ts).
+ */
+export const notificationBatches = pgTable('notification_batches', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** A batch this old is taken for one a crash left open, and ended by the next escalation run. */
+  startedAt: ts('started_at').notNull(),
+});
+
+/**
+ * The in-app notifications of an open batch, each written in its ticket change's transaction
+ * and seen by nobody until the batch ends and turns them into `notifications` rows.
+ */
+export const notificationBatchItems = pgTable(
+  'notification_batch_items',
+  {
+    batchId: uuid('batch_id')
+      .notNull()
+      .references(() => notificationBatches.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    eventId: bigint('event_id', { mode: 'number' })
+      .notNull()
+      .references(() => ticketEvents.id, { onDelete: 'cascade' }),
+    type: text('type').$type<NotificationKind>().notNull(),
+    title: text('title').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.batchId, t.eventId, t.userId, t.type] })],
+);
