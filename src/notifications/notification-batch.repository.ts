@@ -18,7 +18,7 @@ export async function insertBatch(db: Db, startedAt: Date): Promise<string> {
 export async function holdInBatch(tx: Db, batchId: string, rows: readonly NewNotification[]): Promise<boolean> {
   const [open] = await tx.select({ id: notificationBatches.id }).from(notificationBatches).where(eq(notificationBatches.id, batchId)).for('key share');
   if (!open) return false;
-  if (rows.length > 0) await tx.insert(notificationBatchItems).values(rows.map((row) => ({ ...row, batchId })));
+  await tx.insert(notificationBatchItems).values(rows.map((row) => ({ ...row, batchId })));
   return true;
 }
 

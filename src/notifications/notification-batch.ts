@@ -36,6 +36,7 @@ export async function withGroupedNotifications<T>(ctx: AppContext, work: () => P
 
 /** A change's in-app notifications, in its transaction: held in the batch it belongs to, if any, else shown now. */
 export async function recordNotifications(tx: Db, rows: readonly NewNotification[]): Promise<void> {
+  if (rows.length === 0) return;
   const batchId = running.getStore();
   if (batchId !== undefined && (await holdInBatch(tx, batchId, rows))) return;
   await insertNotifications(tx, rows);

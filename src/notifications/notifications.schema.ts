@@ -6,6 +6,22 @@ import type { NotificationKind } from './notification-kinds.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+/** Who is told what about which ticket event: a notification's columns, also those of one held in a batch. */
+const notificationColumns = () => ({
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  ticketId: uuid('ticket_id')
+    .notNull()
+    .references(() => tickets.id, { onDelete: 'cascade' }),
+  /** The ticket event the notification is about. */
+  eventId: bigint('event_id', { mode: 'number' })
+    .notNull()
+    .references(() => ticketEvents.id, { onDelete: 'cascade' }),
+  type: text('type').$type<NotificationKind>().notNull(),
+  title: text('title').notNull(),
+});
+
 /**
  * In-app notifications. The id is drawn from the ticket-event sequence, so ticket events
  * and notifications share one increasing id space: the live stream uses it as the
@@ -17,18 +33,7 @@ export const notifications = pgTable(
     id: bigint('id', { mode: 'number' })
       .primaryKey()
       .default(sql`nextval('ticket_events_id_seq')`),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    ticketId: uuid('ticket_id')
-      .notNull()
-      .references(() => tickets.id, { onDelete: 'cascade' }),
-    /** The ticket event the notification is about. */
-    eventId: bigint('event_id', { mode: 'number' })
-      .notNull()
-      .references(() => ticketEvents.id, { onDelete: 'cascade' }),
-    type: text('type').$type<NotificationKind>().notNull(),
-    title: text('title').notNull(),
+    ...notificationColumns(),
     createdAt: ts('created_at').notNull().defaultNow(),
     readAt: ts('read_at'),
     /** How many tickets a grouped notification covers (see `notificationTickets`); null: it is about `ticketId` alone. */
@@ -92,17 +97,7 @@ export const notificationBatchItems = pgTable(
     batchId: uuid('batch_id')
       .notNull()
       .references(() => notificationBatches.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    ticketId: uuid('ticket_id')
-      .notNull()
-      .references(() => tickets.id, { onDelete: 'cascade' }),
-    eventId: bigint('event_id', { mode: 'number' })
-      .notNull()
-      .references(() => ticketEvents.id, { onDelete: 'cascade' }),
-    type: text('type').$type<NotificationKind>().notNull(),
-    title: text('title').notNull(),
+    ...notificationColumns(),
     createdAt: ts('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.batchId, t.eventId, t.userId, t.type] })],
