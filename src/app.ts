@@ -8,6 +8,7 @@ import { attachmentRoutes } from './attachments/attachments.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { authentication } from './auth/authenticate.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { customerInvitationRoutes } from './auth/customer-invitation.routes.js';
 import type { AppContext } from './context.js';
 import { escalationRoutes } from './escalation/escalation.routes.js';
 import { bodyDeadline, REQUEST_BODY_MS, uploadRequestTimeoutMs } from './http/body-deadline.js';
@@ -126,6 +127,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(mailboxRoutes, { prefix: '/api', ctx });
   await app.register(authRoutes, { prefix: '/api', ctx });
   await app.register(usersRoutes, { prefix: '/api', ctx });
+  await app.register(customerInvitationRoutes, { prefix: '/api', ctx });
   await app.register(auditRoutes, { prefix: '/api', ctx });
 
   await app.register(ticketRoutes, { prefix: '/api', ctx });

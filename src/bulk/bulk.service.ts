@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import { DomainError } from '../http/errors.js';
 import { findMacro } from '../macros/macros.repository.js';
 import { macroPatch } from '../macros/macros.service.js';
+import { withGroupedNotifications } from '../notifications/notification-batch.js';
 import { normalizedPatch, updateTicket } from '../tickets/tickets.service.js';
 import type { TicketView } from '../tickets/tickets.repository.js';
 
@@ -33,14 +34,17 @@ async function bulkPatch(ctx: AppContext, actor: Actor, { macroId, ...changes }:
  */
 export async function bulkUpdate(ctx: AppContext, actor: Actor, ids: readonly string[], changes: BulkChanges): Promise<BulkResult[]> {
   const patch = await bulkPatch(ctx, actor, changes);
-  const results: BulkResult[] = [];
-  for (const id of ids) {
-    try {
-      results.push({ id, ok: true, ticket: await updateTicket(ctx, actor, id, patch) });
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      results.push({ id, ok: false, error: { code: error.code, message: error.message } });
+  // One request is one batch: 40 tickets assigned to someone are one notification to them.
+  return withGroupedNotifications(ctx, async () => {
+    const results: BulkResult[] = [];
+    for (const id of ids) {
+      try {
+        results.push({ id, ok: true, ticket: await updateTicket(ctx, actor, id, patch) });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        results.push({ id, ok: false, error: { code: error.code, message: error.message } });
+      }
     }
-  }
-  return results;
+    return results;
+  });
 }

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor, isCursorInstant, isCursorUuid } from '../http/cursor.js';
 import { invalid, notFound } from '../http/errors.js';
+import { endStaleBatches, withGroupedNotifications } from '../notifications/notification-batch.js';
 import { checkSlaBreaches } from '../sla/sla.service.js';
 import { normalizeTags } from '../tags/tag-names.js';
 import { publishTicketEvent } from '../tickets/publish-ticket-event.js';
@@ -203,10 +204,15 @@ export interface EscalationRun {
  */
 export async function runEscalation(ctx: AppContext): Promise<EscalationRun> {
   const now = ctx.now();
-  const breaches = await checkSlaBreaches(ctx, now);
-  let applied = 0;
-  for (const rule of await enabledRules(ctx.database.db)) applied += await runRule(ctx, rule, now);
-  return { applied, breaches };
+  // Batches a crash left open end here, in whichever process runs next (the first run is at start-up).
+  await endStaleBatches(ctx);
+  // One run is one batch: 33 misses in it are one notification to each manager, not 33.
+  return withGroupedNotifications(ctx, async () => {
+    const breaches = await checkSlaBreaches(ctx, now);
+    let applied = 0;
+    for (const rule of await enabledRules(ctx.database.db)) applied += await runRule(ctx, rule, now);
+    return { applied, breaches };
+  });
 }
 
 export async function runEscalationFor(ctx: AppContext, actor: Actor): Promise<{ applied: number }> {

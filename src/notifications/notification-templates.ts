@@ -110,3 +110,22 @@ export function renderNotification(kind: NotificationKind, given: NotificationFa
   // Titles are one line, like subjects.
   return { title: oneLine(wording.title).slice(0, 300), mail: renderMail(template) };
 }
+
+// A reader who lost sight of some of a group's tickets may be left with one.
+const tickets = (n: number) => (n === 1 ? '1 ticket' : `${n} tickets`);
+const were = (n: number) => (n === 1 ? 'was' : 'were');
+
+const GROUP_TITLES: Readonly<Record<NotificationKind, (count: number) => string>> = {
+  ticket_received: (n) => `We received ${tickets(n)} of yours`,
+  staff_reply: (n) => `New replies on ${tickets(n)} of yours`,
+  waiting_on_customer: (n) => `${tickets(n)} of yours ${n === 1 ? 'is' : 'are'} waiting for your answer`,
+  ticket_resolved: (n) => `${tickets(n)} of yours ${were(n)} resolved`,
+  ticket_closed: (n) => `${tickets(n)} of yours ${were(n)} closed`,
+  ticket_assigned: (n) => `${tickets(n)} ${were(n)} assigned to you`,
+  customer_reply: (n) => `Customers replied on ${tickets(n)} assigned to you`,
+  ticket_escalated: (n) => `${tickets(n)} ${were(n)} escalated`,
+  sla_breached: (n) => `${tickets(n)} missed ${n === 1 ? 'its' : 'their'} SLA`,
+};
+
+/** The in-app line of a grouped notification, about `count` tickets (see notification-batch.ts). */
+export const groupTitle = (kind: NotificationKind, count: number): string => GROUP_TITLES[kind](count);

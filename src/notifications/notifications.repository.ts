@@ -1,15 +1,21 @@
-import { and, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { TeamMembership } from '../authz/actor.js';
 import { isPermission, type Permission, type Role } from '../authz/permissions.js';
 import { MANAGER_ROLE } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
 import { membershipOf, membershipSelect } from '../teams/membership.repository.js';
+import type { TicketPriority, TicketStatus } from '../tickets/ticket-status.js';
 import { tickets } from '../tickets/tickets.schema.js';
 import type { NotificationKind } from './notification-kinds.js';
 import type { Audience } from './notification-rules.js';
-import { notificationPreferences, notifications } from './notifications.schema.js';
+import { notificationPreferences, notifications, notificationTickets } from './notifications.schema.js';
 
-export type NotificationRow = typeof notifications.$inferSelect;
+export type NotificationRow = Omit<typeof notifications.$inferSelect, 'groupSize'> & {
+  /** About several tickets at once (notification-batch.ts). */
+  grouped: boolean;
+  /** How many of its tickets the reader may see now: 1 unless grouped. */
+  count: number;
+};
 
 /** A recipient as they are now: current permissions, and their switches for one kind. */
 export interface Recipient {
@@ -78,6 +84,40 @@ export async function insertNotifications(tx: Db, rows: readonly NewNotification
   await tx.insert(notifications).values([...rows]);
 }
 
+/** One notification about several tickets; `head.ticketId` should be the first of them. */
+export async function insertGroup(tx: Db, head: NewNotification, ticketIds: readonly string[]): Promise<void> {
+  const [row] = await tx
+    .insert(notifications)
+    .values({ ...head, groupSize: ticketIds.length })
+    .returning({ id: notifications.id });
+  if (!row) throw new Error('notification insert returned nothing');
+  // In slices: a run may miss thousands of targets, and a statement takes at most 65535 parameters.
+  for (let start = 0; start < ticketIds.length; start += 1000) {
+    const slice = ticketIds.slice(start, start + 1000);
+    await tx.insert(notificationTickets).values(slice.map((ticketId) => ({ notificationId: row.id, ticketId })));
+  }
+}
+
+/**
+ * A group's tickets the reader may see, as a subquery of a notifications query. The
+ * visibility filter names the tickets table; here it is the group's, which hides the outer one.
+ */
+const visibleMembers = (visibility: SQL) =>
+  sql`(select ${notificationTickets.ticketId} from ${notificationTickets}
+        inner join ${tickets} on ${tickets.id} = ${notificationTickets.ticketId}
+        where ${notificationTickets.notificationId} = ${notifications.id} and ${visibility})`;
+
+/** A notification the reader may see: its ticket, or for a group, any of its tickets. */
+function visibleNotification(visibility: SQL | undefined): SQL | undefined {
+  if (visibility === undefined) return undefined;
+  return sql`case when ${notifications.groupSize} is null then ${visibility} else exists ${visibleMembers(visibility)} end`;
+}
+
+const visibleCount = (visibility: SQL | undefined): SQL<number> =>
+  visibility === undefined
+    ? sql<number>`coalesce(${notifications.groupSize}, 1)`
+    : sql<number>`case when ${notifications.groupSize} is null then 1 else (select count(*) from ${visibleMembers(visibility)} m) end::int`;
+
 export interface NotificationPage {
   userId: string;
   /** The caller's ticket visibility: a notification about a ticket they may no longer see is hidden. */
@@ -88,7 +128,7 @@ export interface NotificationPage {
 }
 
 const mine = (userId: string, visibility: SQL | undefined): SQL | undefined =>
-  and(eq(notifications.userId, userId), visibility);
+  and(eq(notifications.userId, userId), visibleNotification(visibility));
 
 /** A user's notifications, newest first, one keyset page. */
 export async function listNotifications(db: Db, page: NotificationPage): Promise<NotificationRow[]> {
@@ -102,6 +142,8 @@ export async function listNotifications(db: Db, page: NotificationPage): Promise
       title: notifications.title,
       createdAt: notifications.createdAt,
       readAt: notifications.readAt,
+      grouped: sql<boolean>`${notifications.groupSize} is not null`,
+      count: visibleCount(page.visibility),
     })
     .from(notifications)
     .innerJoin(tickets, eq(tickets.id, notifications.ticketId))
@@ -138,6 +180,44 @@ export async function markRead(db: Db, userId: string, visibility: SQL | undefin
     .set({ readAt: now })
     .where(and(eq(notifications.id, id), isNull(notifications.readAt)));
   return true;
+}
+
+export interface GroupTicket {
+  id: string;
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+}
+
+/**
+ * The tickets of one of the user's notifications (a group's, or its one ticket) that they
+ * may see, by number, one keyset page; undefined when they have no such notification.
+ */
+export async function listNotificationTickets(
+  db: Db,
+  page: { userId: string; visibility: SQL | undefined; id: number; afterNumber: number | undefined; limit: number },
+): Promise<GroupTicket[] | undefined> {
+  const [found] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .innerJoin(tickets, eq(tickets.id, notifications.ticketId))
+    .where(and(mine(page.userId, page.visibility), eq(notifications.id, page.id)));
+  if (!found) return undefined;
+  const members = sql`(select ${notificationTickets.ticketId} from ${notificationTickets} where ${notificationTickets.notificationId} = ${page.id}
+    union select ${notifications.ticketId} from ${notifications} where ${notifications.id} = ${page.id})`;
+  return db
+    .select({ id: tickets.id, number: tickets.number, subject: tickets.subject, status: tickets.status, priority: tickets.priority })
+    .from(tickets)
+    .where(
+      and(
+        sql`${tickets.id} in ${members}`,
+        page.visibility,
+        page.afterNumber === undefined ? undefined : gt(tickets.number, page.afterNumber),
+      ),
+    )
+    .orderBy(asc(tickets.number))
+    .limit(page.limit);
 }
 
 export async function markAllRead(db: Db, userId: string, now: Date): Promise<void> {

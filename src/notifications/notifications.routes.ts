@@ -4,8 +4,10 @@ import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { bodyErrorResponses, errorResponses, ListQuery, listOf, Nullable, rateLimitedResponses, Timestamp } from '../http/schemas.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from './notification-kinds.js';
+import { groupTitle } from './notification-templates.js';
+import { TicketPrioritySchema, TicketStatusSchema } from '../tickets/ticket-status-schemas.js';
 import type { NotificationRow } from './notifications.repository.js';
-import { readAll, readNotifications, readOne, readPreferences, unreadCount, updatePreferences } from './notifications.service.js';
+import { readAll, readNotifications, readNotificationTickets, readOne, readPreferences, unreadCount, updatePreferences } from './notifications.service.js';
 
 const tags = ['notifications'];
 
@@ -34,6 +36,12 @@ const NotificationSchema = Type.Object(
     title: Type.String(),
     createdAt: Timestamp,
     readAt: Nullable(Timestamp),
+    count: Type.Integer({
+      minimum: 1,
+      description:
+        'How many tickets it is about: more than 1 for a grouped notification ("33 tickets missed their SLA"), ' +
+        'whose tickets GET /notifications/{id}/tickets lists; `ticketId` is the first of them',
+    }),
   },
   { additionalProperties: false },
 );
@@ -42,10 +50,17 @@ const presentNotification = (row: NotificationRow) => ({
   id: String(row.id),
   type: row.type,
   ticketId: row.ticketId,
-  title: row.title,
+  // A group's line counts only what the reader may still see.
+  title: row.grouped ? groupTitle(row.type, row.count) : row.title,
+  count: row.count,
   createdAt: row.createdAt.toISOString(),
   readAt: row.readAt ? row.readAt.toISOString() : null,
 });
+
+const NotificationTicketSchema = Type.Object(
+  { id: Type.String(), number: Type.Integer(), subject: Type.String(), status: TicketStatusSchema, priority: TicketPrioritySchema },
+  { additionalProperties: false },
+);
 
 const ListNotificationsQuery = Type.Object(
   { ...ListQuery, unread: Type.Optional(Type.Boolean({ description: 'Only unread notifications' })) },
@@ -87,6 +102,24 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
       const { limit, ...rest } = request.query;
       const page = await readNotifications(ctx, actorOf(request), { ...rest, limit: limit ?? 25 });
       return { items: page.items.map(presentNotification), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/notifications/:id/tickets',
+    {
+      schema: {
+        tags,
+        operationId: 'listNotificationTickets',
+        summary: 'The tickets behind one of the caller\'s notifications (all of a grouped one), by number; only those the caller may see',
+        params: NotificationIdParams,
+        querystring: Type.Object(ListQuery, { additionalProperties: false }),
+        response: { 200: listOf(NotificationTicketSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      return readNotificationTickets(ctx, actorOf(request), request.params.id, { limit: limit ?? 25, cursor });
     },
   );
 

@@ -8,10 +8,12 @@ import { isNotificationKind, KIND_INFO, NOTIFICATION_KINDS, type NotificationKin
 import {
   countUnread,
   listNotifications,
+  listNotificationTickets,
   listPreferenceRows,
   markAllRead,
   markRead,
   savePreferences,
+  type GroupTicket,
   type NotificationRow,
 } from './notifications.repository.js';
 
@@ -53,6 +55,38 @@ export function unreadCount(ctx: AppContext, actor: Actor): Promise<number> {
 }
 
 const notificationNotFound = () => notFound('notification_not_found', 'No such notification');
+
+interface TicketsCursor {
+  after: number;
+}
+
+const isTicketsCursor = (value: unknown): value is TicketsCursor =>
+  typeof value === 'object' && value !== null && Number.isSafeInteger((value as { after?: unknown }).after);
+
+/**
+ * The tickets behind one of the caller's notifications (a group's, or its one ticket), by
+ * number: only those the caller may see now. Someone else's notification does not exist.
+ */
+export async function readNotificationTickets(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: { limit: number; cursor?: string | undefined },
+): Promise<{ items: GroupTicket[]; nextCursor: string | null }> {
+  const cursor = input.cursor === undefined ? undefined : decodeCursor(input.cursor, isTicketsCursor);
+  const rows = await listNotificationTickets(ctx.database.db, {
+    userId: actor.id,
+    visibility: visibleTickets(actor),
+    id: Number(id),
+    afterNumber: cursor?.after,
+    limit: input.limit + 1,
+  });
+  if (!rows) throw notificationNotFound();
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  const nextCursor = rows.length > input.limit && last ? encodeCursor({ after: last.number } satisfies TicketsCursor) : null;
+  return { items, nextCursor };
+}
 
 /** Someone else's notification does not exist for the caller. */
 export async function readOne(ctx: AppContext, actor: Actor, id: string): Promise<void> {

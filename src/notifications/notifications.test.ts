@@ -22,6 +22,7 @@ interface NotificationJson {
   title: string;
   createdAt: string;
   readAt: string | null;
+  count: number;
 }
 
 describeEachDatabase('notifications', (kind) => {
@@ -282,6 +283,7 @@ describeEachDatabase('notifications', (kind) => {
       title: `New reply on #${ticket.number}: Wifi`,
       createdAt: t.clock.now().toISOString(),
       readAt: null,
+      count: 1,
     });
     expect(await unread(desk.customer)).toBe(3);
 

@@ -4,9 +4,10 @@ import type { Db } from '../db/database.js';
 import { enqueueMail } from '../mail/outbox.repository.js';
 import type { TicketThreads } from '../mail/ticket-thread.js';
 import type { TicketEvent, TicketEventDispatcher, TicketEventEnvelope, TicketEventType } from '../tickets/ticket-events.js';
+import { recordNotifications } from './notification-batch.js';
 import { mayReachActor, plannedNotifications, type PlannedNotification } from './notification-rules.js';
 import { renderNotification, type NotificationFacts } from './notification-templates.js';
-import { insertNotifications, loadRecipients, type NewNotification, type Recipient } from './notifications.repository.js';
+import { loadRecipients, type NewNotification, type Recipient } from './notifications.repository.js';
 
 /** The events someone may be told about (see `plannedNotifications`); internal notes and priority changes tell nobody. */
 const NOTIFYING_EVENTS = [
@@ -73,8 +74,9 @@ function factsFor(recipient: Recipient, { event, ticket, actor }: TicketEventEnv
 
 /**
  * Derives the notifications of one ticket event, inside the transaction that wrote it:
- * in-app rows and queued mails commit (or roll back) with the change itself. Nobody is
- * told about their own action, nobody who may not see the ticket is told anything.
+ * in-app rows and queued mails commit (or roll back) with the change itself (a batch of
+ * changes shows its in-app rows only when it ends, grouped: notification-batch.ts). Nobody
+ * is told about their own action, nobody who may not see the ticket is told anything.
  */
 async function notify(tx: Db, envelope: TicketEventEnvelope, { publicUrl, threads }: NotifierOptions): Promise<void> {
   const deliveries: Delivery[] = [];
@@ -95,7 +97,7 @@ async function notify(tx: Db, envelope: TicketEventEnvelope, { publicUrl, thread
       if (reach.email) await queueMail(tx, planned, recipient, rendered.mail, envelope, { publicUrl, threads });
     }
   }
-  await insertNotifications(tx, rows);
+  await recordNotifications(tx, rows);
 }
 
 async function queueMail(

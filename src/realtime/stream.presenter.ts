@@ -82,6 +82,8 @@ export function notificationItem(row: StreamNotificationRow): StreamItem {
     title: row.title,
     createdAt: row.createdAt.toISOString(),
     readAt: row.readAt ? row.readAt.toISOString() : null,
+    // Written just now, for a recipient who could see each of its tickets.
+    count: row.groupSize ?? 1,
   };
   return {
     id: row.id,

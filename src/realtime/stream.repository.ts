@@ -38,6 +38,7 @@ export interface StreamNotificationRow {
   title: string;
   createdAt: Date;
   readAt: Date | null;
+  groupSize: number | null;
   requesterId: string;
   assigneeId: string | null;
   teamId: string | null;
@@ -86,6 +87,7 @@ function selectNotifications(db: Db) {
       title: notifications.title,
       createdAt: notifications.createdAt,
       readAt: notifications.readAt,
+      groupSize: notifications.groupSize,
       requesterId: tickets.requesterId,
       assigneeId: tickets.assigneeId,
       teamId: tickets.teamId,

@@ -1,7 +1,7 @@
 /**
- * Woken (on commit) by every transaction that appends a ticket event, through a trigger
- * (migration 0008). Only a wake-up, with an empty payload: the stream reads what is new
- * from the table, its source of truth.
+ * Woken (on commit) by every transaction that appends a ticket event or a notification,
+ * through triggers (migrations 0008, 0022). Only a wake-up, with an empty payload: the stream
+ * reads what is new from the tables, its source of truth.
  */
 export const TICKET_EVENTS_CHANNEL = 'ticket_events';
 

@@ -243,6 +243,12 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     expected: (may, role) => onlyIf(may('tickets.create') && role !== 'customer', 200),
   },
   {
+    operation: 'POST /api/users/requesters',
+    what: 'create a customer to open a ticket for',
+    request: async () => ({ url: '/api/users/requesters', body: { email: `new-${randomBytes(6).toString('hex')}@example.test`, name: 'New Customer' } }),
+    expected: (may, role) => onlyIf(may('tickets.create') && role !== 'customer', 201),
+  },
+  {
     operation: 'GET /api/users/{id}',
     what: "read another user's account",
     request: async (scene) => ({ url: `/api/users/${scene.desk.otherCustomer.user.id}` }),
@@ -833,6 +839,12 @@ export const ACCESS_CASES: readonly AccessCase[] = [
     operation: 'POST /api/notifications/{id}/read',
     what: "mark another user's notification read",
     request: async (scene) => ({ url: `/api/notifications/${await othersNotificationId(scene)}/read` }),
+    expected: () => 404,
+  },
+  {
+    operation: 'GET /api/notifications/{id}/tickets',
+    what: "list the tickets behind another user's notification",
+    request: async (scene) => ({ url: `/api/notifications/${await othersNotificationId(scene)}/tickets` }),
     expected: () => 404,
   },
   { operation: 'GET /api/notification-preferences', what: 'read own preferences', request: async () => ({ url: '/api/notification-preferences' }), expected: () => 200 },

@@ -16,8 +16,10 @@ const TAG = /^[\p{L}\p{N}][\p{L}\p{N}_.-]{0,39}$/u;
  * Tags are matched exactly (filters, counts, macros), so each is kept in one spelling:
  * lower case, spaces as `-`. `Billing Issue` and `billing-issue` are one tag.
  */
+const spelling = (raw: string): string => raw.trim().toLowerCase().replace(/\s+/g, '-');
+
 export function normalizeTag(raw: string, path: string): string {
-  const tag = raw.trim().toLowerCase().replace(/\s+/g, '-');
+  const tag = spelling(raw);
   if (!TAG.test(tag)) {
     throw invalidField('invalid_tag', path, 'A tag is one word of letters and digits (and _ . -), at most 40 characters');
   }
@@ -31,4 +33,15 @@ export const normalizeTags = (raw: readonly string[] | undefined, path: string):
 export function nextTags(current: readonly string[], add: readonly string[] = [], remove: readonly string[] = []): string[] {
   const removed = new Set(remove);
   return [...new Set([...current, ...add])].filter((tag) => !removed.has(tag)).sort();
+}
+
+/**
+ * A list naming tags (a macro's, a rule's condition) after tag `from` was renamed to `to`,
+ * or deleted (`to` null); undefined when the list does not name it. Entries are compared
+ * as tags (a macro keeps them as typed), and a merge leaves no repeat.
+ */
+export function retagList(list: readonly string[] | undefined, from: string, to: string | null): string[] | undefined {
+  if (!list?.some((tag) => spelling(tag) === from)) return undefined;
+  const renamed = list.flatMap((tag) => (spelling(tag) !== from ? [tag] : to === null ? [] : [to]));
+  return renamed.filter((tag, index) => renamed.findIndex((other) => spelling(other) === spelling(tag)) === index);
 }

@@ -4,6 +4,7 @@ import { visibleTickets } from '../authz/policies/ticket.js';
 import type { AppContext } from '../context.js';
 import { tagNotFound, tooManyTagged } from '../tags/tag-errors.js';
 import { nextTags, normalizeTag } from '../tags/tag-names.js';
+import { retagReferences } from '../tags/tag-references.js';
 import { publishTicketEvent } from './publish-ticket-event.js';
 import type { TicketEvent } from './ticket-events.js';
 import { lockTicketsTagged, updateTicketIf } from './tickets.repository.js';
@@ -20,8 +21,9 @@ export interface TagChangeResult {
 
 /**
  * Renames `from` to `to` on every ticket the caller sees that carries it (merging when `to`
- * is in use already), or deletes it (`to` null). One transaction: every ticket changes, each
- * with its own history event and live update, or none does.
+ * is in use already), or deletes it (`to` null), and in the macros, views and rules that
+ * name it. One transaction: every ticket changes, each with its own history event and live
+ * update, and every macro, view and rule with them, or nothing does.
  */
 export async function changeTag(ctx: AppContext, actor: Actor, rawFrom: string, rawTo: string | null): Promise<TagChangeResult> {
   authorize(actor, 'tags.read');
@@ -34,6 +36,7 @@ export async function changeTag(ctx: AppContext, actor: Actor, rawFrom: string, 
     if (tagged.length === 0) throw tagNotFound();
     if (tagged.length > MAX_TICKETS_PER_TAG_CHANGE) throw tooManyTagged(MAX_TICKETS_PER_TAG_CHANGE);
     if (to === from) return { name: to, tickets: 0 };
+    await retagReferences(tx, from, to, now);
     for (const ticket of tagged) {
       const tags = nextTags(ticket.tags, to === null ? [] : [to], [from]);
       const added = tags.filter((tag) => !ticket.tags.includes(tag));

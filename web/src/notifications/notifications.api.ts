@@ -30,3 +30,11 @@ export const preferencesQuery = queryOptions({
 
 export const putPreferences = async (items: Pick<Preference, 'kind' | 'email' | 'inApp'>[]) =>
   (await json(api.PUT('/api/notification-preferences', { body: { items } }))).items;
+
+/** The tickets behind a grouped notification ("33 tickets missed their SLA"), those the caller may see. */
+export const notificationTicketsQuery = (id: string) =>
+  queryOptions({
+    queryKey: [...notificationKeys.all, 'tickets', id] as const,
+    queryFn: async ({ signal }) =>
+      (await json(api.GET('/api/notifications/{id}/tickets', { params: { path: { id }, query: { limit: 100 } }, signal }))).items,
+  });
