@@ -16,6 +16,7 @@ begin
       execute format('create table test_seed.%I as select * from public.%I', t.tablename, t.tablename);
     end if;
   end loop;
+  create table test_seed.migrated_tables as select tablename from pg_tables where schemaname = 'public';
   create table test_seed.sequence_positions as
     select sequencename, last_value from pg_sequences where schemaname = 'public';
 end $$`));
@@ -24,10 +25,15 @@ end $$`));
 declare t record; columns text;
 begin
   perform set_config('session_replication_role', 'replica', true);
+  -- Tables a test made itself go: the next test's database holds what the migrations made.
+  for t in select tablename from pg_tables where schemaname = 'public'
+      and tablename not in (select tablename from test_seed.migrated_tables) loop
+    execute format('drop table public.%I cascade', t.tablename);
+  end loop;
   for t in select tablename from pg_tables where schemaname = 'public' loop
     execute format('delete from public.%I', t.tablename);
   end loop;
-  for t in select tablename from pg_tables where schemaname = 'test_seed' and tablename <> 'sequence_positions' loop
+  for t in select tablename from pg_tables where schemaname = 'test_seed' and tablename not in ('sequence_positions', 'migrated_tables') loop
     select string_agg(format('%I', column_name), ', ' order by ordinal_position) into columns
       from information_schema.columns
       where table_schema = 'public' and table_name = t.tablename and is_generated = 'NEVER';
