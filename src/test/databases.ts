@@ -78,9 +78,6 @@ function untilReleased(client: PGlite, released: () => boolean): PGlite {
 
 async function lend(lease: Lease, poolSize: number | undefined): Promise<TestDatabase> {
   let released = false;
-  const giveBack = () => {
-    idle.push(lease);
-  };
   if (lease.kind === 'pglite') {
     const database = await openPglite(untilReleased(lease.client, () => released));
     const stops = new Set<() => Promise<void>>();
@@ -99,7 +96,7 @@ async function lend(lease: Lease, poolSize: number | undefined): Promise<TestDat
         if (released) return;
         await Promise.all([...stops].map((stop) => stop()));
         released = true;
-        giveBack();
+        idle.push(lease);
       },
     };
   }
@@ -111,7 +108,7 @@ async function lend(lease: Lease, poolSize: number | undefined): Promise<TestDat
       if (released) return;
       released = true;
       await database.close();
-      giveBack();
+      idle.push(lease);
     },
   };
 }
