@@ -37,29 +37,38 @@ export const allow = <R>(rule: Rule<R>): Rule<R> => rule;
 /** Declares a rule on a resource looked up by id, which may not exist. */
 export const allowOnFound = <R>(rule: LookupRule<R>): LookupRule<R> => rule;
 
-function permissionRefusal(subject: Subject, required: Rule<unknown>['permission']): DomainError | undefined {
+/**
+ * What refuses the action, as a way to build the error: an ability list asks this of every
+ * rule for every ticket on a page, and an error's stack trace costs more than the check.
+ */
+type Refuse = () => DomainError;
+
+function permissionRefusal(subject: Subject, required: Rule<unknown>['permission']): Refuse | undefined {
   if (required === undefined) return undefined;
   const anyOf = typeof required === 'string' ? ([required] as const) : required;
-  return anyOf.some((permission) => holds(subject, permission)) ? undefined : missingPermission(anyOf[0]);
+  return anyOf.some((permission) => holds(subject, permission)) ? undefined : () => missingPermission(anyOf[0]);
 }
 
-/** Why the subject may not take the action on the resource; undefined when it may. */
-export function refusal<R>(subject: Subject, rule: Rule<R>, resource: R | undefined): DomainError | undefined {
+function decide<R>(subject: Subject, rule: Rule<R>, resource: R | undefined): Refuse | undefined {
   if (resource === undefined) {
-    if (rule.notFound) return rule.notFound();
+    if (rule.notFound) return rule.notFound;
     // A rule that looks at its resource cannot be decided without one: that is a bug, not a refusal.
     if (rule.sees || rule.alsoIf || rule.when) throw new Error('This rule is decided on a resource and none was given');
     return permissionRefusal(subject, rule.permission);
   }
-  if (rule.sees && !rule.sees(subject, resource)) return (rule.notFound ?? forbidden)();
+  if (rule.sees && !rule.sees(subject, resource)) return rule.notFound ?? forbidden;
   const missing = permissionRefusal(subject, rule.permission);
   if (missing && !(rule.alsoIf?.(subject, resource) ?? false)) return missing;
-  if (rule.when && !rule.when(subject, resource)) return (rule.otherwise ?? forbidden)();
+  if (rule.when && !rule.when(subject, resource)) return rule.otherwise ?? forbidden;
   return undefined;
 }
 
+/** Why the subject may not take the action on the resource; undefined when it may. */
+export const refusal = <R>(subject: Subject, rule: Rule<R>, resource: R | undefined): DomainError | undefined =>
+  decide(subject, rule, resource)?.();
+
 export const allowed = <R>(subject: Subject, rule: Rule<R>, resource: R | undefined): boolean =>
-  refusal(subject, rule, resource) === undefined;
+  decide(subject, rule, resource) === undefined;
 
 /** Throws the rule's refusal, if any. Policies use it to compose their own rules; everyone else calls `authorize`. */
 export function enforce<R>(subject: Subject, rule: Rule<R>, resource: R | undefined): void {

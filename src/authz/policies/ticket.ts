@@ -28,10 +28,13 @@ export interface TicketPlace {
  */
 type TicketScope = { kind: 'all' } | { kind: 'own' } | { kind: 'teams'; teamIds: readonly string[] };
 
+const EVERYONES: TicketScope = { kind: 'all' };
+const OWN: TicketScope = { kind: 'own' };
+
 function ticketScope(viewer: TicketViewer): TicketScope {
-  if (!holds(viewer, 'tickets.read.all')) return { kind: 'own' };
+  if (!holds(viewer, 'tickets.read.all')) return OWN;
   if (viewer.teams.restricted && !holds(viewer, 'teams.manage')) return { kind: 'teams', teamIds: viewer.teams.ids };
-  return { kind: 'all' };
+  return EVERYONES;
 }
 
 /** Sees tickets other people asked (all of them, or a team-scoped part): the stream offers them everything and filters per entry. */
