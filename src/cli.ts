@@ -15,7 +15,6 @@ import { isEmailAddress } from './email-address.js';
 import { insertVerifiedUser } from './users/users.repository.js';
 import { recordAudit } from './audit/audit.repository.js';
 import { PersonName } from './http/schemas.js';
-import { openApiDocument } from './openapi-document.js';
 
 const USAGE = `Usage: npm run cli -- user:create --role <customer|agent|manager> --email <email> --name <name> [--password <password>]
        npm run cli -- db:template   (prepares the embedded database's template; npm run build does it)
@@ -121,6 +120,8 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'openapi') {
+      // The document needs the whole app loaded; the other commands (backup, restore) start without it.
+      const { openApiDocument } = await import('./openapi-document.js');
       const text = `${JSON.stringify(await openApiDocument(), null, 2)}\n`;
       if (rest[0]) await writeFile(rest[0], text);
       else process.stdout.write(text);
