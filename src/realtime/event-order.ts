@@ -18,7 +18,10 @@
  * settled the moment it is seen.
  */
 
-/** `pg_snapshot_xmin` / `pg_snapshot_xmax` of the snapshot the ids were read in. */
+/**
+ * Of the snapshot the ids were read in: `xmax`, and as `xmin` the oldest transaction of this
+ * database still running in it (the server-wide `pg_snapshot_xmin` counts other databases' too).
+ */
 export interface Snapshot {
   xmin: bigint;
   xmax: bigint;

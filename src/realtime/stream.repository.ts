@@ -116,7 +116,14 @@ export async function readFeed(db: Db, after: number, limit: number): Promise<Fe
     async (tx) => {
       const [snapshot] = await queryRows<{ xmin: string; xmax: string }>(
         tx,
-        sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin, pg_snapshot_xmax(pg_current_snapshot())::text as xmax`,
+        // The snapshot's own xmin is the whole server's: any long transaction in any database
+        // (a pg_dump, another app, a test worker) would hold every gap for maxGapWaitMs. Only
+        // a session of this database can have taken an id of its sequence, so only those count.
+        sql`select coalesce(
+              (select min(x) from pg_snapshot_xip(pg_current_snapshot()) x
+                where xid(x) in (select backend_xid from pg_stat_activity where datname = current_database() and backend_xid is not null)),
+              pg_snapshot_xmax(pg_current_snapshot()))::text as xmin,
+            pg_snapshot_xmax(pg_current_snapshot())::text as xmax`,
       );
       if (!snapshot) throw new Error('pg_current_snapshot returned nothing');
       const events = await selectEvents(tx).where(gt(ticketEvents.id, after)).orderBy(asc(ticketEvents.id)).limit(limit);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openPostgres, type Database } from '../db/database.js';
 import { describeEachDatabase, describeOnPostgres } from '../test/databases.js';
@@ -338,5 +339,39 @@ describeOnPostgres('live stream across server processes', () => {
     const after = await secondDatabase.db.transaction((tx) => append(tx, 'low'));
     const all = await client.waitForEvents(4);
     expect(Number(all[3]?.id)).toBe(after);
+  });
+
+  it('is not held up at a rolled-back id by a transaction running in another database of the server', async () => {
+    const client = await connect(t.url, { token: desk.agent.accessToken });
+    clients.push(client);
+    const ticket = await openTicket(t, desk.customer);
+    await client.waitForEvents(1);
+    const append = (db: typeof t.database.db) =>
+      appendTicketEvent(db, {
+        ticketId: ticket.id,
+        actorId: desk.agent.user.id,
+        at: t.clock.now(),
+        event: { type: 'ticket.priority_changed', data: { from: 'normal', to: 'high' } },
+      });
+    // Another app, a pg_dump or a test worker elsewhere on the server, with a transaction id of its own.
+    const elsewhere = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('begin');
+      await elsewhere.query('select pg_current_xact_id()');
+      await secondDatabase.db
+        .transaction(async (tx) => {
+          await append(tx);
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
+      const after = await secondDatabase.db.transaction((tx) => append(tx));
+      // Well before the stream gives up on a gap (maxGapWaitMs, 10 s).
+      const events = await client.waitForEvents(2, 5000);
+      expect(Number(events[1]?.id)).toBe(after);
+    } finally {
+      await elsewhere.query('rollback');
+      await elsewhere.end();
+    }
   });
 });
