@@ -3,6 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import { currentPermissions, setRolePermissions, type TestUser } from '../test/factories.js';
+import { RARE_HITS, SEARCH_WINDOW } from './tickets.repository.js';
 import { createDesk, getJson, openTicket, patchTicket, postMessage, type Desk, type TicketJson } from './tickets.test-support.js';
 
 interface Page {
@@ -198,6 +199,40 @@ describeEachDatabase('ticket queue and search', (kind) => {
     expect(fillers.items.map((ticket) => ticket.subject)).toEqual(['Filler 500', 'Filler 499', 'Filler 498']);
     const next = await getJson<Page>(t, desk.agent, `/api/tickets?q=filler&limit=2&cursor=${fillers.nextCursor ?? ''}`);
     expect(next.items.map((ticket) => ticket.subject)).toEqual(['Filler 497', 'Filler 496']);
+  });
+
+  it('answers from the newest tickets when they hold a page, and from the older ones, common word or rare, when they do not', async () => {
+    const quiet = await openTicket(t, desk.customer, { subject: 'Quiet one' });
+    expect((await postMessage(t, desk.agent, quiet.id, { body: 'A narwhal, says the courier', internal: true })).statusCode).toBe(201);
+    const addTickets = (subject: string, count: number) =>
+      t.database.db.execute(sql`insert into tickets (subject, description, requester_id)
+        select ${subject} || ' ' || n, 'Nothing else here.', ${desk.customer.user.id} from generate_series(1, ${count}) n`);
+    // A common word (more hits than a rare one has) and a rare one, every hit behind a window of newer tickets.
+    await addTickets('Walrus', RARE_HITS + 5);
+    await addTickets('Narwhal', 3);
+    await addTickets('Filler', SEARCH_WINDOW);
+    const walruses = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, i) => `Walrus ${from - i}`);
+
+    const common = await getJson<Page>(t, desk.agent, '/api/tickets?q=walrus&limit=25');
+    expect(common.items.map((ticket) => ticket.subject)).toEqual(walruses(RARE_HITS + 5, RARE_HITS - 19));
+    const commonNext = await getJson<Page>(t, desk.agent, `/api/tickets?q=walrus&limit=3&cursor=${common.nextCursor ?? ''}`);
+    expect(commonNext.items.map((ticket) => ticket.subject)).toEqual(walruses(RARE_HITS - 20, RARE_HITS - 22));
+    expect(await allPages(desk.agent, '?q=narwhal&limit=2')).toEqual(['Narwhal 3', 'Narwhal 2', 'Narwhal 1', 'Quiet one']);
+    // The note stays the staff's behind the window too.
+    expect(await allPages(desk.customer, '?q=narwhal&limit=2')).toEqual(['Narwhal 3', 'Narwhal 2', 'Narwhal 1']);
+    // Fewer tickets pass the filters than the window holds: those are the whole answer.
+    expect(await allPages(desk.otherCustomer, '?q=walrus')).toEqual([]);
+    expect(await subjects(desk.agent, '?q=filler&limit=3')).toEqual([0, 1, 2].map((i) => `Filler ${SEARCH_WINDOW - i}`));
+
+    // Exactly a page (and the row that tells a next page exists) in the window: found there; the next page reaches behind it.
+    await addTickets('Late walrus', 3);
+    const late = await getJson<Page>(t, desk.agent, '/api/tickets?q=walrus&limit=2');
+    expect(late.items.map((ticket) => ticket.subject)).toEqual(['Late walrus 3', 'Late walrus 2']);
+    const lateNext = await getJson<Page>(t, desk.agent, `/api/tickets?q=walrus&limit=2&cursor=${late.nextCursor ?? ''}`);
+    expect(lateNext.items.map((ticket) => ticket.subject)).toEqual(['Late walrus 1', `Walrus ${RARE_HITS + 5}`]);
+    // One hit short of that in the window: the rest comes from behind it.
+    expect(await subjects(desk.agent, '?q=walrus&limit=3')).toEqual(['Late walrus 3', 'Late walrus 2', 'Late walrus 1']);
+    expect(await subjects(desk.agent, '?q=walrus&limit=5')).toEqual(['Late walrus 3', 'Late walrus 2', 'Late walrus 1', ...walruses(RARE_HITS + 5, RARE_HITS + 4)]);
   });
 
   it('pages with an opaque cursor until nextCursor is null', async () => {
