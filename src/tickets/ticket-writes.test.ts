@@ -1,8 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { sessions } from '../auth/auth.schema.js';
 import { mailOutbox } from '../mail/mail.schema.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { createTestDatabase, describeEachDatabase, withQueryLog } from '../test/databases.js';
+import { users } from '../users/users.schema.js';
 import { ticketEvents } from './tickets.schema.js';
 import { createDesk, openTicket, postMessage, type Desk } from './tickets.test-support.js';
 
@@ -82,5 +84,19 @@ describeEachDatabase('round trips per write', (kind) => {
     expect(view.statusCode, view.body).toBe(200);
     expect(log.length, log.join('\n')).toBeLessThanOrEqual(CEILING.get);
     expect(view.json()).toMatchObject({ id: ticket.id, requester: { name: 'Cora Customer' }, attachments: [] });
+  });
+
+  it('still applies a role change, a deactivation and a logout to that read on the next request', async () => {
+    const ticket = await openTicket(t, desk.customer);
+    const read = (token: string) => t.request({ method: 'GET', url: `/api/tickets/${ticket.id}`, token });
+    expect((await read(desk.agent.accessToken)).statusCode).toBe(200);
+    // A demoted agent sees only their own tickets: someone else's is not found.
+    await t.database.db.update(users).set({ role: 'customer' }).where(eq(users.id, desk.agent.user.id));
+    expect((await read(desk.agent.accessToken)).statusCode).toBe(404);
+    await t.database.db.update(users).set({ active: false }).where(eq(users.id, desk.agent.user.id));
+    expect((await read(desk.agent.accessToken)).statusCode).toBe(401);
+    expect((await read(desk.customer.accessToken)).statusCode).toBe(200);
+    await t.database.db.update(sessions).set({ revokedAt: t.clock.now() }).where(eq(sessions.userId, desk.customer.user.id));
+    expect((await read(desk.customer.accessToken)).statusCode).toBe(401);
   });
 });
