@@ -3,12 +3,22 @@ import fp from 'fastify-plugin';
 import type { Db } from '../db/database.js';
 import { unauthenticated } from '../http/errors.js';
 import { loadActor } from './actor.repository.js';
-import { accessTokenVerifier } from './tokens.js';
+import { accessTokenVerifier, type AccessClaims } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes reachable without an access token (register, login, refresh, …). */
     public?: boolean;
+    /**
+     * The route proves the session live and the account active itself, in the statement that
+     * reads what it answers (one round trip instead of two): the hook only verifies the token
+     * and leaves its claims, and `actorOf` refuses until the route has loaded the actor.
+     */
+    sessionInQuery?: boolean;
+  }
+  interface FastifyRequest {
+    /** The verified access token's claims, on routes marked `sessionInQuery`. */
+    claims: AccessClaims | null;
   }
 }
 
@@ -21,6 +31,15 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** The claims of a `sessionInQuery` route's caller, whose session its statement checks. */
+export function claimsOf(request: FastifyRequest): AccessClaims {
+  if (!request.claims) throw unauthenticated();
+  return request.claims;
+}
+
+/** What a `sessionInQuery` route answers when its statement found no live session. */
+export const sessionEnded = () => unauthenticated('The session has ended or the account is inactive');
+
 interface Options {
   db: Db;
   jwtSecret: Uint8Array;
@@ -31,14 +50,19 @@ export const authentication = fp<Options>(
   async (app: FastifyInstance, { db, jwtSecret, now }) => {
     const verifyAccessToken = accessTokenVerifier(jwtSecret);
     app.decorateRequest('actor', null);
+    app.decorateRequest('claims', null);
     app.addHook('onRequest', async (request) => {
       const url = request.routeOptions.url;
       if (!url?.startsWith('/api/') || request.routeOptions.config.public) return;
       const token = bearerToken(request);
       if (!token) throw unauthenticated();
       const claims = await verifyAccessToken(token, now());
+      if (request.routeOptions.config.sessionInQuery) {
+        request.claims = claims;
+        return;
+      }
       const actor = await loadActor(db, claims.userId, claims.sessionId);
-      if (!actor) throw unauthenticated('The session has ended or the account is inactive');
+      if (!actor) throw sessionEnded();
       request.actor = actor;
     });
   },

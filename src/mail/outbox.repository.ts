@@ -34,28 +34,31 @@ export function newMessageId(config: Pick<Config, 'publicUrl'>, localPart: strin
 const hasHeader = (headers: Record<string, string>, name: string): boolean =>
   Object.keys(headers).some((key) => key.toLowerCase() === name.toLowerCase());
 
-/**
- * Queues a mail. Pass the transaction of the change that causes the mail: the mail is
- * sent only if that change commits, and the NOTIFY wakes a worker exactly then.
- * The Message-ID is fixed here so every retry sends the same message.
- */
-export async function enqueueMail(db: Db, message: OutgoingMail, ctx: EnqueueContext): Promise<MailRow> {
+export type NewMailRow = typeof mailOutbox.$inferInsert;
+
+/** A mail as its outbox row, due now; the Message-ID is fixed here so every retry sends the same message. */
+export function outboxRow(message: OutgoingMail, ctx: EnqueueContext): NewMailRow {
   const headers = { ...message.headers };
   if (!hasHeader(headers, 'Message-ID')) headers['Message-ID'] = newMessageId(ctx.config);
   const now = ctx.now();
-  const [row] = await db
-    .insert(mailOutbox)
-    .values({
-      kind: message.kind,
-      toAddress: message.to,
-      subject: message.subject,
-      textBody: message.text,
-      htmlBody: message.html,
-      headers,
-      createdAt: now,
-      nextAttemptAt: now,
-    })
-    .returning();
+  return {
+    kind: message.kind,
+    toAddress: message.to,
+    subject: message.subject,
+    textBody: message.text,
+    htmlBody: message.html,
+    headers,
+    createdAt: now,
+    nextAttemptAt: now,
+  };
+}
+
+/**
+ * Queues a mail. Pass the transaction of the change that causes the mail: the mail is
+ * sent only if that change commits, and the NOTIFY wakes a worker exactly then.
+ */
+export async function enqueueMail(db: Db, message: OutgoingMail, ctx: EnqueueContext): Promise<MailRow> {
+  const [row] = await db.insert(mailOutbox).values(outboxRow(message, ctx)).returning();
   if (!row) throw new Error('Inserting into mail_outbox returned no row');
   return row;
 }

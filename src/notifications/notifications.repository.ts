@@ -3,6 +3,8 @@ import type { TeamMembership } from '../authz/actor.js';
 import { isPermission, type Permission, type Role } from '../authz/permissions.js';
 import { MANAGER_ROLE } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
+import { mailOutbox } from '../mail/mail.schema.js';
+import type { NewMailRow } from '../mail/outbox.repository.js';
 import { membershipOf, membershipSelect } from '../teams/membership.repository.js';
 import type { TicketPriority, TicketStatus } from '../tickets/ticket-status.js';
 import { tickets } from '../tickets/tickets.schema.js';
@@ -79,9 +81,18 @@ export async function loadRecipients(db: Db, audience: Audience, kind: Notificat
 
 export type NewNotification = Pick<NotificationRow, 'userId' | 'ticketId' | 'eventId' | 'type' | 'title' | 'createdAt'>;
 
-export async function insertNotifications(tx: Db, rows: readonly NewNotification[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.insert(notifications).values([...rows]);
+/** In-app rows and the mails queued with them, in one statement (a data-modifying WITH): one round trip per change. */
+export async function insertNotifications(tx: Db, rows: readonly NewNotification[], mails: readonly NewMailRow[] = []): Promise<void> {
+  if (mails.length === 0) {
+    if (rows.length > 0) await tx.insert(notifications).values([...rows]);
+    return;
+  }
+  if (rows.length === 0) {
+    await tx.insert(mailOutbox).values([...mails]);
+    return;
+  }
+  const queued = tx.$with('queued_mail').as(tx.insert(mailOutbox).values([...mails]));
+  await tx.with(queued).insert(notifications).values([...rows]);
 }
 
 /** One notification about several tickets; `head.ticketId` should be the first of them. */

@@ -1,7 +1,7 @@
 import { canSeeTicket } from '../authz/policies/ticket.js';
 import { isStaff } from '../authz/roles.js';
 import type { Db } from '../db/database.js';
-import { enqueueMail } from '../mail/outbox.repository.js';
+import { outboxRow, type NewMailRow } from '../mail/outbox.repository.js';
 import type { TicketThreads } from '../mail/ticket-thread.js';
 import type { TicketEvent, TicketEventDispatcher, TicketEventEnvelope, TicketEventType } from '../tickets/ticket-events.js';
 import { recordNotifications } from './notification-batch.js';
@@ -85,6 +85,7 @@ async function notify(tx: Db, envelope: TicketEventEnvelope, { publicUrl, thread
     if (recipients.length > 0) deliveries.push({ planned, recipients });
   }
   const rows: NewNotification[] = [];
+  const mails: NewMailRow[] = [];
   for (const { planned, recipients } of deliveries) {
     for (const recipient of recipients) {
       const reach = reaches(recipient, planned, envelope);
@@ -94,22 +95,21 @@ async function notify(tx: Db, envelope: TicketEventEnvelope, { publicUrl, thread
         const { id: eventId, ticket, at } = envelope;
         rows.push({ userId: recipient.id, ticketId: ticket.id, eventId, type: planned.kind, title: rendered.title, createdAt: at });
       }
-      if (reach.email) await queueMail(tx, planned, recipient, rendered.mail, envelope, { publicUrl, threads });
+      if (reach.email) mails.push(mailRow(planned, recipient, rendered.mail, envelope, { publicUrl, threads }));
     }
   }
-  await recordNotifications(tx, rows);
+  await recordNotifications(tx, rows, mails);
 }
 
-async function queueMail(
-  tx: Db,
+function mailRow(
   planned: PlannedNotification,
   recipient: Recipient,
   mail: { subject: string; text: string; html: string },
   { ticket, at }: TicketEventEnvelope,
   { publicUrl, threads }: NotifierOptions,
-): Promise<void> {
+): NewMailRow {
   const headers = threads.headers(ticket.id, planned.kind === 'ticket_received');
-  await enqueueMail(tx, { kind: planned.kind, to: recipient.email, ...mail, headers }, { config: { publicUrl }, now: () => at });
+  return outboxRow({ kind: planned.kind, to: recipient.email, ...mail, headers }, { config: { publicUrl }, now: () => at });
 }
 
 export interface NotifierOptions {

@@ -12,16 +12,25 @@ export interface AppendTicketEvent {
   event: TicketEvent;
 }
 
+export type TicketEventInsert = typeof ticketEvents.$inferInsert;
+
+/** An entry of a ticket's history as its row. */
+export const ticketEventRow = ({ ticketId, actorId, at, event }: AppendTicketEvent): TicketEventInsert => ({
+  ticketId,
+  actorId,
+  type: storedType(event),
+  data: event.data,
+  internal: isInternalEvent(event),
+  createdAt: at,
+});
+
 /**
  * Writes one entry of a ticket's history; returns its id. Services call it through
  * `publishTicketEvent`, which also hands the event to its handlers.
  */
-export async function appendTicketEvent(tx: Db, { ticketId, actorId, at, event }: AppendTicketEvent): Promise<number> {
+export async function appendTicketEvent(tx: Db, entry: AppendTicketEvent): Promise<number> {
   // The insert's trigger (migration 0008) NOTIFYs on commit, waking every server's live stream.
-  const [row] = await tx
-    .insert(ticketEvents)
-    .values({ ticketId, actorId, type: storedType(event), data: event.data, internal: isInternalEvent(event), createdAt: at })
-    .returning({ id: ticketEvents.id });
+  const [row] = await tx.insert(ticketEvents).values(ticketEventRow(entry)).returning({ id: ticketEvents.id });
   if (!row) throw new Error('ticket event insert returned nothing');
   return row.id;
 }

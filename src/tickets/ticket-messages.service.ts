@@ -7,13 +7,13 @@ import { authorizeTicketPatch, visibleEvents, visibleMessages, visibleTickets } 
 import { isStaff } from '../authz/roles.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
-import { publishTicketEvent } from './publish-ticket-event.js';
+import { dispatchRecorded, publishTicketEvent } from './publish-ticket-event.js';
 import { ticketChanged, unknownAfterMessage } from './ticket-errors.js';
 import type { TicketEvent } from './ticket-events.js';
-import { listTicketEvents, type TicketEventRow } from './ticket-events.repository.js';
+import { listTicketEvents, ticketEventRow, type TicketEventRow } from './ticket-events.repository.js';
 import { hasMissedMessages, insertMessage, listMessages, type MessageRow, type MessageView } from './ticket-messages.repository.js';
 import { assertTransition, timestampsOnEntering, type TicketStatus } from './ticket-status.js';
-import { lockTicket, updateTicketIf, type TicketChanges, type TicketRow } from './tickets.repository.js';
+import { lockTicket, updateLockedTicketRecording, type TicketChanges, type TicketRow } from './tickets.repository.js';
 import { applyLockedChange, requireVisibleTicket, type AlsoInTransaction } from './tickets.service.js';
 
 export interface PostMessageInput {
@@ -49,17 +49,19 @@ async function applyPublicMessage(
   if (isStaff(actor) && ticket.firstResponseAt === null) Object.assign(changes, { firstResponseAt: now, firstResponderId: actor.id });
   const reopens = !isStaff(actor) && ticket.status === 'waiting_on_customer';
   if (reopens) Object.assign(changes, { status: 'open', ...timestampsOnEntering('open', now) });
-  // The row is locked, so the update always lands; the fallback only satisfies the type.
-  const updated = (await updateTicketIf(tx, ticket.id, changes, now)) ?? ticket;
-  const events: TicketEvent[] = [
-    {
-      type: 'ticket.message',
-      data: { messageId: message.id, internal: false, authorId: actor.id, authorRole: actor.role, ...attachmentData(attachments) },
-      body: message.body,
-    },
-  ];
-  if (reopens) events.push({ type: 'ticket.status_changed', data: { from: ticket.status, to: 'open', reason: 'customer_reply' } });
-  for (const event of events) await publishTicketEvent(tx, ctx.ticketEvents, { ticket: updated, actor, at: now, event });
+  const posted: TicketEvent = {
+    type: 'ticket.message',
+    data: { messageId: message.id, internal: false, authorId: actor.id, authorRole: actor.role, ...attachmentData(attachments) },
+    body: message.body,
+  };
+  // The row is locked, so the update always lands; the message's entry is written by the same statement.
+  const entry = ticketEventRow({ ticketId: ticket.id, actorId: actor.id, at: now, event: posted });
+  const { ticket: updated, eventId } = await updateLockedTicketRecording(tx, ticket.id, changes, now, entry);
+  await dispatchRecorded(tx, ctx.ticketEvents, eventId, { ticket: updated, actor, at: now, event: posted });
+  if (reopens) {
+    const event: TicketEvent = { type: 'ticket.status_changed', data: { from: ticket.status, to: 'open', reason: 'customer_reply' } };
+    await publishTicketEvent(tx, ctx.ticketEvents, { ticket: updated, actor, at: now, event });
+  }
   return updated;
 }
 

@@ -1,21 +1,25 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { sessions } from '../auth/auth.schema.js';
 import { mailOutbox } from '../mail/mail.schema.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { createTestDatabase, describeEachDatabase, withQueryLog } from '../test/databases.js';
+import { users } from '../users/users.schema.js';
 import { ticketEvents } from './tickets.schema.js';
 import { createDesk, openTicket, postMessage, type Desk } from './tickets.test-support.js';
 
 /**
- * How many statements a write sends, so the count cannot creep back up: each is a round
+ * How many statements a write (and the commonest read) sends, so the count cannot creep back up: each is a round
  * trip to the database, and they were most of a write's time (bench/FINDINGS.md §4).
  * Counted as drizzle sends them, BEGIN and COMMIT left out (PGlite runs those itself).
  */
 const CEILING = {
-  // auth, rate-limit count, routing rules and default team, insert ticket (with its due dates), insert event, recipients, queue the receipt
-  create: 7,
-  // auth, rate-limit count, lock ticket, insert message, insert event, recipients, queue the mail, in-app row, update ticket
-  reply: 9,
+  // auth, rate-limit count, routing rules and default team, insert ticket (with its due dates) and its event, recipients, queue the receipt
+  create: 6,
+  // auth, rate-limit count, lock ticket, insert message, update ticket and insert event, recipients, queue the mail and the in-app row
+  reply: 7,
+  // the caller's session, the ticket and its files
+  get: 1,
 };
 
 const withoutTransactionBounds = (log: readonly string[]) => log.filter((query) => !/^(begin|commit)\b/i.test(query.trim()));
@@ -71,5 +75,28 @@ describeEachDatabase('round trips per write', (kind) => {
     expect(mails[0]?.textBody).toContain('Ada Agent');
     const view = await t.request({ method: 'GET', url: `/api/tickets/${ticket.id}`, token: desk.agent.accessToken });
     expect(view.json<{ firstResponseAt: string | null }>().firstResponseAt).toBe(t.clock.now().toISOString());
+  });
+
+  it('reads a ticket, checking the session, in one statement', async () => {
+    const ticket = await openTicket(t, desk.customer);
+    log.length = 0;
+    const view = await t.request({ method: 'GET', url: `/api/tickets/${ticket.id}`, token: desk.agent.accessToken });
+    expect(view.statusCode, view.body).toBe(200);
+    expect(log.length, log.join('\n')).toBeLessThanOrEqual(CEILING.get);
+    expect(view.json()).toMatchObject({ id: ticket.id, requester: { name: 'Cora Customer' }, attachments: [] });
+  });
+
+  it('still applies a role change, a deactivation and a logout to that read on the next request', async () => {
+    const ticket = await openTicket(t, desk.customer);
+    const read = (token: string) => t.request({ method: 'GET', url: `/api/tickets/${ticket.id}`, token });
+    expect((await read(desk.agent.accessToken)).statusCode).toBe(200);
+    // A demoted agent sees only their own tickets: someone else's is not found.
+    await t.database.db.update(users).set({ role: 'customer' }).where(eq(users.id, desk.agent.user.id));
+    expect((await read(desk.agent.accessToken)).statusCode).toBe(404);
+    await t.database.db.update(users).set({ active: false }).where(eq(users.id, desk.agent.user.id));
+    expect((await read(desk.agent.accessToken)).statusCode).toBe(401);
+    expect((await read(desk.customer.accessToken)).statusCode).toBe(200);
+    await t.database.db.update(sessions).set({ revokedAt: t.clock.now() }).where(eq(sessions.userId, desk.customer.user.id));
+    expect((await read(desk.customer.accessToken)).statusCode).toBe(401);
   });
 });

@@ -4,10 +4,14 @@ import type { TicketVisibility } from '../authz/policies/ticket.js';
 import type { Db } from '../db/database.js';
 import { preparedPerDb } from '../db/prepared.js';
 import { teams } from '../teams/teams.schema.js';
+import type { AttachmentSummary } from '../attachments/attachments.repository.js';
+import { actorColumns, liveSession, plausibleClaims, type ActorRow } from '../auth/actor.repository.js';
+import { sessions } from '../auth/auth.schema.js';
+import type { AccessClaims } from '../auth/tokens.js';
 import { users } from '../users/users.schema.js';
 import type { TicketPriority, TicketStatus } from './ticket-status.js';
 import { afterTicket, orderByClause, type TicketOrder } from './ticket-sort.js';
-import { tickets } from './tickets.schema.js';
+import { ticketEvents, tickets } from './tickets.schema.js';
 
 /** A ticket row without its search documents and the SLA check's and reports' bookkeeping, which nobody reads back. */
 export type TicketRow = Omit<
@@ -46,10 +50,11 @@ const ticketColumns = {
 
 const requester = alias(users, 'requester');
 const assignee = alias(users, 'assignee');
+const ticketViewColumns = { ...ticketColumns, requesterName: requester.name, assigneeName: assignee.name, teamName: teams.name };
 
 function selectTicketViews(db: Db) {
   return db
-    .select({ ...ticketColumns, requesterName: requester.name, assigneeName: assignee.name, teamName: teams.name })
+    .select(ticketViewColumns)
     .from(tickets)
     .innerJoin(requester, eq(requester.id, tickets.requesterId))
     .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
@@ -77,6 +82,32 @@ export async function insertTicket(tx: Db, ticket: NewTicket): Promise<TicketRow
   return row;
 }
 
+/** An entry of a ticket's history as its row (see `ticketEventRow`). */
+type TicketEventInsert = typeof ticketEvents.$inferInsert;
+
+/** The id of the history entry a change's statement recorded with it (a data-modifying WITH named `recorded`). */
+const recordedEventId = sql<number>`(select id from recorded)`;
+
+/**
+ * Opens a ticket (its id chosen by the caller) and records the first entry of its history in
+ * the same statement: one round trip for both. Returns the row and the entry's id.
+ */
+export async function insertTicketRecording(
+  tx: Db,
+  ticket: NewTicket & { id: string },
+  entry: TicketEventInsert,
+): Promise<{ ticket: TicketRow; eventId: number }> {
+  const recorded = tx.$with('recorded').as(tx.insert(ticketEvents).values(entry).returning({ id: ticketEvents.id }));
+  const [row] = await tx
+    .with(recorded)
+    .insert(tickets)
+    .values({ ...ticket, status: 'open', updatedAt: ticket.createdAt })
+    .returning({ ...ticketColumns, eventId: recordedEventId });
+  if (!row) throw new Error('ticket insert returned nothing');
+  const { eventId, ...opened } = row;
+  return { ticket: opened, eventId };
+}
+
 // Reading one ticket is the commonest request: both shapes are built and parsed once.
 const ticketViewQuery = preparedPerDb((db) =>
   selectTicketViews(db).where(eq(tickets.id, sql.placeholder('id'))).prepare('ticket_view'),
@@ -96,6 +127,43 @@ export async function findTicketView(db: Db, id: string, visibility: TicketVisib
   if (visibility.kind === 'own') return (await requesterTicketViewQuery(db).execute({ id, requesterId: visibility.requesterId }))[0];
   const [row] = await selectTicketViews(db).where(and(eq(tickets.id, id), visibility.filter));
   return row;
+}
+
+/** The ticket's own files (those given with its description), oldest first, as one JSON column. */
+const ownAttachments = sql<AttachmentSummary[]>`(select coalesce(json_agg(json_build_object(
+    'id', a.id, 'name', a.name, 'contentType', a.content_type, 'size', a.size) order by a.created_at, a.id), '[]')
+  from attachments a where a.ticket_id = ${tickets.id} and a.message_id is null)`;
+
+// Reading a ticket is the commonest request: the caller's session check, the ticket and its files in one statement.
+const callerAndTicketQuery = preparedPerDb((db) =>
+  db
+    .select({ actor: actorColumns, ticket: ticketViewColumns, attachments: ownAttachments })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(tickets, eq(tickets.id, sql.placeholder('id')))
+    .leftJoin(requester, eq(requester.id, tickets.requesterId))
+    .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
+    .leftJoin(teams, eq(teams.id, tickets.teamId))
+    .where(liveSession())
+    .prepare('caller_and_ticket_view'),
+);
+
+/**
+ * The caller of a request, if their session is live and their account active, with a ticket
+ * by id (whoever may see it: the caller decides) and its own files. Undefined: no live session.
+ */
+export async function findCallerAndTicket(
+  db: Db,
+  claims: AccessClaims,
+  id: string,
+): Promise<{ actor: ActorRow; ticket: TicketView | undefined; attachments: AttachmentSummary[] } | undefined> {
+  if (!plausibleClaims(claims)) return undefined;
+  const [row] = await callerAndTicketQuery(db).execute({ id, userId: claims.userId, sessionId: claims.sessionId });
+  if (!row) return undefined;
+  // Left-joined, the ticket's columns are all null when there is no such ticket; when there
+  // is one, its not-null columns and its requester (a foreign key) are there as in `TicketView`.
+  const ticket = row.ticket?.id ? (row.ticket as TicketView) : undefined;
+  return { actor: row.actor, ticket, attachments: row.attachments };
 }
 
 export async function findTicket(db: Db, id: string, visibility: SQL | undefined): Promise<TicketRow | undefined> {
@@ -181,18 +249,46 @@ export async function updateTicketIf(
   now: Date,
   expect: TicketExpectation = {},
 ): Promise<TicketRow | undefined> {
-  const { tags, ...visible } = changes;
-  const touched = Object.keys(visible).length > 0 || tags === undefined;
   const [row] = await tx
     .update(tickets)
-    .set({
-      ...visible,
-      ...(tags === undefined ? {} : { tags: textArray(tags) }),
-      ...(touched ? { updatedAt: now, version: sql`${tickets.version} + 1` } : {}),
-    })
+    .set(changeSet(changes, now))
     .where(and(eq(tickets.id, id), ...expectationConditions(expect)))
     .returning(ticketColumns);
   return row;
+}
+
+/**
+ * Changes a ticket the caller holds locked and records an entry of its history in the same
+ * statement: one round trip for both. Returns the row as written and the entry's id.
+ */
+export async function updateLockedTicketRecording(
+  tx: Db,
+  id: string,
+  changes: TicketChanges,
+  now: Date,
+  entry: TicketEventInsert,
+): Promise<{ ticket: TicketRow; eventId: number }> {
+  const recorded = tx.$with('recorded').as(tx.insert(ticketEvents).values(entry).returning({ id: ticketEvents.id }));
+  const [row] = await tx
+    .with(recorded)
+    .update(tickets)
+    .set(changeSet(changes, now))
+    .where(eq(tickets.id, id))
+    .returning({ ...ticketColumns, eventId: recordedEventId });
+  if (!row) throw new Error('a locked ticket was not there to update');
+  const { eventId, ...ticket } = row;
+  return { ticket, eventId };
+}
+
+/** Bumps the version (the ETag) and updatedAt, except for a change of tags alone (see `updateTicketIf`). */
+function changeSet(changes: TicketChanges, now: Date) {
+  const { tags, ...visible } = changes;
+  const touched = Object.keys(visible).length > 0 || tags === undefined;
+  return {
+    ...visible,
+    ...(tags === undefined ? {} : { tags: textArray(tags) }),
+    ...(touched ? { updatedAt: now, version: sql`${tickets.version} + 1` } : {}),
+  };
 }
 
 export interface TicketListFilter {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { claimsOf } from '../auth/authenticate.js';
 import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { bodyErrorResponses, errorResponses, IdParams, listOf, rateLimitedResponses, staleVersionResponses } from '../http/schemas.js';
@@ -21,7 +22,7 @@ import {
   UpdateTicketBody,
   UpdateTicketHeaders,
 } from './tickets.requests.js';
-import { createTicket, getTicket, listTickets, updateTicket } from './tickets.service.js';
+import { createTicket, getTicketOfCaller, listTickets, updateTicket } from './tickets.service.js';
 
 const tags = ['tickets'];
 const EtagHeader = { ETag: Type.String({ description: 'Send it back as If-Match to PATCH safely' }) };
@@ -77,6 +78,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     '/tickets/:id',
     {
+      config: { sessionInQuery: true },
       schema: {
         tags,
         operationId: 'getTicket',
@@ -86,8 +88,8 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const ticket = await getTicket(ctx, actor, request.params.id);
+      const { actor, ticket } = await getTicketOfCaller(ctx, claimsOf(request), request.params.id);
+      request.actor = actor;
       return reply.header('etag', ticketEtag(ticket.version)).send(presentTicket(ticket, actor, ctx.now(), ticket.attachments));
     },
   );

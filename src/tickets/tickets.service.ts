@@ -1,11 +1,16 @@
-import { attachmentsOfTicket, type AttachmentSummary } from '../attachments/attachments.repository.js';
+import { randomUUID } from 'node:crypto';
+import type { AttachmentSummary } from '../attachments/attachments.repository.js';
 import { attachmentData } from '../attachments/attachments.presenter.js';
 import { attachToTicket } from '../attachments/attachments.service.js';
+import { actorOfRow } from '../auth/actor.repository.js';
+import { sessionEnded } from '../auth/authenticate.js';
+import type { AccessClaims } from '../auth/tokens.js';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
 import {
   authorizeCreateTicket,
   authorizeTicketPatch,
+  canSeeTicket,
   searchDocument,
   ticketVisibility,
   visibleTickets,
@@ -20,19 +25,23 @@ import { conflict, invalid, invalidField, preconditionFailed } from '../http/err
 import { MAX_TAGS_PER_TICKET, nextTags, normalizeTag, normalizeTags } from '../tags/tag-names.js';
 import { assertTeam, routingRuleForTags, teamForNewTicket } from '../teams/teams.service.js';
 import { findUserById } from '../users/users.repository.js';
-import { publishTicketEvent } from './publish-ticket-event.js';
+import { dispatchRecorded, publishTicketEvent } from './publish-ticket-event.js';
+import { ticketEventRow } from './ticket-events.repository.js';
 import { ticketAlreadyAssigned, ticketNotFound } from './ticket-errors.js';
 import { DEFAULT_SORT_ORDER, SORT_ORDERS, TICKET_SORTS, type SortOrder, type TicketOrder, type TicketSort } from './ticket-sort.js';
 import type { EventActor, TicketEvent, TicketEventDispatcher } from './ticket-events.js';
 import { assertTransition, timestampsOnEntering, type TicketPriority, type TicketStatus } from './ticket-status.js';
 import {
   countTicketsUpTo,
+  findCallerAndTicket,
   findTicket,
   findTicketView,
   insertTicket,
+  insertTicketRecording,
   listTicketViews,
   updateTicketIf,
   type TicketChanges,
+  type NewTicket,
   type TicketExpectation,
   type TicketRow,
   type TicketView,
@@ -84,6 +93,36 @@ async function assertCustomer(db: Db, userId: string): Promise<string> {
 }
 
 /**
+ * Inserts a new ticket and its `ticket.created` entry, and hands the entry to its handlers.
+ * Without files the entry is known before the insert and is written by its statement; files
+ * are attached once the ticket exists, and the entry that lists them is written after.
+ */
+async function insertWithHistory(
+  ctx: AppContext,
+  tx: Db,
+  actor: Actor,
+  ticket: NewTicket & { id: string },
+  attachmentIds: readonly string[] | undefined,
+): Promise<{ opened: TicketRow; attachments: AttachmentSummary[] }> {
+  const { requesterId, priority, createdAt: at } = ticket;
+  const created = (attachments: AttachmentSummary[]): TicketEvent => ({
+    type: 'ticket.created',
+    data: { status: 'open', priority, requesterId, openedBy: actor.id, ...attachmentData(attachments) },
+  });
+  if (!attachmentIds?.length) {
+    const event = created([]);
+    const entry = ticketEventRow({ ticketId: ticket.id, actorId: actor.id, at, event });
+    const { ticket: opened, eventId } = await insertTicketRecording(tx, ticket, entry);
+    await dispatchRecorded(tx, ctx.ticketEvents, eventId, { ticket: opened, actor, at, event });
+    return { opened, attachments: [] };
+  }
+  const opened = await insertTicket(tx, ticket);
+  const attachments = await attachToTicket(ctx, tx, actor, { ids: attachmentIds, ticketId: opened.id, messageId: null });
+  await publishTicketEvent(tx, ctx.ticketEvents, { ticket: opened, actor, at, event: created(attachments) });
+  return { opened, attachments };
+}
+
+/**
  * Opens a ticket with its due dates already set, so nothing is re-read or updated after the
  * insert: a ticket created this instant has no waits and cannot have missed a target yet.
  */
@@ -101,7 +140,8 @@ export async function createTicket(
   return ctx.database.db.transaction(async (tx) => {
     const requesterName = requesterId === actor.id ? actor.name : await assertCustomer(tx, requesterId);
     const team = await teamForNewTicket(tx, { topic: input.topic, mailboxId: input.mailboxId });
-    const opened = await insertTicket(tx, {
+    const ticket = {
+      id: randomUUID(),
       subject: input.subject,
       description: input.description,
       priority,
@@ -109,13 +149,8 @@ export async function createTicket(
       teamId: team?.id ?? null,
       createdAt: now,
       ...due,
-    });
-    const attachments = await attachToTicket(ctx, tx, actor, { ids: input.attachmentIds, ticketId: opened.id, messageId: null });
-    const created: TicketEvent = {
-      type: 'ticket.created',
-      data: { status: opened.status, priority: opened.priority, requesterId, openedBy: actor.id, ...attachmentData(attachments) },
     };
-    await publishTicketEvent(tx, ctx.ticketEvents, { ticket: opened, actor, at: now, event: created });
+    const { opened, attachments } = await insertWithHistory(ctx, tx, actor, ticket, input.attachmentIds);
     // A team's automatic assignment (a handler of ticket.created) may have given it an agent meanwhile.
     const view = team ? await viewOf(tx, opened.id) : { ...opened, requesterName, assigneeName: null, teamName: null };
     const result = { ...view, attachments };
@@ -124,10 +159,24 @@ export async function createTicket(
   });
 }
 
-export async function getTicket(ctx: AppContext, actor: Actor, id: string): Promise<TicketWithAttachments> {
+export async function getTicket(ctx: AppContext, actor: Actor, id: string): Promise<TicketView> {
   const view = await findTicketView(ctx.database.db, id, ticketVisibility(actor));
   authorize(actor, 'ticket.read', view);
-  return { ...view, attachments: await attachmentsOfTicket(ctx.database.db, id) };
+  return view;
+}
+
+/**
+ * A ticket as a request's caller may read it, with its own files, the caller's session checked in the same statement
+ * (one round trip): a session ended or an account deactivated is 401, as on every route;
+ * a ticket the caller may not see is 404, as `visibleTickets` decides in SQL elsewhere.
+ */
+export async function getTicketOfCaller(ctx: AppContext, claims: AccessClaims, id: string): Promise<{ actor: Actor; ticket: TicketWithAttachments }> {
+  const found = await findCallerAndTicket(ctx.database.db, claims, id);
+  if (!found) throw sessionEnded();
+  const actor = actorOfRow(found.actor, claims.sessionId);
+  const view = found.ticket && canSeeTicket(actor, found.ticket) ? found.ticket : undefined;
+  authorize(actor, 'ticket.read', view);
+  return { actor, ticket: { ...view, attachments: found.attachments } };
 }
 
 export interface ListTicketsInput {
