@@ -9,6 +9,10 @@ export default defineConfig({
     // file cost more than most files' tests. Suites share no state but their databases, which
     // src/test/databases.ts empties between tests.
     isolate: false,
+    // Vitest's default is one worker per core but one: a single worker on a 2-core machine,
+    // while most of a file's time is waiting on PostgreSQL, a browser, a spawned server or a
+    // mail server. Two keep both cores busy (three timed out heavy files on a loaded machine).
+    maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 60_000,
   },
