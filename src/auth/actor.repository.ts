@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Actor } from '../authz/actor.js';
-import { isPermission, type Role } from '../authz/permissions.js';
+import type { Actor, PersonRow } from '../authz/actor.js';
+import { isPermission } from '../authz/permissions.js';
 import type { Db } from '../db/database.js';
 import { preparedPerDb } from '../db/prepared.js';
 import { rolePermissions, users } from '../users/users.schema.js';
@@ -33,15 +33,7 @@ const actorQuery = preparedPerDb((db) =>
   db.select(actorColumns).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(liveSession()).prepare('load_actor'),
 );
 
-export interface ActorRow {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  permissions: string[];
-  team_ids: string[];
-  teams_restricted: boolean;
-}
+export type ActorRow = PersonRow;
 
 /** Ids that cannot be a session's or a user's never reach the database. */
 export const plausibleClaims = (claims: AccessClaims): boolean => UUID.test(claims.userId) && UUID.test(claims.sessionId);

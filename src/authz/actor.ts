@@ -18,6 +18,17 @@ export interface TeamMembership {
   restricted: boolean;
 }
 
+/** A person as SQL reads them for a permission decision (a caller, a recipient, a stream's client): `Actor`'s columns. */
+export interface PersonRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  permissions: string[];
+  team_ids: string[];
+  teams_restricted: boolean;
+}
+
 /** The authenticated caller, loaded fresh on every request: current role, current permissions. */
 export interface Actor {
   id: string;

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { TeamMembership } from '../authz/actor.js';
+import type { PersonRow, TeamMembership } from '../authz/actor.js';
 import { isPermission, type Permission, type Role } from '../authz/permissions.js';
 import { MANAGER_ROLE } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
@@ -33,14 +33,7 @@ export interface Recipient {
   wantsInApp: boolean;
 }
 
-interface RecipientRow {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  permissions: string[];
-  team_ids: string[];
-  teams_restricted: boolean;
+interface RecipientRow extends PersonRow {
   email_verified: boolean;
   wants_email: boolean;
   wants_in_app: boolean;

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Actor } from '../authz/actor.js';
+import type { Actor, PersonRow } from '../authz/actor.js';
 import { isPermission, type Role } from '../authz/permissions.js';
 import { queryRows, type Db } from '../db/database.js';
 import { notifications } from '../notifications/notifications.schema.js';
@@ -205,15 +205,8 @@ export async function replayStart(db: Db, actor: Actor, after: number, since: Da
   return found.length === 0 ? undefined : Math.min(...found);
 }
 
-interface StreamActorRow {
+interface StreamActorRow extends PersonRow {
   session_id: string;
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  permissions: string[];
-  team_ids: string[];
-  teams_restricted: boolean;
 }
 
 /**
