@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import type { Db } from '../db/database.js';
 import { unauthenticated } from '../http/errors.js';
 import { loadActor } from './actor.repository.js';
-import { accessTokenVerifier, type AccessClaims } from './tokens.js';
+import { accessTokenVerifier, sessionEnded, type AccessClaims } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -36,9 +36,6 @@ export function claimsOf(request: FastifyRequest): AccessClaims {
   if (!request.claims) throw unauthenticated();
   return request.claims;
 }
-
-/** What a `sessionInQuery` route answers when its statement found no live session. */
-export const sessionEnded = () => unauthenticated('The session has ended or the account is inactive');
 
 interface Options {
   db: Db;

@@ -20,6 +20,9 @@ export async function issueAccessToken(secret: Uint8Array, claims: AccessClaims,
     .sign(secret);
 }
 
+/** A valid token whose session was revoked or whose account was deactivated since: the same 401 on every route. */
+export const sessionEnded = () => unauthenticated('The session has ended or the account is inactive');
+
 export type AccessTokenVerifier = (token: string, now: Date) => Promise<AccessClaims>;
 
 /**

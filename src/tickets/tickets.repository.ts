@@ -82,7 +82,7 @@ export async function insertTicket(tx: Db, ticket: NewTicket): Promise<TicketRow
   return row;
 }
 
-/** An entry of a ticket's history as its row (see `ticketEventRow`). */
+/** An entry of a ticket's history as its row (as `ticketEventRow` builds it; not imported from there, which imports this folder's types). */
 type TicketEventInsert = typeof ticketEvents.$inferInsert;
 
 /** The id of the history entry a change's statement recorded with it (a data-modifying WITH named `recorded`). */
