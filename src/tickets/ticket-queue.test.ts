@@ -3,7 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import { currentPermissions, setRolePermissions, type TestUser } from '../test/factories.js';
-import { RARE_HITS, SEARCH_WINDOW } from './tickets.repository.js';
+import { RARE_HITS, SEARCH_WINDOW } from './ticket-list.repository.js';
 import { createDesk, getJson, openTicket, patchTicket, postMessage, type Desk, type TicketJson } from './tickets.test-support.js';
 
 interface Page {

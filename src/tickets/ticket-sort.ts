@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { ticketSortKeys } from './ticket-sort-keys.js';
 import { tickets } from './tickets.schema.js';
 
@@ -44,7 +44,7 @@ export function orderByClause(order: TicketOrder): SQL {
  * from where it is, as in any live queue. A row of keys against a row of single values (not
  * a row subquery), so the comparison is a range of the sort's index.
  */
-export function afterTicket(order: TicketOrder, number: number): SQL {
+export function afterTicket(order: TicketOrder, number: number | Placeholder): SQL {
   const comparison = descends(order) ? sql`<` : sql`>`;
   if (order.sort === 'created') return sql`${tickets.number} ${comparison} ${number}`;
   const keys = SORT_KEYS[order.sort];

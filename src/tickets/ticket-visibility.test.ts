@@ -48,6 +48,8 @@ describeEachDatabase('ticket visibility', (kind) => {
     expect(await ticketTableCounts(t)).toEqual(before);
 
     expect(await listIds(b)).toEqual([ticketOfB.id]);
+    // The same list's statement, built once, now runs with A's values.
+    expect(await listIds(desk.customer)).toEqual([ticketOfA.id]);
     expect(await listIds(b, '?q=walrus')).toEqual([]);
     expect(await listIds(b, '?q=narwhal')).toEqual([]);
     expect(await listIds(b, `?requesterId=${desk.customer.user.id}`)).toEqual([]);

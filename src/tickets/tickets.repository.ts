@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { TicketVisibility } from '../authz/policies/ticket.js';
 import type { Db } from '../db/database.js';
@@ -10,7 +10,6 @@ import { sessions } from '../auth/auth.schema.js';
 import type { AccessClaims } from '../auth/tokens.js';
 import { users } from '../users/users.schema.js';
 import type { TicketPriority, TicketStatus } from './ticket-status.js';
-import { afterTicket, orderByClause, type TicketOrder } from './ticket-sort.js';
 import { ticketEvents, tickets } from './tickets.schema.js';
 
 /** A ticket row without its search documents and the SLA check's and reports' bookkeeping, which nobody reads back. */
@@ -50,9 +49,9 @@ const ticketColumns = {
 
 const requester = alias(users, 'requester');
 const assignee = alias(users, 'assignee');
-const ticketViewColumns = { ...ticketColumns, requesterName: requester.name, assigneeName: assignee.name, teamName: teams.name };
+export const ticketViewColumns = { ...ticketColumns, requesterName: requester.name, assigneeName: assignee.name, teamName: teams.name };
 
-function selectTicketViews(db: Db) {
+export function selectTicketViews(db: Db) {
   return db
     .select(ticketViewColumns)
     .from(tickets)
@@ -223,7 +222,11 @@ export const textArray = (values: readonly string[]): SQL =>
   )}]::text[]`;
 
 /** Through the GIN index on tags. */
-const carriesTag = (tag: string): SQL => sql`${tickets.tags} @> ${textArray([tag])}`;
+export const carriesTag = (tag: string | Placeholder): SQL => sql`${tickets.tags} @> array[${tag}]::text[]`;
+
+function assigneeCondition(assigneeId: string | null): SQL {
+  return assigneeId === null ? isNull(tickets.assigneeId) : eq(tickets.assigneeId, assigneeId);
+}
 
 function expectationConditions(expect: TicketExpectation): (SQL | undefined)[] {
   return [
@@ -289,163 +292,4 @@ function changeSet(changes: TicketChanges, now: Date) {
     ...(tags === undefined ? {} : { tags: textArray(tags) }),
     ...(touched ? { updatedAt: now, version: sql`${tickets.version} + 1` } : {}),
   };
-}
-
-export interface TicketListFilter {
-  visibility: SQL | undefined;
-  statuses?: readonly TicketStatus[] | undefined;
-  priority?: TicketPriority | undefined;
-  /** A user id, or null for unassigned tickets. */
-  assigneeId?: string | null | undefined;
-  /** Team ids (any of them), or null for tickets of no team. */
-  teamIds?: readonly string[] | null | undefined;
-  requesterId?: string | undefined;
-  /** Only tickets carrying this tag. */
-  tag?: string | undefined;
-  /** Created at or after. */
-  createdFrom?: Date | undefined;
-  /** Created before. */
-  createdTo?: Date | undefined;
-  search?: string | undefined;
-  /** The search document the caller may read (from src/authz): internal notes only for those who may read them. */
-  searchDocument: SQL;
-  order: TicketOrder;
-  /** Keyset: only tickets after this one in `order` (the last of the previous page). */
-  afterNumber?: number | undefined;
-  limit: number;
-}
-
-/** A bare number may be a ticket's, as agents quote them; otherwise 0, which numbers no ticket. */
-function ticketNumberIn(text: string): number {
-  return /^\d{1,9}$/.test(text) ? Number(text) : 0;
-}
-
-/**
- * The search box's text as a full-text query. Plain words are all required, each also as a
- * prefix once it holds a letter, so results follow as one types: `prin` finds `printer`. The
- * prefixes are stemmed like the indexed words (`printers` finds them too). Text with quotes,
- * `or` or `-word` is read as a web search reads it.
- */
-function searchQuery(text: string): SQL {
-  const words = text.split(/\s+/);
-  const plain = words.every((word) => /^[\p{L}\p{N}]+$/u.test(word) && word.toLowerCase() !== 'or');
-  if (!plain) return sql`websearch_to_tsquery('english', ${text})`;
-  const prefixes = words.map((word) => (/\p{L}/u.test(word) ? `${word}:*` : word)).join(' & ');
-  return sql`to_tsquery('english', ${prefixes})`;
-}
-
-function assigneeCondition(assigneeId: string | null | undefined): SQL | undefined {
-  if (assigneeId === undefined) return undefined;
-  return assigneeId === null ? isNull(tickets.assigneeId) : eq(tickets.assigneeId, assigneeId);
-}
-
-function teamCondition(teamIds: readonly string[] | null | undefined): SQL | undefined {
-  if (teamIds === undefined) return undefined;
-  if (teamIds === null) return isNull(tickets.teamId);
-  return teamIds.length === 0 ? sql`false` : inArray(tickets.teamId, [...teamIds]);
-}
-
-/**
- * How many of the newest tickets passing the filters a search reads first, one by one: a word
- * on about one ticket in 80 or more fills a page there, so the commonest searches end in this walk.
- */
-export const SEARCH_WINDOW = 2000;
-
-/**
- * Past the window, a search with at most this many hits in the whole desk is rare: its hits
- * are read from the GIN index and sorted; a commoner one walks on down the number index.
- */
-export const RARE_HITS = 1000;
-
-/**
- * `#2` is ticket 2 and nothing else; any other text is searched in `document`, and a bare
- * number also finds that ticket.
- *
- * One condition on the row would do if PostgreSQL knew how rare the word is, but for a word
- * outside its statistics (absent, or rare in a desk of few distinct words) it assumes 0.5 %
- * of the rows and walks the number index: every row of a million for a word found nowhere
- * (7–14 s measured). Counting the hits first to choose costs a common word more than its
- * answer (25–640 ms at 1M). So, in one statement:
- * 1. `recent` walks the newest SEARCH_WINDOW tickets that pass the filters, stopping at a page
- *    of hits: a common word ends here, having read a few dozen tickets.
- * 2. Only when that left the page short and older tickets pass the filters (`older` is empty
- *    otherwise, and everything below is never started), `edge` is the window's oldest ticket
- *    and a probe counts the desk's hits, at most RARE_HITS + 1 (a bitmap for a rare word, a
- *    short scan for a common one).
- * 3. The older hits come from the one branch the probe chose: the walk below the window's
- *    edge for a common word, every hit from the GIN index for a rare one.
- */
-function searchCondition(text: string, document: SQL, filters: SQL | undefined, limit: number): SQL {
-  const quotedNumber = /^#(\d{1,9})$/.exec(text);
-  if (quotedNumber) return eq(tickets.number, Number(quotedNumber[1]));
-  const words = sql`${document} @@ ${searchQuery(text)}`;
-  const number = ticketNumberIn(text);
-  const matches = number === 0 ? words : sql`(${words} or ${tickets.number} = ${number})`;
-  const filtered = filters ?? sql`true`;
-  // The window's rows keep the table's name, so `matches` reads them as it reads the table.
-  const hits = sql`with recent as materialized (
-      select number from (
-        select * from ${tickets} where ${filtered} order by ${tickets.number} desc limit ${SEARCH_WINDOW}) ${tickets}
-      where ${matches} order by number desc limit ${limit}),
-    older as materialized (
-      select edge, (select count(*) <= ${RARE_HITS} from (select from ${tickets} where ${matches} limit ${RARE_HITS + 1}) hits) as rare
-      from (select ${tickets.number} as edge from ${tickets} where ${filtered}
-        order by ${tickets.number} desc offset ${SEARCH_WINDOW - 1} limit 1) window_end
-      where (select count(*) from recent) < ${limit})
-    select number from (
-      (select number from recent)
-      union all
-      (select ${tickets.number} from ${tickets}
-        where (select not rare from older) and ${tickets.number} < (select edge from older) and ${filtered} and ${matches}
-        order by ${tickets.number} desc limit ${limit})
-      union all
-      (select ${tickets.number} from ${tickets}
-        where (select rare from older) and ${tickets.number} < (select edge from older) and ${filtered}
-          and ${tickets.number} = any(array(select ${tickets.number} from ${tickets} where ${matches}))
-        order by ${tickets.number} desc limit ${limit})
-    ) found order by number desc limit ${limit}`;
-  return sql`${tickets.number} = any(array(${hits}))`;
-}
-
-/** The filters of a list other than search and paging: what a saved view's count also applies. */
-export type TicketCountFilter = Pick<
-  TicketListFilter,
-  'visibility' | 'statuses' | 'priority' | 'assigneeId' | 'teamIds' | 'requesterId' | 'tag' | 'createdFrom' | 'createdTo'
->;
-
-function filterConditions(filter: TicketCountFilter): SQL | undefined {
-  return and(
-    filter.visibility,
-    filter.statuses ? inArray(tickets.status, [...filter.statuses]) : undefined,
-    filter.priority ? eq(tickets.priority, filter.priority) : undefined,
-    assigneeCondition(filter.assigneeId),
-    teamCondition(filter.teamIds),
-    filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
-    filter.tag === undefined ? undefined : carriesTag(filter.tag),
-    filter.createdFrom ? gte(tickets.createdAt, filter.createdFrom) : undefined,
-    filter.createdTo ? lt(tickets.createdAt, filter.createdTo) : undefined,
-  );
-}
-
-/**
- * How many tickets pass the filters, counting no further than `cap`: a count beside a view
- * must stay cheap however many tickets the view holds (the same indexes as the list).
- */
-export async function countTicketsUpTo(db: Db, filter: TicketCountFilter, cap: number): Promise<number> {
-  const inner = db.select({ one: sql`1` }).from(tickets).where(filterConditions(filter)).limit(cap).as('capped');
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(inner);
-  return row?.n ?? 0;
-}
-
-/**
- * In `filter.order`, newest first by default: a number never changes, so those pages neither
- * skip nor repeat while tickets are added. A search lists its hits newest first.
- */
-export async function listTicketViews(db: Db, filter: TicketListFilter): Promise<TicketView[]> {
-  const filters = and(
-    filterConditions(filter),
-    filter.afterNumber === undefined ? undefined : afterTicket(filter.order, filter.afterNumber),
-  );
-  const selected = filter.search ? and(filters, searchCondition(filter.search, filter.searchDocument, filters, filter.limit)) : filters;
-  return selectTicketViews(db).where(selected).orderBy(orderByClause(filter.order)).limit(filter.limit);
 }

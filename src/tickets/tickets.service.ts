@@ -29,14 +29,13 @@ import { ticketAlreadyAssigned, ticketNotFound } from './ticket-errors.js';
 import { DEFAULT_SORT_ORDER, SORT_ORDERS, TICKET_SORTS, type SortOrder, type TicketOrder, type TicketSort } from './ticket-sort.js';
 import type { EventActor, TicketEvent, TicketEventDispatcher } from './ticket-events.js';
 import { assertTransition, timestampsOnEntering, type TicketPriority, type TicketStatus } from './ticket-status.js';
+import { countTicketsUpTo, listTicketViews } from './ticket-list.repository.js';
 import {
-  countTicketsUpTo,
   findCallerAndTicket,
   findTicket,
   findTicketView,
   insertTicket,
   insertTicketRecording,
-  listTicketViews,
   updateTicketIf,
   type TicketChanges,
   type NewTicket,
@@ -264,7 +263,7 @@ export async function listTickets(
   }
   // One row more than asked tells whether another page exists.
   const rows = await listTicketViews(ctx.database.db, {
-    visibility: visibleTickets(actor),
+    visibility: ticketVisibility(actor),
     statuses: input.statuses,
     priority: input.priority,
     assigneeId: assigneeFilter(actor, input.assigneeId),
@@ -296,7 +295,7 @@ export async function countTickets(ctx: AppContext, actor: Actor, filters: Ticke
   return countTicketsUpTo(
     ctx.database.db,
     {
-      visibility: visibleTickets(actor),
+      visibility: ticketVisibility(actor),
       statuses: filters.statuses,
       priority: filters.priority,
       assigneeId: assigneeFilter(actor, filters.assigneeId),

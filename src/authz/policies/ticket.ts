@@ -1,4 +1,4 @@
-import { eq, inArray, not, or, sql, type SQL } from 'drizzle-orm';
+import { eq, inArray, not, or, type SQL } from 'drizzle-orm';
 import { forbidden } from '../../http/errors.js';
 import { ticketAlreadyAssigned, ticketClosed, ticketNotFound } from '../../tickets/ticket-errors.js';
 import { STATUS_TRANSITIONS, type TicketPriority, type TicketStatus } from '../../tickets/ticket-status.js';
@@ -97,9 +97,9 @@ export function visibleMessages(viewer: TicketViewer): SQL | undefined {
   return canSeeInternalNotes(viewer) ? undefined : not(ticketMessages.internal);
 }
 
-/** The search document a viewer's search reads: the one with internal notes only for holders of `tickets.note`. */
-export function searchDocument(viewer: TicketViewer): SQL {
-  return canSeeInternalNotes(viewer) ? sql`${tickets.staffSearch}` : sql`${tickets.publicSearch}`;
+/** Which search document a viewer's search reads: the one with internal notes (`staff`) only for holders of `tickets.note`. */
+export function searchDocument(viewer: TicketViewer): 'staff' | 'public' {
+  return canSeeInternalNotes(viewer) ? 'staff' : 'public';
 }
 
 export function visibleEvents(viewer: TicketViewer): SQL | undefined {
