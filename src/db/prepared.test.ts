@@ -1,9 +1,10 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { describe, expect, it } from 'vitest';
 import type { Db } from './database.js';
 import { builtPerShape } from './prepared.js';
 
-// Handles are only keys here: any two distinct objects stand for two database handles.
-const handle = (): Db => ({}) as Db;
+// Handles are only keys here: two handles without a connection stand for two databases.
+const handle = (): Db => drizzle.mock();
 
 describe('builtPerShape', () => {
   it('builds once per handle and shape, and again for another handle', () => {
