@@ -118,7 +118,9 @@ export async function postgresDatabase(adminUrl: string, existing?: string): Pro
     },
     describe: async (client) => {
       const [buffers] = await client.query<{ shared_buffers: string }>('show shared_buffers');
-      return `${await version(client)} server on localhost (shared_buffers ${buffers?.shared_buffers ?? '?'}), node-postgres pool of 10`;
+      // On one host a Unix socket spares each statement the loopback TCP stack (bench/FINDINGS.md §11).
+      const via = new URL(url).searchParams.get('host')?.startsWith('/') ? 'its Unix socket' : 'TCP on localhost';
+      return `${await version(client)} server on this machine, over ${via} (shared_buffers ${buffers?.shared_buffers ?? '?'}), node-postgres pool of 10`;
     },
     dispose: async () => {
       rmSync(dataDir, { recursive: true, force: true });
