@@ -45,8 +45,8 @@ type Refuse = () => DomainError;
 
 function permissionRefusal(subject: Subject, required: Rule<unknown>['permission']): Refuse | undefined {
   if (required === undefined) return undefined;
-  const anyOf = typeof required === 'string' ? ([required] as const) : required;
-  return anyOf.some((permission) => holds(subject, permission)) ? undefined : () => missingPermission(anyOf[0]);
+  if (typeof required === 'string') return holds(subject, required) ? undefined : () => missingPermission(required);
+  return required.some((permission) => holds(subject, permission)) ? undefined : () => missingPermission(required[0]);
 }
 
 function decide<R>(subject: Subject, rule: Rule<R>, resource: R | undefined): Refuse | undefined {
