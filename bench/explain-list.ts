@@ -1,0 +1,57 @@
+/**
+ * Times the queue's and search's statements on a seeded database, as the app sends them
+ * (JIT off, as src/db/database.ts connects), with their plans on request:
+ *   npx tsx bench/explain-list.ts postgres://postgres@127.0.0.1:5432/bench_1m refund ORD-0488123 --queue [--plans]
+ * Each text is searched as an agent who reads internal notes; `--queue` is the open,
+ * unassigned tab by priority, as the bench's queue scenario asks for it.
+ */
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { listTicketViews, type TicketListFilter } from '../src/tickets/ticket-list.repository.js';
+
+const [url, ...args] = process.argv.slice(2);
+if (!url) throw new Error('usage: tsx bench/explain-list.ts <postgres url> [search text…] [--queue] [--plans]');
+const showPlans = args.includes('--plans');
+const cases = args.filter((arg) => arg !== '--plans');
+
+// A driver that never connects: it keeps the statement the list would send.
+const sent: { text: string; values: unknown[] }[] = [];
+const capturing = {
+  query: (config: { text: string }, values: unknown[]) => {
+    sent.push({ text: config.text, values });
+    return Promise.resolve({ rows: [], fields: [], command: 'SELECT', rowCount: 0 });
+  },
+};
+const capturingDb = drizzle(capturing as unknown as pg.Pool);
+
+function filterFor(text: string): TicketListFilter {
+  const everyone = { visibility: { kind: 'all' }, searchDocument: 'staff', limit: 26 } as const;
+  if (text === '--queue') return { ...everyone, statuses: ['open'], assigneeId: null, order: { sort: 'priority', order: 'desc' } };
+  return { ...everyone, search: text, order: { sort: 'created', order: 'desc' } };
+}
+
+const client = new pg.Client({ connectionString: url, options: '-c jit=off' });
+await client.connect();
+try {
+  for (const text of cases) {
+    sent.length = 0;
+    await listTicketViews(capturingDb, filterFor(text));
+    const [statement] = sent;
+    if (!statement) throw new Error('the list sent no statement');
+    for (let i = 0; i < 3; i += 1) await client.query(statement.text, statement.values);
+    const times: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const started = performance.now();
+      await client.query(statement.text, statement.values);
+      times.push((performance.now() - started).toFixed(1));
+    }
+    const plan = (await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${statement.text}`, statement.values)).rows.map(
+      (row) => row['QUERY PLAN'],
+    );
+    const summary = plan.filter((line) => /^(Planning|Execution) Time/.test(line)).join(', ');
+    console.log(`${text}: round trips ${times.join(' ')} ms; ${summary}`);
+    if (showPlans) console.log(plan.join('\n'));
+  }
+} finally {
+  await client.end();
+}
