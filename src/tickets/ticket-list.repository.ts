@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import type { TicketVisibility } from '../authz/policies/ticket.js';
+import { askedBy, type TicketVisibility } from '../authz/policies/ticket.js';
 import type { Db } from '../db/database.js';
 import { builtPerShape } from '../db/prepared.js';
 import type { TicketPriority, TicketStatus } from './ticket-status.js';
@@ -101,7 +101,7 @@ function teamCondition(teams: FilterShape['teams']): SQL | undefined {
 
 /** `filtered`: the condition of a visibility of kind `filtered`, with its values. */
 function filterConditions(shape: FilterShape, filtered: SQL | undefined): SQL | undefined {
-  const visibility = { all: undefined, own: eq(tickets.requesterId, value('viewer')), filtered }[shape.visibility];
+  const visibility = { all: undefined, own: askedBy(value('viewer')), filtered }[shape.visibility];
   return and(
     visibility,
     shape.statuses === null ? undefined : shape.statuses === 0 ? sql`false` : inArray(tickets.status, placeholders('status', shape.statuses)),

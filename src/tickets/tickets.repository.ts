@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { TicketVisibility } from '../authz/policies/ticket.js';
+import { askedBy, type TicketVisibility } from '../authz/policies/ticket.js';
 import type { Db } from '../db/database.js';
 import { preparedPerDb } from '../db/prepared.js';
 import { teams } from '../teams/teams.schema.js';
@@ -49,7 +49,7 @@ const ticketColumns = {
 
 const requester = alias(users, 'requester');
 const assignee = alias(users, 'assignee');
-export const ticketViewColumns = { ...ticketColumns, requesterName: requester.name, assigneeName: assignee.name, teamName: teams.name };
+const ticketViewColumns = { ...ticketColumns, requesterName: requester.name, assigneeName: assignee.name, teamName: teams.name };
 
 export function selectTicketViews(db: Db) {
   return db
@@ -113,7 +113,7 @@ const ticketViewQuery = preparedPerDb((db) =>
 );
 const requesterTicketViewQuery = preparedPerDb((db) =>
   selectTicketViews(db)
-    .where(and(eq(tickets.id, sql.placeholder('id')), eq(tickets.requesterId, sql.placeholder('requesterId'))))
+    .where(and(eq(tickets.id, sql.placeholder('id')), askedBy(sql.placeholder('requesterId'))))
     .prepare('ticket_view_of_requester'),
 );
 

@@ -171,10 +171,9 @@ export async function getTicketOfCaller(ctx: AppContext, claims: AccessClaims, i
   const found = await findCallerAndTicket(ctx.database.db, claims, id);
   if (!found) throw sessionEnded();
   const actor = actorOfRow(found.actor, claims.sessionId);
-  // The read rule's `sees` is `canSeeTicket`, the in-memory form of `visibleTickets`.
-  const view = found.ticket;
-  authorize(actor, 'ticket.read', view);
-  return { actor, ticket: { ...view, attachments: found.attachments } };
+  // The read rule's `sees` (`canSeeTicket`, the in-memory form of `visibleTickets`) decides: 404 for a ticket out of sight.
+  authorize(actor, 'ticket.read', found.ticket);
+  return { actor, ticket: { ...found.ticket, attachments: found.attachments } };
 }
 
 export interface ListTicketsInput {

@@ -1,4 +1,4 @@
-import { eq, inArray, not, or, type SQL } from 'drizzle-orm';
+import { eq, inArray, not, or, type Placeholder, type SQL } from 'drizzle-orm';
 import { forbidden } from '../../http/errors.js';
 import { ticketAlreadyAssigned, ticketClosed, ticketNotFound } from '../../tickets/ticket-errors.js';
 import { STATUS_TRANSITIONS, type TicketPriority, type TicketStatus } from '../../tickets/ticket-status.js';
@@ -50,9 +50,15 @@ export function reportTeams(viewer: TicketViewer): readonly string[] | undefined
   return scope.kind === 'teams' ? scope.teamIds : undefined;
 }
 
+/**
+ * The tickets a person asked, as SQL: a customer's whole sight. A placeholder serves the
+ * statements built once and run for each caller (src/tickets/ticket-list.repository.ts).
+ */
+export const askedBy = (requesterId: string | Placeholder): SQL => eq(tickets.requesterId, requesterId);
+
 const teamScopedTickets = (viewer: TicketViewer, teamIds: readonly string[]): SQL | undefined =>
   or(
-    eq(tickets.requesterId, viewer.id),
+    askedBy(viewer.id),
     eq(tickets.assigneeId, viewer.id),
     teamIds.length === 0 ? undefined : inArray(tickets.teamId, [...teamIds]),
   );
@@ -61,7 +67,7 @@ const teamScopedTickets = (viewer: TicketViewer, teamIds: readonly string[]): SQ
 export function visibleTickets(viewer: TicketViewer): SQL | undefined {
   const scope = ticketScope(viewer);
   if (scope.kind === 'all') return undefined;
-  if (scope.kind === 'own') return eq(tickets.requesterId, viewer.id);
+  if (scope.kind === 'own') return askedBy(viewer.id);
   return teamScopedTickets(viewer, scope.teamIds);
 }
 
