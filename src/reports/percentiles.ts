@@ -5,9 +5,10 @@ import { arrayLiteral, type Window } from './report-days.js';
 /**
  * Exact percentiles (PostgreSQL's percentile_cont) of the minutes of a fact, for a range
  * whose count is already known from the roll-ups. A small range sorts its values as before.
- * A range holding many values, and a good share of the fact's, walks an index sorted by minutes instead
- * (migration 0023) to the one or two ranks percentile_cont interpolates between: the median
- * reads half the values and the 90th percentile a tenth, from the top, with nothing to sort.
+ * Over a large range the range's minutes histogram (migration 0025) tells which bucket the
+ * ranks percentile_cont interpolates between fall in, and how many of the range's values
+ * lie below it; the index sorted by minutes (migration 0023) is then walked inside that
+ * bucket only, to the rank. Per person, the walk goes from the person's smallest value.
  */
 
 export type MeasuredFact = 'first_response' | 'resolution';
@@ -53,17 +54,46 @@ const inRange = (fact: MeasuredFact, scope: WalkScope): SQL => {
 const interpolated = (values: SQL, proportion: number) =>
   sql`round((${values}[1] + ${proportion}::float8 * (${values}[2] - ${values}[1]))::numeric, 2)::float8`;
 
-/**
- * The `p` percentile of the fact's `n` minutes in scope (n > 0), read by walking the sorted
- * index: upwards for the lower half, downwards for the upper.
- */
-export function walkedPercentile(fact: MeasuredFact, scope: WalkScope, p: number, n: number): SQL {
-  const { first, count, proportion } = ranksOf(p, n);
+/** A fact's values in a range, counted per minute bucket (migration 0025), in bucket order. */
+export type Histogram = readonly (readonly [bucket: number, n: number])[];
+
+export const histogramTotal = (histogram: Histogram) => histogram.reduce((sum, [, n]) => sum + n, 0);
+
+/** How to walk to the ranks of a percentile: inside which bucket, which way, past how many of the range's values. */
+export interface BucketWalk {
+  bucket: number;
+  upwards: boolean;
+  skip: number;
+  count: 1 | 2;
+  proportion: number;
+}
+
+/** The walk to the `p` percentile of the histogram's values (at least one). */
+export function bucketWalk(histogram: Histogram, p: number): BucketWalk {
+  const { first, count, proportion } = ranksOf(p, histogramTotal(histogram));
+  let below = 0;
+  for (const [bucket, size] of histogram) {
+    if (first < below + size) {
+      const offset = first - below;
+      // From the bucket's top when the ranks lie in its upper half; from its floor otherwise,
+      // and on past its top when the second rank is the next bucket's first value.
+      const upwards = offset < size / 2 || offset + count > size;
+      return { bucket, upwards, skip: upwards ? offset : size - offset - count, count, proportion };
+    }
+    below += size;
+  }
+  throw new Error(`rank ${first} is beyond the histogram's ${below} values`);
+}
+
+/** The percentile a walk reads, in one value: the bucket's bounds limit the index scan, its number filters it. */
+export function walkedPercentile(fact: MeasuredFact, scope: WalkScope, walk: BucketWalk): SQL {
+  const { bucket, upwards, skip, count, proportion } = walk;
   const minutes = minutesOf(fact);
-  const upwards = first < n / 2;
-  const offset = upwards ? first : n - first - count;
-  const values = sql`array(select ${minutes} as m from tickets t where ${inRange(fact, scope)}
-    order by ${minutes} ${upwards ? sql`asc` : sql`desc`} offset ${offset} limit ${count})`;
+  const within = upwards
+    ? sql`${minutes} >= report_minute_bucket_floor(${bucket}::smallint) and report_minute_bucket(${minutes}) >= ${bucket}`
+    : sql`${minutes} <= report_minute_bucket_ceiling(${bucket}::smallint) and report_minute_bucket(${minutes}) <= ${bucket}`;
+  const values = sql`array(select ${minutes} as m from tickets t where ${inRange(fact, scope)} and ${within}
+    order by ${minutes} ${upwards ? sql`asc` : sql`desc`} offset ${skip} limit ${count})`;
   const ordered = upwards ? values : sql`array(select unnest(${values}) order by 1)`;
   return count === 1 ? sql`round((${ordered})[1]::numeric, 2)::float8` : interpolated(sql`(${ordered})`, proportion);
 }

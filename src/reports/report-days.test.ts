@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { queryRows } from '../db/database.js';
-import { call, callJson, openTicketAt, setClock } from '../sla/sla.test-support.js';
+import { call, callJson, openTicketAt, replyAt, setClock } from '../sla/sla.test-support.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import { createUser, type TestUser } from '../test/factories.js';
+import { bucketWalk } from './percentiles.js';
 import { splitRange } from './report-days.js';
 import { agentReport, summaryReport, type ReadOptions } from './summary.repository.js';
 
@@ -153,6 +154,34 @@ describeEachDatabase('report roll-ups', (kind) => {
       expect(await agentReport(t.database.db, range, { walkFrom: 1 }), label).toEqual(agents);
     }
   });
+
+  it('walks to ranks across a bucket edge, and down from the top of a bucket, as a sort finds them', async () => {
+    // Ranks 0–4 lie in the bucket [30.9, 34.0) minutes and 5–9 in [98.2, 108.0): the median
+    // interpolates between the two buckets, the 90th percentile in the upper half of the second.
+    const minutes = [31, 31.5, 32, 32.5, 33, 100, 101, 102, 103, 104];
+    for (const [index, after] of minutes.entries()) {
+      const opened = START + index * 24 * HOUR;
+      const ticket = await openTicketAt(t, desk.cora, new Date(opened).toISOString());
+      await replyAt(t, desk.mia, new Date(opened + after * 60_000).toISOString(), ticket.id);
+    }
+    const range = { from: new Date(START - 24 * HOUR), to: new Date(START + 20 * 24 * HOUR) };
+    const walked = await summaryReport(t.database.db, range, { walkFrom: 1 });
+    expect(walked.firstResponseMinutes).toEqual({ avg: 67, median: 66.5, p90: 103.1 });
+    expect(walked).toEqual(await summaryReport(t.database.db, range, DIRECT));
+  });
+});
+
+it('finds the bucket of each rank, and walks the shorter way inside it', () => {
+  const histogram = [
+    [3, 5],
+    [7, 5],
+  ] as const;
+  // Position 4.5: the fifth value of bucket 3, then the first of bucket 7.
+  expect(bucketWalk(histogram, 0.5)).toEqual({ bucket: 3, upwards: true, skip: 4, count: 2, proportion: 0.5 });
+  // Position 8.1: the fourth and fifth values of bucket 7, reached from its top.
+  expect(bucketWalk(histogram, 0.9)).toMatchObject({ bucket: 7, upwards: false, skip: 0, count: 2 });
+  expect(bucketWalk([[0, 1]], 0.9)).toEqual({ bucket: 0, upwards: true, skip: 0, count: 1, proportion: 0 });
+  expect(() => bucketWalk([], 0.5)).toThrow(/beyond/);
 });
 
 it('reads the whole sealed UTC days of a range from the roll-ups and the rest from the tickets', () => {

@@ -44,13 +44,20 @@ export const arrayLiteral = (values: readonly string[]) => `{${values.join(',')}
 const dayOf = (date: Date) => sql`${date.toISOString().slice(0, 10)}::date`;
 
 /**
- * The roll-up rows of `facts` for the split's whole days, limited to `teamIds` when given;
- * none when the range holds no whole sealed day.
+ * How the roll-ups split a day's facts (migration 0025): per person, or (first responses and
+ * resolutions only) per minute bucket, the histogram a percentile finds its rank in.
  */
-export function rolledDays(split: RangeSplit, facts: readonly string[], teamIds: readonly string[] | undefined): SQL {
+export type Grain = 'person' | 'minutes';
+
+/**
+ * The roll-up rows of `facts` at `grain` for the split's whole days, limited to `teamIds`
+ * when given; none when the range holds no whole sealed day.
+ */
+export function rolledDays(split: RangeSplit, facts: readonly string[], teamIds: readonly string[] | undefined, grain: Grain): SQL {
   const { days } = split;
   if (!days) return sql`select * from report_days d where false`;
   const teams = teamIds === undefined ? sql`` : sql` and d.team_id = any(${arrayLiteral(teamIds)}::uuid[])`;
   return sql`select * from report_days d
-    where d.fact = any(${arrayLiteral(facts)}::text[]) and d.day >= ${dayOf(days.from)} and d.day < ${dayOf(days.to)}${teams}`;
+    where d.fact = any(${arrayLiteral(facts)}::text[]) and d.day >= ${dayOf(days.from)} and d.day < ${dayOf(days.to)}${teams}
+      and d.bucket is ${grain === 'person' ? sql`null` : sql`not null`}`;
 }

@@ -1,8 +1,9 @@
-import { bigint, date, index, integer, numeric, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, numeric, pgTable, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 /**
- * The report roll-ups of migration 0023, written only by its triggers and its report_seal():
- * declared so that the schema is whole; the reports read them in SQL (src/reports/report-days.ts).
+ * The report roll-ups of migrations 0023 and 0025 (a row per person, or per minute bucket),
+ * written only by their triggers and report_seal(): declared so that the schema is whole;
+ * the reports read them in SQL (src/reports/report-days.ts).
  */
 export const reportDays = pgTable(
   'report_days',
@@ -15,8 +16,9 @@ export const reportDays = pgTable(
     seconds: numeric('seconds').notNull(),
     met: integer('met').notNull(),
     measured: integer('measured').notNull(),
+    bucket: smallint('bucket'),
   },
-  (t) => [unique('report_days_key').on(t.fact, t.day, t.teamId, t.agentId).nullsNotDistinct()],
+  (t) => [unique('report_days_key').on(t.fact, t.day, t.teamId, t.agentId, t.bucket).nullsNotDistinct()],
 );
 
 /** Days before `sealed_until` are rolled up; later ones are read from the tickets. */

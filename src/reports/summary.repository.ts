@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { activeStaffSql } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
-import { walkedMedians, walkedPercentile, WALK_FROM, type MeasuredFact, type WalkScope } from './percentiles.js';
+import { bucketWalk, walkedMedians, walkedPercentile, WALK_FROM, type BucketWalk, type Histogram, type MeasuredFact } from './percentiles.js';
 import { rolledDays, sealedUntil, splitRange, type RangeSplit } from './report-days.js';
 import { at, backlog, eventInTeams, facts, inTeams, median, minutes, percentiles, type ReportRange } from './reports.repository.js';
 
@@ -20,24 +20,26 @@ export interface ReadOptions {
 }
 
 /**
- * Per fact and person: count, exact seconds, SLA met and SLA measured, from the roll-ups'
- * days of `rolled` and the windows read directly (the `facts` CTEs over them).
+ * Per fact, person and minute bucket: count, exact seconds, SLA met and SLA measured, from
+ * the roll-up rows `rolled` of the whole days and the windows read directly (the `facts`
+ * CTEs over them). A rolled row has either a person or a bucket (its grain), a direct row
+ * both: sums by person read person rows, sums by bucket the histogram's.
  */
-const factRows = (range: ReportRange, split: RangeSplit, rolled: readonly string[]): SQL => sql`fact_rows as (
-  select d.fact, d.agent_id, d.n, d.seconds, d.met, d.measured from (${rolledDays(split, rolled, range.teamIds)}) d
-  union all select 'created', null, count(*), 0, 0, 0 from created
-  union all select 'first_response', author_id, count(*), sum(seconds), count(*) filter (where met), count(*) filter (where met is not null)
-    from first_responses group by author_id
-  union all select 'resolution', assignee_id, count(*), sum(seconds), count(*) filter (where met), count(*) filter (where met is not null)
-    from resolutions group by assignee_id
-  union all select 'assigned', agent_id, count(*), 0, 0, 0 from assignment_events group by agent_id
+const factRows = (rolled: SQL): SQL => sql`fact_rows as (
+  select d.fact, d.agent_id, d.bucket, d.n, d.seconds, d.met, d.measured from (${rolled}) d
+  union all select 'created', null, null, count(*), 0, 0, 0 from created
+  union all select 'first_response', author_id, report_minute_bucket(minutes), count(*), sum(seconds), count(*) filter (where met), count(*) filter (where met is not null)
+    from first_responses group by 2, 3
+  union all select 'resolution', assignee_id, report_minute_bucket(minutes), count(*), sum(seconds), count(*) filter (where met), count(*) filter (where met is not null)
+    from resolutions group by 2, 3
+  union all select 'assigned', agent_id, null, count(*), 0, 0, 0 from assignment_events group by agent_id
 )`;
 
 async function splitOf(db: Db, range: ReportRange, options: ReadOptions): Promise<RangeSplit> {
   return splitRange(range, options.sealedUntil ?? (await sealedUntil(db)));
 }
 
-/** Whether a fact's percentiles walk its index: many values, and most of those the index holds. */
+/** Whether each person's median walks the index by person: many values, and most of those the index holds. */
 const walks = (n: number, indexed: number, options: ReadOptions) =>
   options.walkFrom === undefined ? n >= WALK_FROM && n * 4 >= indexed : n >= options.walkFrom;
 
@@ -71,6 +73,7 @@ interface Totals {
   avg: number | null;
   met: number | null;
   indexed: number;
+  histogram: Histogram | null;
 }
 
 interface SummaryRecord {
@@ -87,11 +90,15 @@ export async function summaryReport(db: Db, range: ReportRange, options: ReadOpt
       'n', coalesce(sum(n), 0),
       'avg', round(sum(seconds) / nullif(sum(n), 0) / 60, 2)::float8,
       'met', sum(met)::float8 / nullif(sum(measured), 0),
-      'indexed', ${indexed(WALK_INDEXES[fact].all)})
+      'indexed', ${indexed(WALK_INDEXES[fact].all)},
+      'histogram', (select json_agg(json_build_array(bucket, n) order by bucket)
+        from (select bucket, sum(n)::bigint as n from fact_rows where fact = ${fact} group by bucket) h))
     from fact_rows where fact = ${fact})`;
+  const rolled = sql`${rolledDays(split, ['created'], range.teamIds, 'person')}
+    union all ${rolledDays(split, ['first_response', 'resolution'], range.teamIds, 'minutes')}`;
   const [row] = await queryRows<SummaryRecord>(
     db,
-    sql`with ${facts(range, { windows: split.direct })}, ${factRows(range, split, ['created', 'first_response', 'resolution'])}
+    sql`with ${facts(range, { windows: split.direct })}, ${factRows(rolled)}
       select
         (select coalesce(sum(n), 0) from fact_rows where fact = 'created')::int as created,
         ${backlog(range)}::int as backlog,
@@ -117,12 +124,25 @@ export async function summaryReport(db: Db, range: ReportRange, options: ReadOpt
 
 type Percentiles = Pick<MinuteStats, 'median' | 'p90'>;
 
+/**
+ * The walks to a fact's median and 90th percentile inside their buckets, when a range holds
+ * many values and the walks, which also pass the bucket's values out of the range (about
+ * `rows / n` for each in it), read fewer than a sort of the range's values would.
+ */
+function bucketWalks({ n, indexed: rows, histogram }: Totals, options: ReadOptions): BucketWalk[] | undefined {
+  if (n === 0 || histogram === null) return undefined;
+  const walks = [bucketWalk(histogram, 0.5), bucketWalk(histogram, 0.9)];
+  if (options.walkFrom !== undefined) return n >= options.walkFrom ? walks : undefined;
+  return n >= WALK_FROM && walks.every((walk) => (walk.skip + walk.count) * rows <= n * n) ? walks : undefined;
+}
+
 /** The median and 90th percentile of first responses and resolutions, in one statement. */
 async function summaryPercentiles(db: Db, range: ReportRange, totals: [Totals, Totals], options: ReadOptions): Promise<[Percentiles, Percentiles]> {
-  const scope: WalkScope = { range, teamIds: range.teamIds };
-  const of = (fact: MeasuredFact, { n, indexed: rows }: Totals): SQL => {
-    if (n === 0) return sql`array[null, null]::float8[]`;
-    if (walks(n, rows, options)) return sql`array[${walkedPercentile(fact, scope, 0.5, n)}, ${walkedPercentile(fact, scope, 0.9, n)}]`;
+  const scope = { range, teamIds: range.teamIds };
+  const of = (fact: MeasuredFact, factTotals: Totals): SQL => {
+    if (factTotals.n === 0) return sql`array[null, null]::float8[]`;
+    const walks = bucketWalks(factTotals, options);
+    if (walks) return sql`array[${sql.join(walks.map((walk) => walkedPercentile(fact, scope, walk)), sql`, `)}]`;
     const sorted = sql.identifier(fact === 'first_response' ? 'first_responses' : 'resolutions');
     return sql`(select array[${minutes(sql`p[1]`)}, ${minutes(sql`p[2]`)}] from (select ${percentiles} as p from ${sorted}) s)`;
   };
@@ -164,7 +184,7 @@ export async function agentReport(db: Db, range: ReportRange, options: ReadOptio
   const reassignedInTeams = range.teamIds === undefined ? sql`` : sql` and r.ticket_id in (select t.id from tickets t where true${inTeams(range)})`;
   const rows = await queryRows<AgentRecord>(
     db,
-    sql`with ${facts(range, { windows: split.direct })}, ${factRows(range, split, ['first_response', 'resolution', 'assigned'])},
+    sql`with ${facts(range, { windows: split.direct })}, ${factRows(rolledDays(split, ['first_response', 'resolution', 'assigned'], range.teamIds, 'person'))},
       per_agent as (
         select agent_id,
           coalesce(sum(n) filter (where fact = 'assigned'), 0) as assignments,
