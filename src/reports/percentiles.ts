@@ -85,43 +85,103 @@ export function bucketWalk(histogram: Histogram, p: number): BucketWalk {
   throw new Error(`rank ${first} is beyond the histogram's ${below} values`);
 }
 
-/** The percentile a walk reads, in one value: the bucket's bounds limit the index scan, its number filters it. */
+/**
+ * The `count` values of the fact in scope after `skip`, walking from a bucket's floor upwards
+ * or from its top downwards, in ascending order: the bucket's bounds limit the index scan,
+ * its number filters it. `where` narrows the tickets further (a person).
+ */
+function walkInBucket(fact: MeasuredFact, scope: WalkScope, walk: { bucket: SQL; upwards: boolean; skip: SQL; count: SQL }, where: SQL = sql``): SQL {
+  const minutes = minutesOf(fact);
+  const { bucket, upwards, skip, count } = walk;
+  const within = upwards
+    ? sql`${minutes} >= report_minute_bucket_floor(${bucket}) and report_minute_bucket(${minutes}) >= ${bucket}`
+    : sql`${minutes} <= report_minute_bucket_ceiling(${bucket}) and report_minute_bucket(${minutes}) <= ${bucket}`;
+  const values = sql`array(select ${minutes} as m from tickets t where ${inRange(fact, scope)}${where} and ${within}
+    order by ${minutes} ${upwards ? sql`asc` : sql`desc`} offset ${skip} limit ${count})`;
+  return upwards ? values : sql`array(select unnest(${values}) order by 1)`;
+}
+
+/** The percentile a walk reads, in one value. */
 export function walkedPercentile(fact: MeasuredFact, scope: WalkScope, walk: BucketWalk): SQL {
   const { bucket, upwards, skip, count, proportion } = walk;
-  const minutes = minutesOf(fact);
-  const within = upwards
-    ? sql`${minutes} >= report_minute_bucket_floor(${bucket}::smallint) and report_minute_bucket(${minutes}) >= ${bucket}`
-    : sql`${minutes} <= report_minute_bucket_ceiling(${bucket}::smallint) and report_minute_bucket(${minutes}) <= ${bucket}`;
-  const values = sql`array(select ${minutes} as m from tickets t where ${inRange(fact, scope)} and ${within}
-    order by ${minutes} ${upwards ? sql`asc` : sql`desc`} offset ${skip} limit ${count})`;
-  const ordered = upwards ? values : sql`array(select unnest(${values}) order by 1)`;
-  return count === 1 ? sql`round((${ordered})[1]::numeric, 2)::float8` : interpolated(sql`(${ordered})`, proportion);
+  const values = walkInBucket(fact, scope, { bucket: sql`${bucket}::smallint`, upwards, skip: sql`${skip}`, count: sql`${count}` });
+  return count === 1 ? sql`round((${values})[1]::numeric, 2)::float8` : interpolated(sql`(${values})`, proportion);
+}
+
+/** A range's whole calendar months (UTC) that are sealed, and the stretches around them. */
+export interface MonthSplit {
+  months: Window | undefined;
+  direct: Window[];
+}
+
+const monthStart = (date: Date, monthsLater = 0) => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + monthsLater, 1));
+
+/** Splits a range at the months the people's histograms (report_person_months) hold whole: those before `sealed`. */
+export function splitMonths(range: Window, sealed: Date): MonthSplit {
+  const first = range.from.getTime() === monthStart(range.from).getTime() ? range.from : monthStart(range.from, 1);
+  const end = monthStart(new Date(Math.min(range.to.getTime(), sealed.getTime())));
+  if (first >= end) return { months: undefined, direct: [range] };
+  const edges = [
+    { from: range.from, to: first },
+    { from: end, to: range.to },
+  ];
+  return { months: { from: first, to: end }, direct: edges.filter((edge) => edge.from < edge.to) };
+}
+
+const dateOf = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * Each person's minutes histogram over the range: their month rows for the split's whole
+ * months, and the values of the stretches around them, bucketed as the roll-ups bucket them.
+ */
+async function personHistograms(db: Db, fact: MeasuredFact, scope: WalkScope, split: MonthSplit, people: readonly string[]): Promise<Map<string, Histogram>> {
+  const person = MEASURES[fact].person;
+  const listed = arrayLiteral(people);
+  const teams = scope.teamIds === undefined ? sql`` : sql` and m.team_id = any(${arrayLiteral(scope.teamIds)}::uuid[])`;
+  const months = split.months
+    ? sql`select m.agent_id as person, m.bucket, m.n from report_person_months m
+        where m.fact = ${fact} and m.month >= ${dateOf(split.months.from)}::date and m.month < ${dateOf(split.months.to)}::date
+          and m.agent_id = any(${listed}::uuid[])${teams}`
+    : sql`select null::uuid, null::smallint, 0 where false`;
+  const direct = split.direct.map(
+    (window) => sql`select ${person}, report_minute_bucket(${minutesOf(fact)}), 1 from tickets t
+      where ${person} = any(${listed}::uuid[]) and ${inRange(fact, { range: window, teamIds: scope.teamIds })}`,
+  );
+  const rows = await queryRows<{ person: string; histogram: [number, number][] }>(
+    db,
+    sql`select person, json_agg(json_build_array(bucket, n) order by bucket) as histogram
+      from (select person, bucket, sum(n)::bigint as n from (${sql.join([months, ...direct], sql` union all `)}) v(person, bucket, n) group by 1, 2) h
+      group by person`,
+  );
+  return new Map(rows.map((row) => [row.person, row.histogram]));
 }
 
 /**
- * Each person's median of the fact's minutes in scope, for the people and counts given (each
- * count > 0), by one walk of the index sorted by (person, minutes) per person.
+ * Each person's median of the fact's minutes in scope, for the people given: the monthly
+ * histograms find the bucket of each median, and one statement walks the index sorted by
+ * (person, minutes) inside each person's bucket.
  */
 export async function walkedMedians(
   db: Db,
   fact: MeasuredFact,
   scope: WalkScope,
-  counts: ReadonlyMap<string, number>,
+  sealed: Date,
+  people: readonly string[],
 ): Promise<Map<string, number | null>> {
-  if (counts.size === 0) return new Map();
-  const people = [...counts.keys()];
-  const ranks = people.map((person) => ranksOf(0.5, counts.get(person) ?? 0));
-  const minutes = minutesOf(fact);
+  if (people.length === 0) return new Map();
+  const histograms = await personHistograms(db, fact, scope, splitMonths(scope.range, sealed), people);
+  const walks = [...histograms].map(([person, histogram]) => ({ person, ...bucketWalk(histogram, 0.5) }));
+  const column = (pick: (walk: (typeof walks)[number]) => string | number | boolean) => arrayLiteral(walks.map((walk) => String(pick(walk))));
+  const way = (upwards: boolean) =>
+    walkInBucket(fact, scope, { bucket: sql`p.bucket`, upwards, skip: sql`p.skip`, count: sql`p.count` }, sql` and ${MEASURES[fact].person} = p.person`);
   const rows = await queryRows<{ person: string; median: number | null }>(
     db,
     sql`select w.person, case when w.count = 1 then round(w.v[1]::numeric, 2)::float8
           else round((w.v[1] + w.proportion * (w.v[2] - w.v[1]))::numeric, 2)::float8 end as median
-        from (select p.person, p.count, p.proportion,
-                array(select ${minutes} from tickets t where ${MEASURES[fact].person} = p.person and ${inRange(fact, scope)}
-                      order by ${minutes} offset p.first limit p.count) as v
-              from unnest(${arrayLiteral(people)}::uuid[], ${arrayLiteral(ranks.map((r) => String(r.first)))}::int[],
-                          ${arrayLiteral(ranks.map((r) => String(r.count)))}::int[], ${arrayLiteral(ranks.map((r) => String(r.proportion)))}::float8[])
-                as p(person, first, count, proportion)) w`,
+        from (select p.person, p.count, p.proportion, case when p.upwards then ${way(true)} else ${way(false)} end as v
+              from unnest(${column((w) => w.person)}::uuid[], ${column((w) => w.bucket)}::smallint[], ${column((w) => w.upwards)}::boolean[],
+                          ${column((w) => w.skip)}::int[], ${column((w) => w.count)}::int[], ${column((w) => w.proportion)}::float8[])
+                as p(person, bucket, upwards, skip, count, proportion)) w`,
   );
   return new Map(rows.map((row) => [row.person, row.median]));
 }

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { queryRows } from '../db/database.js';
-import { call, callJson, openTicketAt, replyAt, setClock } from '../sla/sla.test-support.js';
+import { call, callJson, openTicketAt, patchAt, replyAt, setClock } from '../sla/sla.test-support.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import { createUser, type TestUser } from '../test/factories.js';
-import { bucketWalk } from './percentiles.js';
+import { bucketWalk, splitMonths } from './percentiles.js';
 import { splitRange } from './report-days.js';
 import { agentReport, summaryReport, type ReadOptions } from './summary.repository.js';
 
@@ -50,12 +50,16 @@ describeEachDatabase('report roll-ups', (kind) => {
   });
   afterEach(() => t.close());
 
-  /** The roll-up rows against the same days summed afresh from tickets and history. */
+  /** The roll-up rows, per day and per person's month, against the same days summed afresh from tickets and history. */
   async function rollupsDiffer(): Promise<unknown[]> {
     return queryRows(
       t.database.db,
-      sql`with kept as (select * from report_days where (n, seconds, met, measured) <> (0, 0, 0, 0)),
-        fresh as (select * from report_facts_between('-infinity', (select sealed_until from report_rollup)))
+      sql`with fresh_facts as (select * from report_facts_between('-infinity', (select sealed_until from report_rollup))),
+        kept as (select fact, day, team_id, agent_id, bucket, n, seconds, met, measured from report_days where (n, seconds, met, measured) <> (0, 0, 0, 0)
+          union all select fact, month, team_id, agent_id, bucket, n, null, null, null from report_person_months where n <> 0),
+        fresh as (select fact, day, team_id, agent_id, bucket, n, seconds, met, measured from fresh_facts where agent_id is null or bucket is null
+          union all select fact, date_trunc('month', day::timestamp)::date, team_id, agent_id, bucket, sum(n), null, null, null from fresh_facts
+            where agent_id is not null and bucket is not null group by 1, 2, 3, 4, 5)
         (select 'kept' as side, * from kept except select 'kept', * from fresh)
         union all (select 'fresh', * from fresh except select 'fresh', * from kept)`,
     );
@@ -106,19 +110,23 @@ describeEachDatabase('report roll-ups', (kind) => {
       expect(await rollupsDiffer(), `after step ${step}: ${change}`).toEqual([]);
     }
     // The desk went through every kind of change the roll-ups follow.
-    const [seen] = await queryRows<{ facts: number; reassigned: number; teamed: number; reopened: number }>(
+    const [seen] = await queryRows<{ facts: number; monthly: number; reassigned: number; teamed: number; reopened: number }>(
       t.database.db,
       sql`select (select count(distinct fact) from report_days where n > 0)::int as facts,
+        (select count(distinct fact) from report_person_months where n > 0)::int as monthly,
         (select count(*) from report_reassignments)::int as reassigned,
         (select count(*) from tickets where team_id is not null)::int as teamed,
         (select count(*) from ticket_events where type = 'ticket.status_changed' and data->>'from' = 'resolved')::int as reopened`,
     );
     expect(seen?.facts).toBe(4);
+    expect(seen?.monthly).toBe(2);
     expect(seen?.reassigned).toBeGreaterThan(0);
     expect(seen?.teamed).toBeGreaterThan(0);
     expect(seen?.reopened).toBeGreaterThan(0);
     // As if the days from 4 March had not ended yet: changes leave them alone, and a seal rolls them up.
     await t.database.db.execute(sql`delete from report_days where day >= '2024-03-04'`);
+    await t.database.db.execute(sql`delete from report_person_months where month >= '2024-03-01'`);
+    await t.database.db.execute(sql`select report_days_merge(array(select f from report_facts_between('2024-03-01', '2024-03-04') f where f.agent_id is not null and f.bucket is not null))`);
     await t.database.db.execute(sql`update report_rollup set sealed_until = '2024-03-04'`);
     for (let step = 0; step < 20; step += 1) {
       const change = await randomChange(random, tickets, clock);
@@ -169,6 +177,36 @@ describeEachDatabase('report roll-ups', (kind) => {
     expect(walked.firstResponseMinutes).toEqual({ avg: 67, median: 66.5, p90: 103.1 });
     expect(walked).toEqual(await summaryReport(t.database.db, range, DIRECT));
   });
+  it("finds each agent's median from their monthly histograms, for whole months, part-months and unsealed days", async () => {
+    const random = randomFrom(11);
+    const [ada, ben] = desk.agents as [TestUser, TestUser];
+    let opened = Date.parse('2024-04-03T09:00:00Z');
+    // A ticket every 43 hours, answered within 25 and resolved within 15 more: the clock only moves forward.
+    for (let index = 0; opened < Date.parse('2024-06-28T00:00:00Z'); index += 1, opened += 43 * HOUR) {
+      const agent = index % 2 === 0 ? ada : ben;
+      const answered = opened + Math.floor(1 + random() * 1500) * 60_000;
+      const ticket = await openTicketAt(t, desk.cora, new Date(opened).toISOString());
+      await replyAt(t, agent, new Date(answered).toISOString(), ticket.id);
+      if (index % 3 === 0) continue;
+      await patchAt(t, desk.mia, new Date(answered + 60_000).toISOString(), ticket.id, { assigneeId: agent.user.id });
+      await patchAt(t, desk.mia, new Date(answered + 120_000 + random() * 15 * HOUR).toISOString(), ticket.id, { status: 'resolved' });
+    }
+    const at = (iso: string) => new Date(iso);
+    const ranges = [
+      { from: at('2024-05-01T00:00:00Z'), to: at('2024-06-01T00:00:00Z') },
+      { from: at('2024-04-10T12:00:00Z'), to: at('2024-06-20T06:00:00Z') },
+      { from: at('2024-03-01T00:00:00Z'), to: at('2024-08-01T00:00:00Z') },
+      { from: at('2024-04-01T00:00:00Z'), to: at('2024-07-01T00:00:00Z'), teamIds: [desk.teams[0] ?? ''] },
+    ];
+    for (const range of ranges) {
+      const label = JSON.stringify(range);
+      const direct = await agentReport(t.database.db, range, DIRECT);
+      expect(direct.find((row) => row.agentId === ada.user.id)?.resolutionMinutes.median, label).toEqual(range.teamIds ? null : expect.any(Number));
+      expect(await agentReport(t.database.db, range, { walkFrom: 1 }), label).toEqual(direct);
+      // Months sealed up to mid-May: April whole from the histograms, the rest read from the tickets.
+      expect(await agentReport(t.database.db, range, { walkFrom: 1, sealedUntil: at('2024-05-17T00:00:00Z') }), label).toEqual(direct);
+    }
+  });
 });
 
 it('finds the bucket of each rank, and walks the shorter way inside it', () => {
@@ -200,4 +238,22 @@ it('reads the whole sealed UTC days of a range from the roll-ups and the rest fr
   expect(splitRange(partDay, sealed)).toEqual({ days: undefined, direct: [partDay] });
   const unsealed = { from: at('2024-03-11T00:00:00Z'), to: at('2024-03-13T00:00:00Z') };
   expect(splitRange(unsealed, sealed)).toEqual({ days: undefined, direct: [unsealed] });
+});
+
+it("splits a range at the sealed calendar months the people's histograms hold whole", () => {
+  const at = (iso: string) => new Date(iso);
+  const sealed = at('2024-05-17T00:00:00Z');
+  expect(splitMonths({ from: at('2024-02-10T12:00:00Z'), to: at('2024-06-20T00:00:00Z') }, sealed)).toEqual({
+    months: { from: at('2024-03-01T00:00:00Z'), to: at('2024-05-01T00:00:00Z') },
+    direct: [
+      { from: at('2024-02-10T12:00:00Z'), to: at('2024-03-01T00:00:00Z') },
+      { from: at('2024-05-01T00:00:00Z'), to: at('2024-06-20T00:00:00Z') },
+    ],
+  });
+  const april = { from: at('2024-04-01T00:00:00Z'), to: at('2024-05-01T00:00:00Z') };
+  expect(splitMonths(april, sealed)).toEqual({ months: april, direct: [] });
+  const partMonth = { from: at('2024-04-02T00:00:00Z'), to: at('2024-05-01T00:00:00Z') };
+  expect(splitMonths(partMonth, sealed)).toEqual({ months: undefined, direct: [partMonth] });
+  const unsealed = { from: at('2024-05-01T00:00:00Z'), to: at('2024-07-01T00:00:00Z') };
+  expect(splitMonths(unsealed, sealed)).toEqual({ months: undefined, direct: [unsealed] });
 });

@@ -21,6 +21,20 @@ export const reportDays = pgTable(
   (t) => [unique('report_days_key').on(t.fact, t.day, t.teamId, t.agentId, t.bucket).nullsNotDistinct()],
 );
 
+/** Each person's minutes histogram per month and team (migration 0025), for the agent table's medians. */
+export const reportPersonMonths = pgTable(
+  'report_person_months',
+  {
+    fact: text('fact').notNull(),
+    month: date('month').notNull(),
+    teamId: uuid('team_id'),
+    agentId: uuid('agent_id').notNull(),
+    bucket: smallint('bucket').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [unique('report_person_months_key').on(t.fact, t.month, t.agentId, t.teamId, t.bucket).nullsNotDistinct()],
+);
+
 /** Days before `sealed_until` are rolled up; later ones are read from the tickets. */
 export const reportRollup = pgTable('report_rollup', {
   sealedUntil: date('sealed_until').notNull(),

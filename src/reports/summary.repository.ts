@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { activeStaffSql } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
 import { bucketWalk, walkedMedians, walkedPercentile, WALK_FROM, type BucketWalk, type Histogram, type MeasuredFact } from './percentiles.js';
-import { rolledDays, sealedUntil, splitRange, type RangeSplit } from './report-days.js';
+import { rolledDays, sealedUntil, splitRange } from './report-days.js';
 import { at, backlog, eventInTeams, facts, inTeams, median, minutes, percentiles, type ReportRange } from './reports.repository.js';
 
 /**
@@ -35,9 +35,8 @@ const factRows = (rolled: SQL): SQL => sql`fact_rows as (
   union all select 'assigned', agent_id, null, count(*), 0, 0, 0 from assignment_events group by agent_id
 )`;
 
-async function splitOf(db: Db, range: ReportRange, options: ReadOptions): Promise<RangeSplit> {
-  return splitRange(range, options.sealedUntil ?? (await sealedUntil(db)));
-}
+/** The first day not rolled up. */
+const sealedOf = async (db: Db, options: ReadOptions): Promise<Date> => options.sealedUntil ?? (await sealedUntil(db));
 
 /** Whether each person's median walks the index by person: many values, and most of those the index holds. */
 const walks = (n: number, indexed: number, options: ReadOptions) =>
@@ -85,7 +84,7 @@ interface SummaryRecord {
 }
 
 export async function summaryReport(db: Db, range: ReportRange, options: ReadOptions = {}): Promise<SummaryRow> {
-  const split = await splitOf(db, range, options);
+  const split = splitRange(range, await sealedOf(db, options));
   const total = (fact: MeasuredFact) => sql`(select json_build_object(
       'n', coalesce(sum(n), 0),
       'avg', round(sum(seconds) / nullif(sum(n), 0) / 60, 2)::float8,
@@ -180,7 +179,8 @@ interface AgentRecord {
  * to the same agent is in the range too (report_reassignments).
  */
 export async function agentReport(db: Db, range: ReportRange, options: ReadOptions = {}): Promise<AgentRow[]> {
-  const split = await splitOf(db, range, options);
+  const sealed = await sealedOf(db, options);
+  const split = splitRange(range, sealed);
   const reassignedInTeams = range.teamIds === undefined ? sql`` : sql` and r.ticket_id in (select t.id from tickets t where true${inTeams(range)})`;
   const rows = await queryRows<AgentRecord>(
     db,
@@ -210,8 +210,8 @@ export async function agentReport(db: Db, range: ReportRange, options: ReadOptio
   );
   const counted = (count: (row: AgentRecord) => number) => new Map(rows.filter((row) => count(row) > 0).map((row) => [row.id, count(row)]));
   const [responses, resolutions] = await Promise.all([
-    agentMedians(db, range, 'first_response', counted((row) => row.responded), rows[0]?.first_response_indexed ?? 0, options),
-    agentMedians(db, range, 'resolution', counted((row) => row.resolved), rows[0]?.resolution_indexed ?? 0, options),
+    agentMedians(db, { range, sealed }, 'first_response', counted((row) => row.responded), rows[0]?.first_response_indexed ?? 0, options),
+    agentMedians(db, { range, sealed }, 'resolution', counted((row) => row.resolved), rows[0]?.resolution_indexed ?? 0, options),
   ]);
   return rows.map((row) => ({
     agentId: row.id,
@@ -226,7 +226,7 @@ export async function agentReport(db: Db, range: ReportRange, options: ReadOptio
 /** Each credited person's median minutes of the fact: walked for a range holding most of them, sorted otherwise. */
 async function agentMedians(
   db: Db,
-  range: ReportRange,
+  { range, sealed }: { range: ReportRange; sealed: Date },
   fact: MeasuredFact,
   counts: ReadonlyMap<string, number>,
   rows: number,
@@ -234,7 +234,7 @@ async function agentMedians(
 ): Promise<Map<string, number | null>> {
   const n = [...counts.values()].reduce((sum, count) => sum + count, 0);
   if (n === 0) return new Map();
-  if (walks(n, rows, options)) return walkedMedians(db, fact, { range, teamIds: range.teamIds }, counts);
+  if (walks(n, rows, options)) return walkedMedians(db, fact, { range, teamIds: range.teamIds }, sealed, [...counts.keys()]);
   const [cte, person] = fact === 'first_response' ? [sql`first_responses`, sql`author_id`] : [sql`resolutions`, sql`assignee_id`];
   const medians = await queryRows<{ person: string; median: number | null }>(
     db,
