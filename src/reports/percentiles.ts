@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/database.js';
-import { arrayLiteral, type Window } from './report-days.js';
+import { arrayLiteral, splitMonths, type MonthSplit, type Window } from './report-days.js';
 
 /**
  * Exact percentiles (PostgreSQL's percentile_cont) of the minutes of a fact, for a range
@@ -106,26 +106,6 @@ export function walkedPercentile(fact: MeasuredFact, scope: WalkScope, walk: Buc
   const { bucket, upwards, skip, count, proportion } = walk;
   const values = walkInBucket(fact, scope, { bucket: sql`${bucket}::smallint`, upwards, skip: sql`${skip}`, count: sql`${count}` });
   return count === 1 ? sql`round((${values})[1]::numeric, 2)::float8` : interpolated(sql`(${values})`, proportion);
-}
-
-/** A range's whole calendar months (UTC) that are sealed, and the stretches around them. */
-export interface MonthSplit {
-  months: Window | undefined;
-  direct: Window[];
-}
-
-const monthStart = (date: Date, monthsLater = 0) => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + monthsLater, 1));
-
-/** Splits a range at the months the people's histograms (report_person_months) hold whole: those before `sealed`. */
-export function splitMonths(range: Window, sealed: Date): MonthSplit {
-  const first = range.from.getTime() === monthStart(range.from).getTime() ? range.from : monthStart(range.from, 1);
-  const end = monthStart(new Date(Math.min(range.to.getTime(), sealed.getTime())));
-  if (first >= end) return { months: undefined, direct: [range] };
-  const edges = [
-    { from: range.from, to: first },
-    { from: end, to: range.to },
-  ];
-  return { months: { from: first, to: end }, direct: edges.filter((edge) => edge.from < edge.to) };
 }
 
 const dateOf = (date: Date) => date.toISOString().slice(0, 10);

@@ -5,8 +5,8 @@ import { call, callJson, openTicketAt, patchAt, replyAt, setClock } from '../sla
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import { createUser, type TestUser } from '../test/factories.js';
-import { bucketWalk, splitMonths } from './percentiles.js';
-import { splitRange } from './report-days.js';
+import { bucketWalk } from './percentiles.js';
+import { splitMonths, splitRange } from './report-days.js';
 import { agentReport, summaryReport, type ReadOptions } from './summary.repository.js';
 
 const HOUR = 3_600_000;

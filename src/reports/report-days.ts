@@ -26,16 +26,39 @@ export async function sealedUntil(db: Db): Promise<Date> {
   return new Date(`${row.day}T00:00:00Z`);
 }
 
-export function splitRange(range: Window, sealed: Date): RangeSplit {
-  const first = Math.ceil(range.from.getTime() / DAY_MS) * DAY_MS;
-  const end = Math.min(Math.floor(range.to.getTime() / DAY_MS) * DAY_MS, sealed.getTime());
-  if (first >= end) return { days: undefined, direct: [range] };
-  const days = { from: new Date(first), to: new Date(end) };
+/** The start of the period (a UTC day or month) holding `date`, moved `later` periods on. */
+type PeriodStart = (date: Date, later?: number) => Date;
+
+const dayStart: PeriodStart = (date, later = 0) => new Date((Math.floor(date.getTime() / DAY_MS) + later) * DAY_MS);
+const monthStart: PeriodStart = (date, later = 0) => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + later, 1));
+
+/** A range's whole periods that are sealed, and the stretches around them. */
+function splitAt(range: Window, sealed: Date, startOf: PeriodStart): { whole: Window | undefined; direct: Window[] } {
+  const first = startOf(range.from).getTime() === range.from.getTime() ? range.from : startOf(range.from, 1);
+  const end = startOf(new Date(Math.min(range.to.getTime(), sealed.getTime())));
+  if (first >= end) return { whole: undefined, direct: [range] };
   const edges = [
-    { from: range.from, to: days.from },
-    { from: days.to, to: range.to },
+    { from: range.from, to: first },
+    { from: end, to: range.to },
   ];
-  return { days, direct: edges.filter((edge) => edge.from < edge.to) };
+  return { whole: { from: first, to: end }, direct: edges.filter((edge) => edge.from < edge.to) };
+}
+
+export function splitRange(range: Window, sealed: Date): RangeSplit {
+  const { whole, direct } = splitAt(range, sealed, dayStart);
+  return { days: whole, direct };
+}
+
+/** A range's whole calendar months (UTC) that are sealed, and the stretches around them. */
+export interface MonthSplit {
+  months: Window | undefined;
+  direct: Window[];
+}
+
+/** Splits a range at the months the people's histograms (report_person_months) hold whole: those before `sealed`. */
+export function splitMonths(range: Window, sealed: Date): MonthSplit {
+  const { whole, direct } = splitAt(range, sealed, monthStart);
+  return { months: whole, direct };
 }
 
 /** A text literal of a PostgreSQL array; the values (uuids, dates, ISO instants) hold no commas or quotes. */
