@@ -125,7 +125,10 @@ export async function openPglite(client: PGlite): Promise<Database> {
   };
 }
 
-export async function openPostgres(connectionString: string, poolSize = 10): Promise<Database> {
+export const DEFAULT_POOL_SIZE = 10;
+
+/** The connection pool the app uses on a PostgreSQL server. */
+export function postgresPool(connectionString: string, poolSize = DEFAULT_POOL_SIZE): pg.Pool {
   // JIT compiling costs 50–130 ms a query; it triggers on planner estimates, not on work done, so a
   // search whose index branches are costed high but skipped at run time paid 50 ms for 4 ms of work.
   const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 5000, options: '-c jit=off' });
@@ -133,6 +136,15 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
   pool.on('error', () => undefined);
   // A checked-out client losing its server emits on itself, not on the pool; unhandled, it would end the process.
   pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+export function openPostgres(connectionString: string, poolSize = DEFAULT_POOL_SIZE): Promise<Database> {
+  return Promise.resolve(postgresDatabase(postgresPool(connectionString, poolSize), connectionString));
+}
+
+/** A database over `pool`, which its `close` ends; `connectionString` serves LISTEN and migrations. */
+export function postgresDatabase(pool: pg.Pool, connectionString: string): Database {
   const db = drizzlePg(pool) as unknown as Db;
   const listeners = new Set<() => Promise<void>>();
   return {

@@ -5,7 +5,8 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { describe, inject } from 'vitest';
-import { openPglite, openPostgres, type Database } from '../db/database.js';
+import { DEFAULT_POOL_SIZE, openPglite, postgresDatabase, postgresPool } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { emptyToMigratedState, keepMigratedState } from './database-reset.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -38,9 +39,11 @@ function withDatabaseName(url: string, name: string): string {
 /**
  * A migrated database a test used and gave back. Opening one costs seconds (a PGlite
  * image, a database copied from a template); emptying one costs milliseconds, so a test
- * file lends the same few out again, emptied back to the migrated state.
+ * file lends the same few out again, emptied back to the migrated state. On PostgreSQL the
+ * lease keeps its pool too: a new server process pays 50–80 ms loading the catalog before
+ * its first statement, more than most tests' own work.
  */
-type Lease = { kind: 'pglite'; client: PGlite } | { kind: 'postgres'; url: string };
+type Lease = { kind: 'pglite'; client: PGlite } | { kind: 'postgres'; url: string; pool: pg.Pool };
 const idle: Lease[] = [];
 
 /** Named after the run's template, so that global-setup drops the run's databases and no other run's. */
@@ -56,24 +59,46 @@ async function openLease(kind: DatabaseKind): Promise<Lease> {
   const name = testDatabaseName(template);
   await adminClient.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   await adminClient.end();
-  return { kind, url: withDatabaseName(admin, name) };
+  const url = withDatabaseName(admin, name);
+  return { kind, url, pool: postgresPool(url) };
 }
 
 /**
- * `client` until `released()`, then a client whose every call fails as a closed one would:
- * work a finished test left running must not write into the next test's database.
+ * `target` until `released()`, then an object whose every call fails as a closed client's
+ * would: work a finished test left running must not write into the next test's database.
+ * `own` replaces some members (a pool's `end`, which gives it back instead).
  */
-function untilReleased(client: PGlite, released: () => boolean): PGlite {
-  return new Proxy(client, {
-    get(target, key) {
-      const value: unknown = Reflect.get(target, key, target);
+function untilReleased<T extends object>(target: T, released: () => boolean, own: Record<string, unknown> = {}): T {
+  return new Proxy(target, {
+    get(original, key) {
+      if (typeof key === 'string' && key in own) return own[key];
+      const value: unknown = Reflect.get(original, key, original);
       if (typeof value !== 'function') return key === 'closed' && released() ? true : value;
       return (...args: unknown[]) => {
         if (released()) return Promise.reject(new Error('the test database was closed'));
-        return (value as (...args: unknown[]) => unknown).apply(target, args);
+        return (value as (...args: unknown[]) => unknown).apply(original, args);
       };
     },
   });
+}
+
+const POOL_IDLE_WAIT_MS = 5000;
+
+/**
+ * Resolves once every client the test checked out is back in the pool. A client kept longer
+ * (a transaction left open) ends the pool instead: a fresh one replaces it for the next test.
+ */
+async function givenBack(lease: Extract<Lease, { kind: 'postgres' }>): Promise<void> {
+  const deadline = Date.now() + POOL_IDLE_WAIT_MS;
+  const { pool } = lease;
+  while (pool.totalCount !== pool.idleCount || pool.waitingCount > 0) {
+    if (Date.now() > deadline) {
+      lease.pool = postgresPool(lease.url);
+      await pool.end();
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 async function lend(lease: Lease, poolSize: number | undefined): Promise<TestDatabase> {
@@ -100,15 +125,23 @@ async function lend(lease: Lease, poolSize: number | undefined): Promise<TestDat
       },
     };
   }
-  const database = await openPostgres(lease.url, poolSize);
+  const size = poolSize ?? DEFAULT_POOL_SIZE;
+  if (lease.pool.options.max !== size) {
+    await lease.pool.end();
+    lease.pool = postgresPool(lease.url, size);
+  }
+  const end = async () => {
+    released = true;
+    await givenBack(lease);
+    idle.push(lease);
+  };
+  const database = postgresDatabase(untilReleased(lease.pool, () => released, { end }), lease.url);
   return {
     ...database,
     url: lease.url,
     close: async () => {
       if (released) return;
-      released = true;
       await database.close();
-      idle.push(lease);
     },
   };
 }
