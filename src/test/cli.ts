@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
+import { builtEntry } from './built-server.js';
 
-const cli = path.join(import.meta.dirname, '..', 'cli.ts');
-
-/** Runs `npm run cli -- …` as its own process, with only PATH and `env` in its environment. */
+/** Runs the CLI (`npm run cli -- …`, as `npm run build` builds it) as its own process, with only PATH and `env` in its environment. */
 export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, ...args], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [builtEntry('cli'), ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
     });
     return { code: 0, output: stdout + stderr };

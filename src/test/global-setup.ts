@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migratedEmbeddedTemplate, openPostgres } from '../db/database.js';
+import { buildServer } from './built-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -9,9 +10,13 @@ declare module 'vitest' {
   }
 }
 
-/** Prepares migrated templates: a PGlite image, and a database on the PostgreSQL server if there is one. */
+/**
+ * Prepares migrated templates (a PGlite image, and a database on the PostgreSQL server if
+ * there is one) and the built server that suites start as a process.
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  project.provide('pgliteImage', await migratedEmbeddedTemplate());
+  const [pgliteImage] = await Promise.all([migratedEmbeddedTemplate(), buildServer()]);
+  project.provide('pgliteImage', pgliteImage);
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     console.log('TEST_DATABASE_URL is not set: PostgreSQL-server suites are skipped, PGlite suites run.');
