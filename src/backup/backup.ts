@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, open, rename, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { closeToOthers, PRIVATE_FILE_MODE } from '../data-dir.js';
+import { closeToOthers, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../data-dir.js';
 import { embeddedClusterDir, openPglite, type Database } from '../db/database.js';
+import { unpackCluster } from '../db/embedded-template.js';
 
 /**
  * Two formats, each its database's own: PGlite's gzipped tarball of the embedded cluster, and
@@ -93,7 +94,8 @@ export async function restoreEmbeddedBackup(dataDir: string, file: string): Prom
     await rename(dir, replaced);
   }
   try {
-    const database = await openPglite(new PGlite(dir, { loadDataDir: new Blob([await readFile(file)]) }));
+    await unpackCluster(file, dir, PRIVATE_DIR_MODE);
+    const database = await openPglite(new PGlite(dir));
     try {
       await database.migrate();
     } finally {

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -11,7 +10,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { closeToOthers, PRIVATE_DIR_MODE } from '../data-dir.js';
-import { embeddedTemplate, isFreshDataDir } from './embedded-template.js';
+import { embeddedTemplate, isFreshDataDir, unpackCluster } from './embedded-template.js';
 
 /** A database or an open transaction: repositories accept either. */
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -264,10 +263,12 @@ export async function openDatabase(options: { databaseUrl: string | undefined; d
 export const embeddedClusterDir = (dataDir: string): string => path.join(dataDir, 'pgdata');
 
 async function embeddedCluster(dir: string): Promise<PGlite> {
-  if (!isFreshDataDir(dir)) return new PGlite(dir);
-  // A read-only install cannot keep a template: it starts the slow way instead.
-  const template = await migratedEmbeddedTemplate().then((file) => readFile(file), () => undefined);
-  return new PGlite(dir, template ? { loadDataDir: new Blob([template]) } : {});
+  if (isFreshDataDir(dir)) {
+    // A read-only install cannot keep a template: PGlite then runs initdb, the slow way.
+    const template = await migratedEmbeddedTemplate().catch(() => undefined);
+    if (template) await unpackCluster(template, dir, PRIVATE_DIR_MODE);
+  }
+  return new PGlite(dir);
 }
 
 /** The path of a migrated embedded cluster's tarball, made once per migration set (see embedded-template.ts). */
