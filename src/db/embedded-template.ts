@@ -71,7 +71,7 @@ export async function unpackCluster(file: string, dir: string, mode: number): Pr
     // Not `strict`: PGlite writes absolute member names, and stripping their leading slash is a
     // warning tar's strict mode would refuse; any other warning (not a tarball, truncated) is.
     const problems: string[] = [];
-    await extract({ file, cwd: partial, onwarn: (code, message) => code === 'TAR_ENTRY_INFO' || problems.push(String(message)) });
+    await extract({ file, cwd: partial, onwarn: (code, message) => code === 'TAR_ENTRY_INFO' || problems.push(message) });
     if (problems.length > 0) throw new Error(problems.join('; '));
     await rm(dir, { recursive: true, force: true });
     await rename(partial, dir);
