@@ -11,11 +11,12 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { closeToOthers, PRIVATE_DIR_MODE } from '../data-dir.js';
 import { embeddedTemplate, isFreshDataDir, unpackCluster } from './embedded-template.js';
+import { PostgresListener, type NotificationHandler } from './postgres-listener.js';
 
 /** A database or an open transaction: repositories accept either. */
 export type Db = PgDatabase<PgQueryResultHKT>;
 
-export type NotificationHandler = (payload: string) => void;
+export type { NotificationHandler };
 
 export interface Database {
   db: Db;
@@ -145,6 +146,7 @@ export function openPostgres(connectionString: string, poolSize = DEFAULT_POOL_S
 /** A database over `pool`, which its `close` ends; `connectionString` serves LISTEN and migrations. */
 export function postgresDatabase(pool: pg.Pool, connectionString: string): Database {
   const db = drizzlePg(pool) as unknown as Db;
+  const listener = new PostgresListener(connectionString);
   const listeners = new Set<() => Promise<void>>();
   return {
     db,
@@ -153,7 +155,7 @@ export function postgresDatabase(pool: pg.Pool, connectionString: string): Datab
       await pool.query('select 1');
     },
     listen: async (channel, handler) => {
-      const stop = await listenPostgres(connectionString, channel, handler);
+      const stop = await listener.listen(channel, handler);
       listeners.add(stop);
       return async () => {
         listeners.delete(stop);
@@ -165,63 +167,6 @@ export function postgresDatabase(pool: pg.Pool, connectionString: string): Datab
       await Promise.all([...listeners].map((stop) => stop()));
       await pool.end();
     },
-  };
-}
-
-const LISTEN_RETRY_MS = { first: 100, max: 5000 };
-
-/**
- * A LISTEN on its own connection that survives losing it (a server restart, a killed
- * backend): it reconnects with backoff and then calls the handler once with an empty
- * payload, since whatever was notified meanwhile is lost and the subscriber must catch up
- * from its own source of truth.
- */
-async function listenPostgres(connectionString: string, channel: string, handler: NotificationHandler): Promise<() => Promise<void>> {
-  let current: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  let stopped = false;
-
-  const connect = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString });
-    client.on('error', () => undefined);
-    client.on('notification', (message) => {
-      if (message.channel === channel) handler(message.payload ?? '');
-    });
-    client.on('end', () => {
-      if (current !== client || stopped) return;
-      current = undefined;
-      reconnect(LISTEN_RETRY_MS.first);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN "${channel.replace(/"/g, '')}"`);
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    if (stopped) await client.end().catch(() => undefined);
-    else current = client;
-  };
-
-  const reconnect = (delayMs: number): void => {
-    retry = setTimeout(() => {
-      connect().then(
-        () => {
-          if (!stopped) handler('');
-        },
-        () => {
-          if (!stopped) reconnect(Math.min(delayMs * 2, LISTEN_RETRY_MS.max));
-        },
-      );
-    }, delayMs);
-    retry.unref();
-  };
-
-  await connect();
-  return async () => {
-    stopped = true;
-    clearTimeout(retry);
-    await current?.end().catch(() => undefined);
   };
 }
 

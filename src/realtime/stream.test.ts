@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openPostgres, type Database } from '../db/database.js';
+import { openPostgres, queryRows, type Database } from '../db/database.js';
+import { LISTENER_APPLICATION_NAME } from '../db/postgres-listener.js';
 import { describeEachDatabase, describeOnPostgres } from '../test/databases.js';
 import { currentPermissions, setRolePermissions } from '../test/factories.js';
 import { appendTicketEvent } from '../tickets/ticket-events.repository.js';
@@ -284,9 +285,12 @@ describeOnPostgres('live stream across server processes', () => {
     await client.waitForEvents(1);
 
     // Both processes listen from the same database: kill every LISTEN backend, as a server restart would.
-    await t.database.db.execute(
-      sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'`,
+    const [killed] = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+          where datname = current_database() and application_name = ${LISTENER_APPLICATION_NAME}`,
     );
+    expect(killed?.n).toBeGreaterThanOrEqual(1);
     const made = await injectSecond(desk.customer.accessToken, 'POST', '/api/tickets', { subject: 'During the outage', description: 'd' });
     expect(made.statusCode).toBe(201);
     const events = await client.waitForEvents(2, 10_000);
