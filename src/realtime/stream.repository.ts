@@ -118,10 +118,14 @@ export async function readFeed(db: Db, after: number, limit: number): Promise<Fe
         tx,
         // The snapshot's own xmin is the whole server's: any long transaction in any database
         // (a pg_dump, another app, a test worker) would hold every gap for maxGapWaitMs. Only
-        // a session of this database can have taken an id of its sequence, so only those count.
+        // a session of this database can have taken an id of its sequence, so the others'
+        // are left out. pg_stat_activity is read live, after the snapshot was taken: a
+        // transaction of this database that committed in between is no longer listed there,
+        // yet its rows are invisible to the snapshot. So what is left out is only what is
+        // seen running in another database; anything unlisted still counts as running.
         sql`select coalesce(
               (select min(x) from pg_snapshot_xip(pg_current_snapshot()) x
-                where xid(x) in (select backend_xid from pg_stat_activity where datname = current_database() and backend_xid is not null)),
+                where xid(x) not in (select backend_xid from pg_stat_activity where datname <> current_database() and backend_xid is not null)),
               pg_snapshot_xmax(pg_current_snapshot()))::text as xmin,
             pg_snapshot_xmax(pg_current_snapshot())::text as xmax`,
       );
