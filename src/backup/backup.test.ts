@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { create as createTar } from 'tar';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows, type Database } from '../db/database.js';
 import { createTestApp, type TestApp } from '../test/app.js';
@@ -99,6 +100,15 @@ describe('backup and restore of the embedded database', () => {
     expect(refused.code).toBe(1);
     expect(refused.output).toContain('is not a Helpline backup');
     expect(readdirSync(dataDir)).toEqual([]);
+
+    // A gzipped tarball, but of something else: no cluster comes of it, and no empty desk either.
+    const otherTarball = path.join(folder, 'other.tar.gz');
+    await createTar({ gzip: true, file: otherTarball, cwd: folder }, ['notes.txt']);
+    const notACluster = await runCli(['restore', otherTarball], env);
+    expect(notACluster.code, notACluster.output).toBe(1);
+    expect(notACluster.output).toContain('holds no database cluster');
+    expect(readdirSync(dataDir)).toEqual([]);
+    rmSync(otherTarball);
 
     const empty = await runCli(['backup', path.join(folder, 'empty.tar.gz')], env);
     expect(empty.code).toBe(1);

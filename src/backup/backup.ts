@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, open, rename, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { closeToOthers, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../data-dir.js';
+import { closeToOthers, PRIVATE_FILE_MODE } from '../data-dir.js';
 import { embeddedClusterDir, openPglite, type Database } from '../db/database.js';
 import { unpackCluster } from '../db/embedded-template.js';
 
@@ -94,7 +94,7 @@ export async function restoreEmbeddedBackup(dataDir: string, file: string): Prom
     await rename(dir, replaced);
   }
   try {
-    await unpackCluster(file, dir, PRIVATE_DIR_MODE);
+    await unpackCluster(file, dir);
     const database = await openPglite(new PGlite(dir));
     try {
       await database.migrate();

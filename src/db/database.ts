@@ -211,7 +211,7 @@ async function embeddedCluster(dir: string): Promise<PGlite> {
   if (isFreshDataDir(dir)) {
     // A read-only install cannot keep a template: PGlite then runs initdb, the slow way.
     const template = await migratedEmbeddedTemplate().catch(() => undefined);
-    if (template) await unpackCluster(template, dir, PRIVATE_DIR_MODE);
+    if (template) await unpackCluster(template, dir);
   }
   return new PGlite(dir);
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { extract } from 'tar';
+import { PRIVATE_DIR_MODE } from '../data-dir.js';
 
 /**
  * Creating an embedded cluster runs initdb inside WebAssembly: about ten seconds of CPU,
@@ -61,18 +62,20 @@ async function pruneStaleTemplates(): Promise<void> {
  * Makes `dir` the cluster a PGlite tarball holds (a template, or a backup, gzipped or not).
  * PGlite can load one itself, but through its WebAssembly file system: 3.8 s for the
  * template, against well under a second natively. It is unpacked beside `dir` and renamed
- * into place, so a start cut short never leaves half a cluster that looks whole.
+ * into place, so a start cut short never leaves half a cluster that looks whole; a tarball
+ * with no cluster in it is refused, where PGlite would have made an empty one.
  */
-export async function unpackCluster(file: string, dir: string, mode: number): Promise<void> {
+export async function unpackCluster(file: string, dir: string): Promise<void> {
   const partial = `${dir}.${process.pid}.partial`;
   await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { mode });
+  await mkdir(partial, { mode: PRIVATE_DIR_MODE });
   try {
     // Not `strict`: PGlite writes absolute member names, and stripping their leading slash is a
     // warning tar's strict mode would refuse; any other warning (not a tarball, truncated) is.
     const problems: string[] = [];
     await extract({ file, cwd: partial, onwarn: (code, message) => code === 'TAR_ENTRY_INFO' || problems.push(message) });
     if (problems.length > 0) throw new Error(problems.join('; '));
+    if (isFreshDataDir(partial)) throw new Error('the file holds no database cluster');
     await rm(dir, { recursive: true, force: true });
     await rename(partial, dir);
   } catch (error) {
