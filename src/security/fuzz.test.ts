@@ -59,7 +59,7 @@ describeEachDatabase('fuzzing every route', (kind) => {
     await journal.close();
     await t.close();
   });
-  // A sweep may legitimately edit the permission table or deactivate users: each route starts fresh.
+  // A sweep may legitimately edit the permission table: each route starts with the default one.
   beforeEach(() => restorePermissions(t, defaultPermissions));
 
   it('finds routes to fuzz', () => {
