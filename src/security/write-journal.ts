@@ -13,7 +13,11 @@ import { queryRows, type Db } from '../db/database.js';
  * back leaves no note, since the note is part of the same transaction.
  */
 export interface WriteJournal {
-  /** The tables written to since the last call (or since the journal was opened), sorted. */
+  /**
+   * The tables written to since the last call (or since the journal was opened), sorted. It
+   * reads the notes above the last one seen: a transaction holding a smaller note that
+   * commits later would be missed, so it answers for one request at a time, as the sweeps send them.
+   */
   take(): Promise<string[]>;
   /** Removes the triggers, so the database goes back to the next test as the migrations left it. */
   close(): Promise<void>;
