@@ -42,8 +42,19 @@ export function describeInBrowser(name: string, suite: () => void, buildError: s
   describe(name, { timeout: 120_000 }, suite);
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+let running: Promise<Browser> | undefined;
+
+/**
+ * One Chromium per test worker, launched on first use: a worker runs file after file in one
+ * module graph (vitest.config.ts), and launching and closing a browser for each file was a
+ * second of it. Tests share no state through it: each gets a context of its own, with its own
+ * cookies, storage and cache. Playwright closes it when the worker exits.
+ */
+export async function sharedBrowser(): Promise<Browser> {
+  const browser = await running?.catch(() => undefined);
+  if (browser?.isConnected()) return browser;
+  running = chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return running;
 }
 
 /**

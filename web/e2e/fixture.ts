@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { launchBrowser, openPage, type PageOptions, type WatchedPage } from './browser.js';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
+import { openPage, sharedBrowser, type PageOptions, type WatchedPage } from './browser.js';
 import { startServer, type E2eServer } from './server.js';
 
 export interface BrowserFixture {
@@ -10,16 +10,13 @@ export interface BrowserFixture {
   open(options?: PageOptions): Promise<WatchedPage>;
 }
 
-/** One Chromium per file, a fresh server per test: registers the hooks of the calling suite. */
+/** The worker's Chromium, a fresh server per test: registers the hooks of the calling suite. */
 export function browserFixture(): BrowserFixture {
   let browser: Browser;
   let server: E2eServer | undefined;
   const pages: WatchedPage[] = [];
   beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser.close();
+    browser = await sharedBrowser();
   });
   beforeEach(async () => {
     server = await startServer();
