@@ -10,19 +10,8 @@ declare module 'vitest' {
   }
 }
 
-/**
- * Prepares migrated templates (a PGlite image, and a database on the PostgreSQL server if
- * there is one) and the built server that suites start as a process.
- */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const [pgliteImage] = await Promise.all([migratedEmbeddedTemplate(), buildServer()]);
-  project.provide('pgliteImage', pgliteImage);
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) {
-    console.log('TEST_DATABASE_URL is not set: PostgreSQL-server suites are skipped, PGlite suites run.');
-    project.provide('postgresTemplate', undefined);
-    return async () => undefined;
-  }
+/** A migrated database on the PostgreSQL server every test database is copied from; drops them all. */
+async function postgresTemplate(url: string): Promise<{ template: string; drop: () => Promise<void> }> {
   const template = `helpline_tpl_${process.pid}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -33,12 +22,28 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const database = await openPostgres(templateUrl.toString(), 1);
   await database.migrate();
   await database.close();
-  project.provide('postgresTemplate', template);
-  return async () => {
+  const drop = async () => {
     // The databases the test files were lent, copied from the template and named after it.
     const copies = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${template}_`]);
     for (const { datname } of copies.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await admin.end();
   };
+  return { template, drop };
+}
+
+/**
+ * Prepares migrated templates (a PGlite image, and a database on the PostgreSQL server if
+ * there is one) and the built server that suites start as a process, all at once.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const url = process.env.TEST_DATABASE_URL;
+  const [pgliteImage, postgres] = await Promise.all([migratedEmbeddedTemplate(), url ? postgresTemplate(url) : undefined, buildServer()]);
+  project.provide('pgliteImage', pgliteImage);
+  project.provide('postgresTemplate', postgres?.template);
+  if (!postgres) {
+    console.log('TEST_DATABASE_URL is not set: PostgreSQL-server suites are skipped, PGlite suites run.');
+    return async () => undefined;
+  }
+  return postgres.drop;
 }
