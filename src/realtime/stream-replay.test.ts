@@ -1,9 +1,12 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
 import { issueAccessToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
+import { queryRows } from '../db/database.js';
 import { describeEachDatabase } from '../test/databases.js';
 import type { TestUser } from '../test/factories.js';
 import { createDesk, openTicket, postMessage, type Desk } from '../tickets/tickets.test-support.js';
+import { loadStreamActors, replayStart } from './stream.repository.js';
 import { connect, createListeningApp, expectQuiet, type ListeningTestApp, type SseClient, type SseEvent } from './stream.test-support.js';
 
 /** The bytes the server wrote for one event: the frame rebuilt from what the client parsed. */
@@ -138,5 +141,24 @@ describeEachDatabase('live stream: bounded replay', (kind) => {
       `notification ${old.id}`,
       `ticket.created ${recent.id}`,
     ]);
+  });
+
+  it('starts a replay at the first id after the cursor when the window opens on events of one moment', async () => {
+    await start({ maxEvents: 500, maxBytes: 512 * 1024 });
+    const ticket = await openTicket(t, desk.customer);
+    const { db } = t.database;
+    const [cursor] = await queryRows<{ id: string }>(db, sql`select max(id)::text as id from ticket_events`);
+    // Two events of one transaction (same time), written to the table out of id order, as the
+    // planner may return them; nothing older is in the window.
+    const [ids] = await queryRows<{ first: string; second: string }>(db, sql`select nextval('ticket_events_id_seq')::text as first, nextval('ticket_events_id_seq')::text as second`);
+    const at = t.clock.now().toISOString();
+    for (const id of [ids?.second, ids?.first]) {
+      await db.execute(sql`insert into ticket_events (id, ticket_id, type, data, created_at) values (${id}, ${ticket.id}, 'ticket.priority_changed', '{}', ${at})`);
+    }
+    await db.execute(sql`delete from ticket_events where id <= ${cursor?.id}`);
+    const actor = (await loadStreamActors(db, [desk.agent.sessionId])).get(desk.agent.sessionId);
+    if (!actor) throw new Error('the agent has no live session');
+    const since = new Date(t.clock.now().getTime() - 86_400_000);
+    expect(await replayStart(db, actor, Number(cursor?.id), since)).toBe(Number(ids?.first));
   });
 });

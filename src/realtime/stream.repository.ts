@@ -200,7 +200,9 @@ export async function replayStart(db: Db, actor: Actor, after: number, since: Da
   const at = since.toISOString();
   const [row] = await queryRows<{ event: string | null; note: string | null }>(
     db,
-    sql`select (select id from ticket_events where created_at >= ${at} order by created_at limit 1)::text as event,
+    // By id among equal times: one transaction's events share its timestamp, and which of them
+    // `order by created_at` alone returns is up to the plan, so a replay could start past the first.
+    sql`select (select id from ticket_events where created_at >= ${at} order by created_at, id limit 1)::text as event,
                (select id from notifications where user_id = ${actor.id} and id > ${after} and created_at >= ${at} order by id limit 1)::text as note`,
   );
   // Ids grow with time, so no event of the window is older than its oldest one; a later `after` wins.
