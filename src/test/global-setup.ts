@@ -38,7 +38,14 @@ async function postgresTemplate(url: string): Promise<{ template: string; drop: 
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const url = process.env.TEST_DATABASE_URL;
-  const [pgliteImage, postgres] = await Promise.all([migratedEmbeddedTemplate(), url ? postgresTemplate(url) : undefined, buildServer()]);
+  const [image, server, build] = await Promise.allSettled([migratedEmbeddedTemplate(), url ? postgresTemplate(url) : undefined, buildServer()]);
+  if (image.status === 'rejected' || server.status === 'rejected' || build.status === 'rejected') {
+    // No run follows: the server's template goes too.
+    if (server.status === 'fulfilled') await server.value?.drop();
+    const reasons = [image, server, build].flatMap((step): unknown[] => (step.status === 'rejected' ? [step.reason] : []));
+    throw reasons[0];
+  }
+  const [pgliteImage, postgres] = [image.value, server.value];
   project.provide('pgliteImage', pgliteImage);
   project.provide('postgresTemplate', postgres?.template);
   if (!postgres) {

@@ -51,10 +51,12 @@ let running: Promise<Browser> | undefined;
  * cookies, storage and cache. Playwright closes it when the worker exits.
  */
 export async function sharedBrowser(): Promise<Browser> {
-  const browser = await running?.catch(() => undefined);
+  const current = running;
+  const browser = await current?.catch(() => undefined);
   if (browser?.isConnected()) return browser;
-  running = chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  return running;
+  // A caller that awaited alongside may have relaunched it already.
+  if (running === current) running = chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return running ?? sharedBrowser();
 }
 
 /**
