@@ -23,7 +23,7 @@ import { openWriteJournal, type WriteJournal } from './write-journal.js';
  * Random permission tables per database: three in all with a PostgreSQL server, most of them
  * there (a sweep costs PGlite twice the time), two on PGlite alone.
  */
-const generatedTables = (kind: DatabaseKind): number => Number(process.env.ACCESS_RUNS) || (!postgresAvailable() ? 2 : kind === 'pglite' ? 1 : 2);
+const generatedTables = (kind: DatabaseKind): number => Number(process.env.ACCESS_RUNS) || (kind === 'pglite' && postgresAvailable() ? 1 : 2);
 
 /** Fields no body may carry unless its schema lists them. */
 const FORBIDDEN_FIELDS: Record<string, unknown> = {

@@ -54,7 +54,7 @@ end $$`));
       seen = Number(since?.last ?? seen);
       return since?.tables ?? [];
     },
-    // Dropping the trigger function drops every trigger that calls it.
+    // The schema takes the trigger function with it, and the function every trigger that calls it.
     close: async () => {
       await db.execute(sql.raw(`drop schema ${SCHEMA} cascade`));
     },

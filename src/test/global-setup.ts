@@ -42,8 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (image.status === 'rejected' || server.status === 'rejected' || build.status === 'rejected') {
     // No run follows: the server's template goes too.
     if (server.status === 'fulfilled') await server.value?.drop();
-    const reasons = [image, server, build].flatMap((step): unknown[] => (step.status === 'rejected' ? [step.reason] : []));
-    throw reasons[0];
+    throw [image, server, build].find((step): step is PromiseRejectedResult => step.status === 'rejected')?.reason;
   }
   const [pgliteImage, postgres] = [image.value, server.value];
   project.provide('pgliteImage', pgliteImage);

@@ -50,13 +50,11 @@ let running: Promise<Browser> | undefined;
  * second of it. Tests share no state through it: each gets a context of its own, with its own
  * cookies, storage and cache. Playwright closes it when the worker exits.
  */
-export async function sharedBrowser(): Promise<Browser> {
-  const current = running;
-  const browser = await current?.catch(() => undefined);
-  if (browser?.isConnected()) return browser;
-  // A caller that awaited alongside may have relaunched it already.
-  if (running === current) running = chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  return running ?? sharedBrowser();
+export function sharedBrowser(): Promise<Browser> {
+  const launch = () => chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  // Chained on the last answer, so callers asking together share one launch; a lost or failed browser is replaced.
+  running = (running ?? launch()).then((browser) => (browser.isConnected() ? browser : launch()), launch);
+  return running;
 }
 
 /**
