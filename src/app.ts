@@ -1,5 +1,4 @@
 import compress from '@fastify/compress';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -18,6 +17,7 @@ import { satisfactionRoutes } from './satisfaction/satisfaction.routes.js';
 import { clientErrors, frameworkErrors, installErrorHandlers } from './http/error-handler.js';
 import { cachedSerializers } from './http/serialization.js';
 import { installValidation } from './http/validation.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { inboundRoutes } from './inbound/inbound.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { macroRoutes } from './macros/macros.routes.js';
@@ -74,22 +74,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   installValidation(app);
   installErrorHandlers(app);
   app.addSchema(ErrorResponse);
-  const servedOverHttps = ctx.config.publicUrl.startsWith('https:');
-  await app.register(helmet, {
-    // Over plain http a browser ignores it at best; at worst it pins a name that has no TLS yet.
-    strictTransportSecurity: servedOverHttps,
-    contentSecurityPolicy: {
-      directives: {
-        'script-src': ["'self'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        // blob: the web app shows image attachments it fetched with the session's token.
-        'img-src': ["'self'", 'data:', 'blob:'],
-        // Served over plain http (a LAN address, no TLS in front), upgrading would send the web
-        // app's own scripts to an https port that does not exist and leave a blank page.
-        ...(servedOverHttps ? {} : { 'upgrade-insecure-requests': null }),
-      },
-    },
-  });
+  installSecurityHeaders(app, ctx.config.publicUrl.startsWith('https:'));
   await app.register(compress, {
     encodings: ['br', 'gzip'],
     // API answers only: the web app's files are compressed once at build time, and the live

@@ -56,6 +56,16 @@ describe('access tokens', () => {
     await refuses(await sign({ ...claims, sub: 42 }));
   });
 
+  it('holds a token it verified before to the same window', async () => {
+    const token = await sign({ ...claims, nbf: nowSeconds });
+    await expect(verify(token, now)).resolves.toEqual(ids);
+    await refuses(token, new Date(now.getTime() - 1000));
+    await expect(verify(token, now)).resolves.toEqual(ids);
+    await refuses(token, new Date(now.getTime() + 60_000));
+    await refuses(token, new Date(now.getTime() + 61_000));
+    await expect(verify(token, new Date(now.getTime() + 59_000))).resolves.toEqual(ids);
+  });
+
   it('refuses garbage', async () => {
     for (const token of ['', 'not-a-token', 'not.a.token', '..', 'a.b.c.d', `${b64([1])}.${b64(claims)}.x`]) await refuses(token);
   });
