@@ -11,6 +11,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { closeToOthers, PRIVATE_DIR_MODE } from '../data-dir.js';
 import { embeddedTemplate, isFreshDataDir, unpackCluster } from './embedded-template.js';
+import { statementRunner } from './pglite-statements.js';
 import { PostgresListener, type NotificationHandler } from './postgres-listener.js';
 
 /** A database or an open transaction: repositories accept either. */
@@ -86,21 +87,24 @@ function withMethods<T extends object>(target: T, wrapped: Partial<T>): T {
  * one another run back to back (each one's end starts the next in a microtask), so a
  * burst of writes or reads would hold every other request up until all are done. So the
  * queries take turns: one per pass of the event loop, with other requests in between.
+ * Each is sent as one message (src/db/pglite-statements.ts).
  */
 export function takingTurns(client: PGlite): PGlite {
   const nextTurn = turns();
+  const statements = statementRunner(client);
   type Tx = Parameters<Parameters<PGlite['transaction']>[0]>[0];
   const inTurns = (tx: Tx): Tx =>
     withMethods(tx, {
-      query: async (...args: Parameters<Tx['query']>) => {
+      query: async <T>(...args: Parameters<Tx['query']>) => {
         await nextTurn();
-        return tx.query(...args);
+        if (tx.closed) throw new Error('Transaction is closed');
+        return statements.queryInTransaction<T>(...args);
       },
     });
   return withMethods(client, {
-    query: async (...args: Parameters<PGlite['query']>) => {
+    query: async <T>(...args: Parameters<PGlite['query']>) => {
       await nextTurn();
-      return client.query(...args);
+      return statements.query<T>(...args);
     },
     transaction: async <T>(callback: (tx: Tx) => Promise<T>) => {
       await nextTurn();
@@ -111,6 +115,8 @@ export function takingTurns(client: PGlite): PGlite {
 
 export async function openPglite(client: PGlite): Promise<Database> {
   await client.waitReady;
+  // Statements are prepared once (src/db/pglite-statements.ts) but planned for each run's values, as unnamed ones are.
+  await client.exec('set plan_cache_mode = force_custom_plan');
   const db = drizzlePglite(takingTurns(client)) as unknown as Db;
   return {
     db,

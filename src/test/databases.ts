@@ -20,7 +20,7 @@ export const postgresAvailable = (): boolean => Boolean(serverUrl() && templateN
 let pgliteImage: Promise<Blob> | undefined;
 
 /** The migrated image global-setup wrote; loading it is much faster than migrating. */
-function migratedPgliteImage(): Promise<Blob> {
+export function migratedPgliteImage(): Promise<Blob> {
   pgliteImage ??= readFile(inject('pgliteImage')).then((bytes) => new Blob([bytes]));
   return pgliteImage;
 }
@@ -104,6 +104,8 @@ async function givenBack(lease: Extract<Lease, { kind: 'postgres' }>): Promise<v
 async function lend(lease: Lease, poolSize: number | undefined): Promise<TestDatabase> {
   let released = false;
   if (lease.kind === 'pglite') {
+    // The previous test's prepared statements, which its own statement runner kept.
+    await lease.client.exec('deallocate all');
     const database = await openPglite(untilReleased(lease.client, () => released));
     const stops = new Set<() => Promise<void>>();
     return {
