@@ -115,8 +115,6 @@ export function takingTurns(client: PGlite): PGlite {
 
 export async function openPglite(client: PGlite): Promise<Database> {
   await client.waitReady;
-  // Statements are prepared once (src/db/pglite-statements.ts) but planned for each run's values, as unnamed ones are.
-  await client.exec('set plan_cache_mode = force_custom_plan');
   const db = drizzlePglite(takingTurns(client)) as unknown as Db;
   return {
     db,

@@ -104,8 +104,6 @@ async function givenBack(lease: Extract<Lease, { kind: 'postgres' }>): Promise<v
 async function lend(lease: Lease, poolSize: number | undefined): Promise<TestDatabase> {
   let released = false;
   if (lease.kind === 'pglite') {
-    // The previous test's prepared statements, which its own statement runner kept.
-    await lease.client.exec('deallocate all');
     const database = await openPglite(untilReleased(lease.client, () => released));
     const stops = new Set<() => Promise<void>>();
     return {
