@@ -24,9 +24,10 @@ function joined(parts: Uint8Array[]): Uint8Array {
  * 0.40 ms through `query`, 0.25–0.33 ms this way.
  *
  * The statement stays unnamed, as in `query`, so it is planned for each run's values (the
- * queue's and search's partial indexes and estimates depend on that). Naming it was tried:
- * planning every run then needed `plan_cache_mode = force_custom_plan`, which also re-plans
- * every statement of every trigger and made opening a ticket 25 % slower.
+ * queue's and search's partial indexes and estimates depend on that). Named statements
+ * would save the parse too, but planning each run of those needs the session's
+ * `plan_cache_mode = force_custom_plan`, which also re-plans every statement of every
+ * trigger function on every run, where they now keep a generic plan.
  *
  * The values are serialized, the answer parsed and errors raised by PGlite's own functions,
  * so results are those of its `query`. `query` takes PGlite's locks as its `query` does;
