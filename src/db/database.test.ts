@@ -90,4 +90,20 @@ describe('the embedded database in the event loop', () => {
       await database.close();
     }
   });
+
+  it('refuses a statement on a transaction that has ended, as PGlite does', async () => {
+    const database = await createTestDatabase('pglite');
+    try {
+      let ended: Db | undefined;
+      await database.db.transaction(async (tx) => {
+        ended = tx;
+        await tx.execute(sql`select 1`);
+      });
+      const late = ended?.execute(sql`insert into users (email, name, role, password_hash) values ('late@example.test', 'Late', 'customer', 'x')`);
+      await expect(late).rejects.toMatchObject({ cause: { message: 'Transaction is closed' } });
+      expect(await queryRows(database.db, sql`select 1 from users where email = 'late@example.test'`)).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  });
 });
