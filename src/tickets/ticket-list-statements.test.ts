@@ -1,0 +1,74 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { queryRows } from '../db/database.js';
+import { createTestApp, type TestApp } from '../test/app.js';
+import { createTestDatabase, describeEachDatabase, describeOnPostgres, type DatabaseKind } from '../test/databases.js';
+import { countTicketsUpTo, listTicketViews, type TicketListFilter } from './ticket-list.repository.js';
+import type { TicketStatus } from './ticket-status.js';
+import { createDesk, openTicket, patchTicket } from './tickets.test-support.js';
+
+const everyone = { visibility: { kind: 'all' }, searchDocument: 'staff' } as const;
+const unassignedByPriority = (priority: 'high' | 'low'): TicketListFilter => ({
+  ...everyone,
+  statuses: ['open'],
+  assigneeId: null,
+  priority,
+  order: { sort: 'priority', order: 'desc' },
+  limit: 26,
+});
+
+async function deskWithTickets(kind: DatabaseKind, poolSize?: number): Promise<TestApp> {
+  const t = await createTestApp(kind, {}, { database: await createTestDatabase(kind, poolSize) });
+  const desk = await createDesk(t);
+  for (const priority of ['high', 'low', 'high']) {
+    const ticket = await openTicket(t, desk.customer, { subject: `A ${priority} one` });
+    expect((await patchTicket(t, desk.manager, ticket.id, { priority })).statusCode).toBe(200);
+  }
+  return t;
+}
+
+describeEachDatabase("the queue's statements", (kind) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await deskWithTickets(kind);
+  });
+  afterEach(() => t.close());
+
+  it('refuses a status it does not know before anything reaches the database', async () => {
+    const forged = { ...unassignedByPriority('high'), statuses: ["open') or ('1' = '1" as TicketStatus] };
+    await expect(listTicketViews(t.ctx.database.db, forged)).rejects.toThrow(/unknown ticket status/);
+  });
+});
+
+describeOnPostgres("the queue's statements, named", () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    // One connection: the statements and the plans asked about below are all on it.
+    t = await deskWithTickets('postgres', 1);
+  });
+  afterEach(() => t.close());
+
+  it('answers every shape, past the ones a pool names as well as among them', async () => {
+    // Each limit is a statement of its own, and each is counted too: more than a pool names.
+    for (let limit = 1; limit <= 60; limit += 1) {
+      const page = await listTicketViews(t.ctx.database.db, { ...everyone, statuses: ['open'], order: { sort: 'created', order: 'desc' }, limit });
+      expect(page.map((ticket) => ticket.subject)).toEqual(['A high one', 'A low one', 'A high one'].slice(0, limit));
+      expect(await countTicketsUpTo(t.ctx.database.db, { visibility: everyone.visibility, statuses: ['open'] }, limit)).toBe(Math.min(3, limit));
+    }
+  });
+
+  it('keeps a page of the queue prepared, its statuses and limit in its text, and reuses one plan for any priority', async () => {
+    for (let run = 0; run < 8; run += 1) {
+      const page = await listTicketViews(t.ctx.database.db, unassignedByPriority(run % 2 === 0 ? 'high' : 'low'));
+      expect(page).toHaveLength(run % 2 === 0 ? 2 : 1);
+    }
+    const prepared = await queryRows<{ statement: string; genericPlans: number }>(
+      t.ctx.database.db,
+      sql`select statement, generic_plans::int as "genericPlans" from pg_prepared_statements
+        where statement like '%"tickets"."status" in (''open'') and "tickets"."priority" = $1 and "tickets"."assignee_id" is null)%'
+          and statement like '% limit 26'`,
+    );
+    expect(prepared).toHaveLength(1);
+    expect(prepared[0]?.genericPlans).toBeGreaterThan(0);
+  });
+});
