@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../test/app.js';
 import { createTestDatabase, describeEachDatabase, describeOnPostgres, type DatabaseKind } from '../test/databases.js';
 import { countTicketsUpTo, listTicketViews, type TicketListFilter } from './ticket-list.repository.js';
 import type { TicketStatus } from './ticket-status.js';
-import { createDesk, openTicket, patchTicket } from './tickets.test-support.js';
+import { createDesk, getJson, openTicket, patchTicket, type Desk } from './tickets.test-support.js';
 
 const everyone = { visibility: { kind: 'all' }, searchDocument: 'staff' } as const;
 const unassignedByPriority = (priority: 'high' | 'low'): TicketListFilter => ({
@@ -17,22 +17,46 @@ const unassignedByPriority = (priority: 'high' | 'low'): TicketListFilter => ({
   limit: 26,
 });
 
-async function deskWithTickets(kind: DatabaseKind, poolSize?: number): Promise<TestApp> {
+async function deskWithTickets(kind: DatabaseKind, poolSize?: number): Promise<{ t: TestApp; desk: Desk }> {
   const t = await createTestApp(kind, {}, { database: await createTestDatabase(kind, poolSize) });
   const desk = await createDesk(t);
   for (const priority of ['high', 'low', 'high']) {
     const ticket = await openTicket(t, desk.customer, { subject: `A ${priority} one` });
     expect((await patchTicket(t, desk.manager, ticket.id, { priority })).statusCode).toBe(200);
   }
-  return t;
+  return { t, desk };
 }
 
 describeEachDatabase("the queue's statements", (kind) => {
   let t: TestApp;
+  let desk: Desk;
   beforeEach(async () => {
-    t = await deskWithTickets(kind);
+    ({ t, desk } = await deskWithTickets(kind));
   });
   afterEach(() => t.close());
+
+  it('pages through one priority sorted by priority, newest first or oldest first, as the numbers run', async () => {
+    const high = [];
+    for (let i = 0; i < 3; i += 1) {
+      const ticket = await openTicket(t, desk.customer, { subject: `High ${i}` });
+      expect((await patchTicket(t, desk.manager, ticket.id, { priority: 'high' })).statusCode).toBe(200);
+      high.push(ticket.subject);
+    }
+    const pages = async (order: 'asc' | 'desc') => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `/api/tickets?priority=high&status=open&sort=priority&order=${order}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+        const page: { items: { subject: string }[]; nextCursor: string | null } = await getJson(t, desk.agent, query);
+        seen.push(...page.items.map((ticket) => ticket.subject));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const all = ['A high one', 'A high one', ...high];
+    expect(await pages('desc')).toEqual([...all].reverse());
+    expect(await pages('asc')).toEqual(all);
+  });
 
   it('refuses a status it does not know before anything reaches the database', async () => {
     const forged = { ...unassignedByPriority('high'), statuses: ["open') or ('1' = '1" as TicketStatus] };
@@ -44,7 +68,7 @@ describeOnPostgres("the queue's statements, named", () => {
   let t: TestApp;
   beforeEach(async () => {
     // One connection: the statements and the plans asked about below are all on it.
-    t = await deskWithTickets('postgres', 1);
+    ({ t } = await deskWithTickets('postgres', 1));
   });
   afterEach(() => t.close());
 
