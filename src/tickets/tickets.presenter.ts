@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AttachmentSchema, presentAttachment } from '../attachments/attachments.presenter.js';
 import type { AttachmentSummary } from '../attachments/attachments.repository.js';
 import type { Subject } from '../authz/actor.js';
-import { canSeeTags, ticketAbilities, type TicketAbilities } from '../authz/policies/ticket.js';
+import { abilitiesPerStanding, canSeeTags, ticketAbilities, type TicketAbilities } from '../authz/policies/ticket.js';
 import { Nullable, RoleSchema, Timestamp } from '../http/schemas.js';
 import type { TicketEventRow } from './ticket-events.repository.js';
 import type { MessageView } from './ticket-messages.repository.js';
@@ -70,11 +70,14 @@ export type TicketDto = Static<typeof TicketSchema>;
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-/**
- * `viewer` decides the abilities, `now` the SLA state (ok, at risk, breached) shown with the
- * ticket; `attachments`, when given, are the ticket's own files.
- */
-export const presentTicket = (row: TicketView, viewer: Subject, now: Date, attachments?: readonly AttachmentSummary[]): TicketDto => ({
+/** How one viewer's tickets are shown: what they may do with each, whether they see tags, and when it is. */
+interface Presentation {
+  abilities: (ticket: TicketView) => TicketAbilities;
+  tags: boolean;
+  now: Date;
+}
+
+const presented = (row: TicketView, how: Presentation, attachments?: readonly AttachmentSummary[]): TicketDto => ({
   id: row.id,
   number: row.number,
   subject: row.subject,
@@ -94,11 +97,24 @@ export const presentTicket = (row: TicketView, viewer: Subject, now: Date, attac
   assignee: row.assigneeId === null ? null : { id: row.assigneeId, name: row.assigneeName ?? '' },
   teamId: row.teamId,
   team: row.teamId === null ? null : { id: row.teamId, name: row.teamName ?? '' },
-  sla: ticketSla(row, now),
-  abilities: ticketAbilities(viewer, row),
-  ...(canSeeTags(viewer) ? { tags: row.tags } : {}),
+  sla: ticketSla(row, how.now),
+  abilities: how.abilities(row),
+  ...(how.tags ? { tags: row.tags } : {}),
   ...(attachments ? { attachments: attachments.map(presentAttachment) } : {}),
 });
+
+/**
+ * `viewer` decides the abilities, `now` the SLA state (ok, at risk, breached) shown with the
+ * ticket; `attachments`, when given, are the ticket's own files.
+ */
+export const presentTicket = (row: TicketView, viewer: Subject, now: Date, attachments?: readonly AttachmentSummary[]): TicketDto =>
+  presented(row, { abilities: (ticket) => ticketAbilities(viewer, ticket), tags: canSeeTags(viewer), now }, attachments);
+
+/** A page of tickets for one viewer, as `presentTicket` shows each; the abilities are decided once per standing. */
+export function presentTickets(rows: readonly TicketView[], viewer: Subject, now: Date): TicketDto[] {
+  const how: Presentation = { abilities: abilitiesPerStanding(viewer), tags: canSeeTags(viewer), now };
+  return rows.map((row) => presented(row, how));
+}
 
 export const MessageSchema = Type.Object(
   {

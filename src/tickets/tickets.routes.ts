@@ -11,6 +11,7 @@ import {
   presentMessage,
   presentTicket,
   presentTicketEvent,
+  presentTickets,
   TicketEventSchema,
   TicketSchema,
 } from './tickets.presenter.js';
@@ -70,8 +71,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       const { status, limit, ...filters } = request.query;
       const actor = actorOf(request);
       const page = await listTickets(ctx, actor, { ...filters, statuses: parseStatusList(status), limit: limit ?? 25 });
-      const now = ctx.now();
-      return { items: page.items.map((ticket) => presentTicket(ticket, actor, now)), nextCursor: page.nextCursor };
+      return { items: presentTickets(page.items, actor, ctx.now()), nextCursor: page.nextCursor };
     },
   );
 

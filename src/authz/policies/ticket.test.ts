@@ -1,10 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../http/errors.js';
 import { canTransition, TICKET_STATUSES, type TicketStatus } from '../../tickets/ticket-status.js';
 import type { Subject } from '../actor.js';
 import { authorize, can } from '../authorize.js';
-import type { Permission, Role } from '../permissions.js';
+import { PERMISSIONS, type Permission, type Role } from '../permissions.js';
 import {
+  abilitiesPerStanding,
   authorizeCreateTicket,
   authorizeTicketPatch,
   canSeeTicket,
@@ -235,5 +237,34 @@ describe('ticket rules', () => {
     expect(refusal(() => authorizeCreateTicket(subject('agent', ['tickets.create']), { requesterId: 'someone-else' }))).toBe('allowed');
     expect(refusal(() => authorizeCreateTicket(agent, { priority: 'high' }))).toBe('forbidden:forbidden:Missing permission tickets.priority');
     expect(refusal(() => authorizeCreateTicket(subject('manager', []), {}))).toBe('forbidden:forbidden:Missing permission tickets.create');
+  });
+});
+
+describe('abilities decided once per standing', () => {
+  // Two of each kind of other person and team, so a rule telling them apart would show.
+  const people = ['me', 'someone', 'someone-else'] as const;
+  const teams = ['my-team', 'my-other-team', 'their-team', 'their-other-team'] as const;
+  const subjects = fc.record({
+    role: fc.constantFrom<Role>('customer', 'agent', 'manager'),
+    permissions: fc.subarray([...PERMISSIONS]),
+    restricted: fc.boolean(),
+    teamIds: fc.subarray(['my-team', 'my-other-team']),
+  });
+  const tickets = fc.record({
+    requesterId: fc.constantFrom(...people),
+    assigneeId: fc.constantFrom(null, ...people),
+    teamId: fc.constantFrom(null, ...teams),
+    status: fc.constantFrom(...TICKET_STATUSES),
+  });
+
+  it('gives each ticket of a page what deciding it alone gives', () => {
+    fc.assert(
+      fc.property(subjects, fc.array(tickets, { maxLength: 40 }), ({ role, permissions, restricted, teamIds }, page) => {
+        const viewer: Subject = { id: 'me', role, permissions: new Set(permissions), teams: { ids: teamIds, restricted } };
+        const perStanding = abilitiesPerStanding(viewer);
+        for (const one of page) expect(perStanding(one)).toEqual(ticketAbilities(viewer, one));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
