@@ -4,7 +4,7 @@ import { actorOf } from '../authz/actor.js';
 import type { AppContext } from '../context.js';
 import { bodyErrorResponses, errorResponses, rateLimitedResponses } from '../http/schemas.js';
 import { bulkUpdate } from './bulk.service.js';
-import { presentTicket, TicketSchema } from '../tickets/tickets.presenter.js';
+import { TicketSchema, ticketPresenter } from '../tickets/tickets.presenter.js';
 import { UpdateTicketBody } from '../tickets/tickets.requests.js';
 
 const BulkBody = Type.Object(
@@ -54,9 +54,9 @@ export const bulkRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     },
     async (request) => {
       const actor = actorOf(request);
-      const now = ctx.now();
       const results = await bulkUpdate(ctx, actor, request.body.ids, request.body.changes);
-      return { results: results.map((result) => (result.ok ? { ...result, ticket: presentTicket(result.ticket, actor, now) } : result)) };
+      const present = ticketPresenter(actor, ctx.now());
+      return { results: results.map((result) => (result.ok ? { ...result, ticket: present(result.ticket) } : result)) };
     },
   );
 };

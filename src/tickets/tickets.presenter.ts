@@ -110,10 +110,10 @@ const presented = (row: TicketView, how: Presentation, attachments?: readonly At
 export const presentTicket = (row: TicketView, viewer: Subject, now: Date, attachments?: readonly AttachmentSummary[]): TicketDto =>
   presented(row, { abilities: (ticket) => ticketAbilities(viewer, ticket), tags: canSeeTags(viewer), now }, attachments);
 
-/** A page of tickets for one viewer, as `presentTicket` shows each; the abilities are decided once per standing. */
-export function presentTickets(rows: readonly TicketView[], viewer: Subject, now: Date): TicketDto[] {
+/** Shows many tickets to one viewer (a page, a bulk change's results) as `presentTicket` does, deciding abilities once per standing. */
+export function ticketPresenter(viewer: Subject, now: Date): (row: TicketView) => TicketDto {
   const how: Presentation = { abilities: abilitiesPerStanding(viewer), tags: canSeeTags(viewer), now };
-  return rows.map((row) => presented(row, how));
+  return (row) => presented(row, how);
 }
 
 export const MessageSchema = Type.Object(

@@ -11,9 +11,9 @@ import {
   presentMessage,
   presentTicket,
   presentTicketEvent,
-  presentTickets,
   TicketEventSchema,
   TicketSchema,
+  ticketPresenter,
 } from './tickets.presenter.js';
 import {
   CreateTicketBody,
@@ -71,7 +71,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       const { status, limit, ...filters } = request.query;
       const actor = actorOf(request);
       const page = await listTickets(ctx, actor, { ...filters, statuses: parseStatusList(status), limit: limit ?? 25 });
-      return { items: presentTickets(page.items, actor, ctx.now()), nextCursor: page.nextCursor };
+      return { items: page.items.map(ticketPresenter(actor, ctx.now())), nextCursor: page.nextCursor };
     },
   );
 
