@@ -3,11 +3,13 @@
  * (JIT off, as src/db/database.ts connects), with their plans on request:
  *   npx tsx bench/explain-list.ts postgres://postgres@127.0.0.1:5432/bench_1m refund ORD-0488123 --queue [--plans]
  * Each text is searched as an agent who reads internal notes; `--queue` is the open,
- * unassigned tab by priority, as the bench's queue scenario asks for it.
+ * unassigned tab by priority, `--queue:urgent` (or another priority) as the bench's queue scenario
+ * asks for it.
  */
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { listTicketViews, type TicketListFilter } from '../src/tickets/ticket-list.repository.js';
+import type { TicketPriority } from '../src/tickets/ticket-status.js';
 
 const [url, ...args] = process.argv.slice(2);
 if (!url) throw new Error('usage: tsx bench/explain-list.ts <postgres url> [search text…] [--queue] [--plans]');
@@ -26,7 +28,8 @@ const capturingDb = drizzle(capturing as unknown as pg.Pool);
 
 function filterFor(text: string): TicketListFilter {
   const everyone = { visibility: { kind: 'all' }, searchDocument: 'staff', limit: 26 } as const;
-  if (text === '--queue') return { ...everyone, statuses: ['open'], assigneeId: null, order: { sort: 'priority', order: 'desc' } };
+  const queue = /^--queue(?::(urgent|high|normal|low))?$/.exec(text);
+  if (queue) return { ...everyone, statuses: ['open'], assigneeId: null, priority: queue[1] as TicketPriority | undefined, order: { sort: 'priority', order: 'desc' } };
   return { ...everyone, search: text, order: { sort: 'created', order: 'desc' } };
 }
 
