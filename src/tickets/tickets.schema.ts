@@ -79,6 +79,8 @@ export const tickets = pgTable(
     // Automatic assignment counts each agent's open tickets (capacity, least open).
     index('tickets_assignee_open_idx').on(t.assigneeId).where(sql`${t.status} not in ('resolved', 'closed')`),
     index('tickets_unassigned_number_idx').on(t.status, t.number).where(sql`${t.assigneeId} is null`),
+    // The unassigned tab of one priority (migration 0026).
+    index('tickets_unassigned_priority_number_idx').on(t.status, t.priority, t.number).where(sql`${t.assigneeId} is null`),
     index('tickets_public_search_idx').using('gin', t.publicSearch),
     index('tickets_staff_search_idx').using('gin', t.staffSearch),
     index('tickets_tags_idx').using('gin', t.tags),
