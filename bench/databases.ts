@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openPglite, openPostgres } from '../src/db/database.js';
+import type { DatabaseProcesses } from './load.js';
 import type { DatabaseKind } from './options.js';
 
 /** The little the seeder needs from either driver. */
@@ -21,6 +22,8 @@ export interface BenchDatabase {
   baselineEnv: Record<string, string>;
   /** A migrated database the seeder writes to; on PGlite it must be closed before the server opens the directory. */
   open(): Promise<SqlClient>;
+  /** The backends serving the run, when the database server runs on this machine (PGlite runs inside the server). */
+  processes: DatabaseProcesses | undefined;
   /** One line for the report: engine, version, setup. */
   describe(client: SqlClient): Promise<string>;
   dispose(): Promise<void>;
@@ -55,6 +58,7 @@ export function embeddedDatabase(): BenchDatabase {
     kind: 'embedded',
     serverEnv: { DATA_DIR: dataDir },
     baselineEnv: { BASELINE_PGLITE_DIR: baselineDir },
+    processes: undefined,
     open: async () => {
       const dir = path.join(dataDir, 'pgdata');
       mkdirSync(dir, { recursive: true });
@@ -69,6 +73,14 @@ export function embeddedDatabase(): BenchDatabase {
       rmSync(baselineDir, { recursive: true, force: true });
     },
   };
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Whether the server behind `url` runs here, so its processes' CPU can be read from /proc. */
+function onThisMachine(url: string): boolean {
+  const parsed = new URL(url);
+  return LOCAL_HOSTS.has(parsed.hostname) || (parsed.searchParams.get('host')?.startsWith('/') ?? false);
 }
 
 function withDatabase(url: string, name: string): string {
@@ -108,6 +120,14 @@ export async function postgresDatabase(adminUrl: string, existing?: string): Pro
     kind: 'postgres',
     serverEnv: { DATA_DIR: dataDir, DATABASE_URL: url },
     baselineEnv: { BASELINE_DATABASE_URL: url },
+    // Asked over the admin database, so the asking backend is never among them.
+    processes: onThisMachine(adminUrl)
+      ? () =>
+          admin(adminUrl, async (client) => {
+            const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name]);
+            return rows.map((row) => row.pid);
+          })
+      : undefined,
     open: async () => {
       const database = await openPostgres(url, 1);
       await database.migrate();

@@ -17,12 +17,32 @@ export interface RoundResult {
   statusCodes: Record<string, number>;
   /** CPU the serving process spent per answered request, in ms. */
   cpuMsPerRequest: number | undefined;
+  /** CPU the database server's backends for this run spent per answered request, in ms (PostgreSQL on this machine). */
+  databaseCpuMsPerRequest: number | undefined;
   /** Requests answered (any status); none at all means the server never kept up. */
   answered: number;
 }
 
+/** The processes of a database server on this machine that serve the run, listed when asked (they come and go). */
+export type DatabaseProcesses = () => Promise<number[]>;
+
+const cpuOf = (pids: readonly number[]) => new Map(pids.map((pid) => [pid, cpuSeconds(pid) ?? 0]));
+
+/**
+ * CPU seconds the database's processes spent between two readings: a backend that started
+ * in between counts from zero, one that ended in between is lost (pools keep theirs under load).
+ */
+function databaseCpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let spent = 0;
+  for (const [pid, seconds] of after) spent += seconds - (before.get(pid) ?? 0);
+  return spent;
+}
+
+const perRequest = (seconds: number | undefined, answered: number) => (seconds === undefined || answered === 0 ? undefined : (seconds * 1000) / answered);
+
 /** Runs one round against the process `pid` serves from. */
-export async function runRound(spec: LoadSpec, seconds: number, pid: number): Promise<RoundResult> {
+export async function runRound(spec: LoadSpec, seconds: number, pid: number, database?: DatabaseProcesses): Promise<RoundResult> {
+  const databaseBefore = database && cpuOf(await database());
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: spec.url,
@@ -32,12 +52,14 @@ export async function runRound(spec: LoadSpec, seconds: number, pid: number): Pr
     requests: spec.requests,
   });
   const cpuAfter = cpuSeconds(pid);
+  const databaseAfter = database && cpuOf(await database());
   const statusCodes: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats)) statusCodes[code] = stats.count;
   const answered = result.requests.total;
   return {
     answered,
-    cpuMsPerRequest: cpuBefore === undefined || cpuAfter === undefined || answered === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / answered,
+    cpuMsPerRequest: perRequest(cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore, answered),
+    databaseCpuMsPerRequest: perRequest(databaseBefore && databaseAfter && databaseCpuSince(databaseBefore, databaseAfter), answered),
     requestsPerSecond: result.requests.total / Math.max(result.duration, 0.001),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -53,6 +75,9 @@ export const median = (values: number[]): number => {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 
+const medianOfAll = (values: (number | undefined)[]): number | undefined =>
+  values.some((value) => value === undefined) ? undefined : median(values as number[]);
+
 /** The median round by throughput, latencies medianed separately; errors summed over all rounds. */
 export function summarize(rounds: RoundResult[]): RoundResult {
   const statusCodes: Record<string, number> = {};
@@ -66,9 +91,8 @@ export function summarize(rounds: RoundResult[]): RoundResult {
     errors: rounds.reduce((sum, round) => sum + round.errors, 0),
     answered: rounds.reduce((sum, round) => sum + round.answered, 0),
     statusCodes,
-    cpuMsPerRequest: rounds.some((round) => round.cpuMsPerRequest === undefined)
-      ? undefined
-      : median(rounds.map((round) => round.cpuMsPerRequest ?? 0)),
+    cpuMsPerRequest: medianOfAll(rounds.map((round) => round.cpuMsPerRequest)),
+    databaseCpuMsPerRequest: medianOfAll(rounds.map((round) => round.databaseCpuMsPerRequest)),
   };
 }
 

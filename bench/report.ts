@@ -69,29 +69,29 @@ export const currentLoad = (): number[] => loadavg().map((value) => Number(value
 const dbTitle = (kind: DatabaseKind) => (kind === 'embedded' ? 'Embedded (PGlite)' : 'PostgreSQL');
 
 function scenarioRow(run: DatabaseRun, outcome: ScenarioOutcome): string {
-  if (!outcome.result) return `| ${outcome.title} | – | – | – | – | – | skipped: ${outcome.skipped ?? 'not run'} |`;
+  if (!outcome.result) return `| ${outcome.title} | – | – | – | – | – | skipped: ${outcome.skipped ?? 'not run'} | – |`;
   const ratio = ratioOf(run, outcome);
   const ratioText = ratio === undefined || !outcome.baseline ? 'baseline' : `${ratio.toFixed(2)} × ${BASELINE_NAMES[outcome.baseline]}`;
-  const { requestsPerSecond, p50, p99, errors, cpuMsPerRequest } = outcome.result;
-  const cpu = cpuMsPerRequest === undefined ? '–' : cpuMsPerRequest.toFixed(2);
+  const { requestsPerSecond, p50, p99, errors, cpuMsPerRequest, databaseCpuMsPerRequest } = outcome.result;
+  const cpu = [cpuMsPerRequest, databaseCpuMsPerRequest].map((value) => (value === undefined ? '–' : value.toFixed(2))).join(' | ');
   const errorText = outcome.result.answered === 0 ? 'none answered' : String(errors);
   return `| ${outcome.title} | ${thousands(Math.round(requestsPerSecond))} | ${ms(p50)} | ${ms(p99)} | ${errorText} | ${ratioText} | ${cpu} |`;
 }
 
 function uploadRows(uploads: DatabaseRun['uploads']): string[] {
   const r = uploads.result;
-  if (!r) return [`| uploads | – | – | – | – | skipped: ${uploads.skipped ?? 'not run'} | – |`];
+  if (!r) return [`| uploads | – | – | – | – | skipped: ${uploads.skipped ?? 'not run'} | – | – |`];
   const perUpload = r.rssGrowthPerUploadBytes < 0 ? 'below noise' : `${(r.rssGrowthPerUploadBytes / 1024 / 1024).toFixed(1)} MiB`;
   return [
-    `| upload 1 MiB files (${r.smallUploads}, 4 connections): ${r.mibPerSecond.toFixed(1)} MiB/s | – | – | – | ${r.errors} | ${(r.mibPerSecond / r.baselineMibPerSecond).toFixed(2)} × bare hashing route (${r.baselineMibPerSecond.toFixed(0)} MiB/s) | – |`,
-    `| upload ${r.concurrentClients} files of ${r.concurrentFileMib} MiB at once (${r.concurrentSeconds.toFixed(1)} s) | – | – | – | – | ${perUpload} server RSS growth per upload in flight | – |`,
+    `| upload 1 MiB files (${r.smallUploads}, 4 connections): ${r.mibPerSecond.toFixed(1)} MiB/s | – | – | – | ${r.errors} | ${(r.mibPerSecond / r.baselineMibPerSecond).toFixed(2)} × bare hashing route (${r.baselineMibPerSecond.toFixed(0)} MiB/s) | – | – |`,
+    `| upload ${r.concurrentClients} files of ${r.concurrentFileMib} MiB at once (${r.concurrentSeconds.toFixed(1)} s) | – | – | – | – | ${perUpload} server RSS growth per upload in flight | – | – |`,
   ];
 }
 
 function streamRow(stream: StreamOutcome): string {
-  if (!stream.result) return `| live stream | – | – | – | – | skipped: ${stream.skipped ?? 'not run'} | – |`;
+  if (!stream.result) return `| live stream | – | – | – | – | skipped: ${stream.skipped ?? 'not run'} | – | – |`;
   const r = stream.result;
-  return `| live stream: ${thousands(r.clients)} clients (connected in ${r.connectSeconds.toFixed(1)} s), one change each round (p50/p99 until a client has it; max ${ms(r.max)} ms) | – | ${ms(r.p50)} | ${ms(r.p99)} | ${r.missed} missed${r.refused > 0 ? `, ${r.refused} not connected` : ''} | ${kib(r.rssPerConnectionBytes)} server RSS per connection | – |`;
+  return `| live stream: ${thousands(r.clients)} clients (connected in ${r.connectSeconds.toFixed(1)} s), one change each round (p50/p99 until a client has it; max ${ms(r.max)} ms) | – | ${ms(r.p50)} | ${ms(r.p99)} | ${r.missed} missed${r.refused > 0 ? `, ${r.refused} not connected` : ''} | ${kib(r.rssPerConnectionBytes)} server RSS per connection | – | – |`;
 }
 
 interface TargetCheck {
@@ -170,10 +170,10 @@ export function renderSection(run: DatabaseRun, machineLine: string): string {
     `- Database: ${run.database}`,
     `- Data: ${thousands(data.tickets)} tickets, ${thousands(data.messages)} messages, ${thousands(data.events)} history events, ${thousands(data.plan.customers)} customers, ${thousands(data.plan.agents)} agents; ${data.seconds > 0 ? `seeded in ${data.seconds.toFixed(1)} s` : `${thousands(data.plan.tickets)} tickets seeded earlier by bench/seed-db.ts (--existing), the rest written by earlier runs`}`,
     `- Server start-up on the seeded database: ${(run.seededStartupMs / 1000).toFixed(2)} s to /health`,
-    `- Load: autocannon, ${run.connections} connections unless noted, ${run.warmupSeconds} s warm-up, ${run.rounds} round${run.rounds === 1 ? '' : 's'} of ${run.roundSeconds} s, median quoted; after each round the bench waits (up to 30 s) for the machine to go quiet, so work a scenario left behind is not counted in the next; latencies in ms. Server CPU ms/req: CPU time (user + system) of the answering process over the round divided by the requests it answered, which other load on the machine barely moves (the database's own CPU is not in it)`,
+    `- Load: autocannon, ${run.connections} connections unless noted, ${run.warmupSeconds} s warm-up, ${run.rounds} round${run.rounds === 1 ? '' : 's'} of ${run.roundSeconds} s, median quoted; after each round the bench waits (up to 30 s) for the machine to go quiet, so work a scenario left behind is not counted in the next; latencies in ms. Server CPU ms/req: CPU time (user + system) of the answering process over the round divided by the requests it answered, which other load on the machine barely moves (the database's own CPU is not in it). Database CPU ms/req: the same for the PostgreSQL backends connected to the run's database, when that server runs on this machine (embedded: inside the server's figure)`,
     '',
-    '| scenario | req/s | p50 | p99 | errors | ratio to baseline | server CPU ms/req |',
-    '| --- | ---: | ---: | ---: | ---: | --- | ---: |',
+    '| scenario | req/s | p50 | p99 | errors | ratio to baseline | server CPU ms/req | database CPU ms/req |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
     ...run.scenarios.map((outcome) => scenarioRow(run, outcome)),
     streamRow(run.stream),
     ...uploadRows(run.uploads),

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Api } from './api.js';
 import { embeddedDatabase, postgresDatabase, tempDir, type BenchDatabase } from './databases.js';
-import { runRound, summarize, type RoundResult } from './load.js';
+import { runRound, summarize, type DatabaseProcesses, type RoundResult } from './load.js';
 import { parseOptions, type BenchOptions, type DatabaseKind } from './options.js';
 import { freePort } from '../src/test/free-port.js';
 import { openFilesLimit, repoRoot, startChild, waitForQuiet, type Child } from './processes.js';
@@ -131,6 +131,7 @@ async function runScenarios(
   scenarios: HttpScenario[],
   server: Child,
   baseline: Child,
+  databaseProcesses: DatabaseProcesses | undefined,
 ): Promise<ScenarioOutcome[]> {
   const probe = await login(api, data);
   const runnable: Runnable[] = [];
@@ -148,7 +149,7 @@ async function runScenarios(
       const seconds = warmup ? options.warmupSeconds : options.roundSeconds;
       log(`${warmup ? 'warm-up' : `round ${pass}/${options.rounds}`}: ${entry.scenario.title} (${seconds} s)`);
       const pid = entry.scenario.process === 'server' ? server.pid : baseline.pid;
-      const result = await runRound(entry.scenario.build(tokens), seconds, pid);
+      const result = await runRound(entry.scenario.build(tokens), seconds, pid, databaseProcesses);
       await waitForQuiet();
       if (!warmup) entry.rounds.push(result);
       if (result.errors > 0) {
@@ -259,7 +260,7 @@ async function benchDatabase(options: BenchOptions, kind: DatabaseKind): Promise
 
     const api = new Api(server.url);
     const targets = { server: server.url, fastify: baseline.fastify, hello: baseline.hello };
-    const scenarios = await runScenarios(options, api, data, httpScenarios(targets, data, options.connections, date), server.child, baseline.child);
+    const scenarios = await runScenarios(options, api, data, httpScenarios(targets, data, options.connections, date), server.child, baseline.child, database.processes);
     const stream = await runStream(options, api, server.child, server.url, data);
     const uploads = await runUploads(options, api, server, baseline.hello, data);
     return {
