@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -12,6 +12,7 @@ import pg from 'pg';
 import { closeToOthers, PRIVATE_DIR_MODE } from '../data-dir.js';
 import { embeddedTemplate, isFreshDataDir, unpackCluster } from './embedded-template.js';
 import { statementRunner } from './pglite-statements.js';
+import { nameStatementsOf } from './statement-names.js';
 import { PostgresListener, type NotificationHandler } from './postgres-listener.js';
 
 /** A database or an open transaction: repositories accept either. */
@@ -38,9 +39,11 @@ export interface Database {
 
 const migrationsFolder = fileURLToPath(new URL('../../src/db/migrations', import.meta.url));
 
-/** Typed rows of a raw query, the same on both drivers. */
-export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
-  const result: unknown = await db.execute(query);
+const dialect = new PgDialect();
+
+/** Typed rows of a raw query, the same on both drivers; `name` as a builder's `.prepare` takes it (PLAN_ONCE). */
+export async function queryRows<T>(db: Db, query: SQL, name?: string): Promise<T[]> {
+  const result: unknown = await (name === undefined ? db.execute(query) : db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute());
   return (result as { rows: T[] }).rows;
 }
 
@@ -139,7 +142,10 @@ export function postgresPool(connectionString: string, poolSize = DEFAULT_POOL_S
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
   // A checked-out client losing its server emits on itself, not on the pool; unhandled, it would end the process.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    nameStatementsOf(client);
+  });
   return pool;
 }
 

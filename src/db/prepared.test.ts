@@ -1,8 +1,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../test/databases.js';
 import type { Db } from './database.js';
-import { builtPerShape, statementName } from './prepared.js';
+import { builtPerShape } from './prepared.js';
 
 // Handles are only keys here: two handles without a connection stand for two databases.
 const handle = (): Db => drizzle.mock();
@@ -36,27 +35,5 @@ describe('builtPerShape', () => {
     built(db, { n: 3 });
     built(db, { n: 2 }); // built again
     expect(builds).toEqual([1, 2, 3, 4, 2]);
-  });
-});
-
-describe('statementName', () => {
-  it('names one text alike every time, at most 100 texts per handle, then none', () => {
-    const db = handle();
-    const names = Array.from({ length: 101 }, (_, i) => statementName(db, `select ${i}`));
-    expect(new Set(names.slice(0, 100)).size).toBe(100);
-    expect(names[100]).toBe('');
-    expect(statementName(db, 'select 0')).toBe(names[0]);
-    expect(statementName(handle(), 'select 100')).toBe(statementName(handle(), 'select 100'));
-    expect(statementName(handle(), 'select 100')).not.toBe('');
-  });
-
-  it('leaves a transaction’s statements unnamed', async () => {
-    const database = await createTestDatabase('pglite');
-    try {
-      expect(statementName(database.db, 'select 1')).not.toBe('');
-      expect(await database.db.transaction(async (tx) => statementName(tx, 'select 1'))).toBe('');
-    } finally {
-      await database.close();
-    }
   });
 });

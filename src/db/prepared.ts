@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from './database.js';
 
 /**
@@ -47,30 +45,4 @@ export function builtPerShape<Shape, T>(build: (db: Db, shape: Shape) => T, capa
     if (byShape.size > capacity) byShape.delete(byShape.keys().next().value as string);
     return query;
   };
-}
-
-/** How many texts a pool prepares under a name from `statementName`. */
-const NAMED_STATEMENTS = 100;
-const namedTexts = new WeakMap<Db, Set<string>>();
-
-/**
- * The name to prepare `text` under on each connection, so that PostgreSQL may plan it once
- * for any values; '' (unnamed, planned on every run) past the bound. The name is the text's
- * hash, so one name always means one text. Every named statement holds memory in each
- * connection for as long as it lives, so a pool names at most NAMED_STATEMENTS texts
- * (counted per root handle: a pool has one), however callers combine what shapes them. A
- * transaction's handle lives for one transaction: its statements stay unnamed.
- */
-export function statementName(db: Db, text: string): string {
-  if (db instanceof PgTransaction) return '';
-  let names = namedTexts.get(db);
-  if (!names) {
-    names = new Set();
-    namedTexts.set(db, names);
-  }
-  const name = `prepared_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
-  if (names.has(name)) return name;
-  if (names.size >= NAMED_STATEMENTS) return '';
-  names.add(name);
-  return name;
 }

@@ -3,6 +3,7 @@ import type { PersonRow, TeamMembership } from '../authz/actor.js';
 import { isPermission, type Permission, type Role } from '../authz/permissions.js';
 import { MANAGER_ROLE } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
+import { PLAN_ONCE } from '../db/statement-names.js';
 import { mailOutbox } from '../mail/mail.schema.js';
 import type { NewMailRow } from '../mail/outbox.repository.js';
 import { membershipOf, membershipSelect } from '../teams/membership.repository.js';
@@ -56,8 +57,9 @@ export async function loadRecipients(db: Db, audience: Audience, kind: Notificat
           coalesce(p.in_app, true) as wants_in_app
         from users u
         left join notification_preferences p on p.user_id = u.id and p.kind = ${kind}
-        where u.active and (u.id = any(${ids}) or (${audience.managers} and u.role = ${MANAGER_ROLE}))
+        where u.active and (u.id = any(${ids})${audience.managers ? sql` or u.role = ${MANAGER_ROLE}` : sql``})
         order by u.id`,
+    PLAN_ONCE,
   );
   return rows.map((row) => ({
     id: row.id,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/database.js';
+import { PLAN_ONCE } from '../db/statement-names.js';
 import type { Count, Counters, Hit } from './counters.js';
 
 /** How often one process sweeps expired rows, and how many at most per sweep. */
@@ -36,7 +37,7 @@ export class PostgresCounters implements Counters {
     }
     const batch = [...byKey.entries()].map(([key, entry]) => ({ key, hits: entry.hits, window_ms: entry.windowMs }));
     const now = this.now();
-    const rows = await queryRows<Row>(this.db, this.upsert(JSON.stringify(batch), now, this.sweepDue(now)));
+    const rows = await queryRows<Row>(this.db, this.upsert(JSON.stringify(batch), now, this.sweepDue(now)), PLAN_ONCE);
     const counted = new Map(rows.map((row) => [row.key, { total: row.hits, ttl: Math.max(0, row.ttl) }]));
     // Each caller gets the count as of its own hit, in the order they came.
     const seen = new Map<string, number>();

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, ne, or, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/database.js';
+import { PLAN_ONCE } from '../db/statement-names.js';
 import { users } from '../users/users.schema.js';
 import type { RoutingConditions } from './routing.js';
 import type { AssignmentMode } from './team-settings.js';
@@ -139,6 +140,7 @@ export async function routingChoices(db: Db): Promise<RoutingChoice[]> {
           union all
           select null, null, t.id, t.name, 1, 0, t.created_at from teams t where t.is_default
         ) choices order by rank, position, created_at`,
+    PLAN_ONCE,
   );
   return rows.map((row) => ({ ruleId: row.rule_id, conditions: row.conditions, teamId: row.team_id, teamName: row.team_name }));
 }

@@ -1,7 +1,8 @@
 import { and, eq, inArray, isNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { askedBy, type TicketVisibility } from '../authz/policies/ticket.js';
 import type { Db } from '../db/database.js';
-import { builtPerShape, statementName } from '../db/prepared.js';
+import { builtPerShape } from '../db/prepared.js';
+import { PLAN_ONCE } from '../db/statement-names.js';
 import { TICKET_STATUSES, type TicketPriority, type TicketStatus } from './ticket-status.js';
 import { afterTicket, orderByClause, type TicketOrder } from './ticket-sort.js';
 import { carriesTag, selectTicketViews, type TicketView } from './tickets.repository.js';
@@ -235,7 +236,7 @@ function buildList(db: Db, shape: ListShape, filtered: SQL | undefined) {
   const selected = shape.search ? and(filters, searchCondition(shape.search, filters)) : filters;
   const limit = shape.rows === null ? value('limit') : literalLimit(shape.rows);
   const query = selectTicketViews(db).where(selected).orderBy(orderByClause(shape.order)).limit(limit);
-  return query.prepare(shape.search || filtered ? '' : statementName(db, query.toSQL().sql));
+  return query.prepare(shape.search || filtered ? '' : PLAN_ONCE);
 }
 
 const listQuery = builtPerShape((db, shape: ListShape) => buildList(db, shape, undefined));
@@ -274,7 +275,7 @@ interface CountShape extends FilterShape {
 function buildCount(db: Db, shape: CountShape, filtered: SQL | undefined) {
   const inner = db.select({ one: sql`1` }).from(tickets).where(filterConditions(shape, filtered)).limit(literalLimit(shape.cap)).as('capped');
   const query = db.select({ n: sql<number>`count(*)::int` }).from(inner);
-  return query.prepare(filtered ? '' : statementName(db, query.toSQL().sql));
+  return query.prepare(filtered ? '' : PLAN_ONCE);
 }
 
 const countQuery = builtPerShape((db, shape: CountShape) => buildCount(db, shape, undefined));

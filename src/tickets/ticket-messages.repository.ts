@@ -2,6 +2,7 @@ import { and, asc, eq, gt, ne, type SQL } from 'drizzle-orm';
 import type { AttachmentSummary } from '../attachments/attachments.repository.js';
 import type { Role } from '../authz/permissions.js';
 import type { Db } from '../db/database.js';
+import { PLAN_ONCE } from '../db/statement-names.js';
 import { users } from '../users/users.schema.js';
 import { ticketMessages } from './tickets.schema.js';
 
@@ -30,7 +31,7 @@ const messageColumns = {
 };
 
 export async function insertMessage(tx: Db, message: Omit<MessageRow, 'id'>): Promise<MessageRow> {
-  const [row] = await tx.insert(ticketMessages).values(message).returning(messageColumns);
+  const [row] = await tx.insert(ticketMessages).values(message).returning(messageColumns).prepare(PLAN_ONCE).execute();
   if (!row) throw new Error('message insert returned nothing');
   return row;
 }

@@ -1,9 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sessions } from '../auth/auth.schema.js';
+import { queryRows } from '../db/database.js';
 import { mailOutbox } from '../mail/mail.schema.js';
 import { createTestApp, type TestApp } from '../test/app.js';
-import { createTestDatabase, describeEachDatabase, withQueryLog } from '../test/databases.js';
+import { createTestDatabase, describeEachDatabase, describeOnPostgres, withQueryLog } from '../test/databases.js';
 import { users } from '../users/users.schema.js';
 import { ticketEvents } from './tickets.schema.js';
 import { createDesk, openTicket, postMessage, type Desk } from './tickets.test-support.js';
@@ -98,5 +99,36 @@ describeEachDatabase('round trips per write', (kind) => {
     expect((await read(desk.customer.accessToken)).statusCode).toBe(200);
     await t.database.db.update(sessions).set({ revokedAt: t.clock.now() }).where(eq(sessions.userId, desk.customer.user.id));
     expect((await read(desk.customer.accessToken)).statusCode).toBe(401);
+  });
+});
+
+describeOnPostgres('statements a write plans once', () => {
+  let t: TestApp;
+  let desk: Desk;
+  beforeEach(async () => {
+    // One connection: every statement is prepared on it, and the catalog asked is its own.
+    t = await createTestApp('postgres', {}, { database: await createTestDatabase('postgres', 1) });
+    desk = await createDesk(t);
+  });
+  afterEach(() => t.close());
+
+  it('keeps the statements of an open and a reply prepared on the connection instead of planning them on every run', async () => {
+    for (let round = 0; round < 2; round += 1) {
+      const ticket = await openTicket(t, desk.customer);
+      expect((await postMessage(t, desk.agent, ticket.id, { body: 'On it.' })).statusCode).toBe(201);
+    }
+    const prepared = await queryRows<{ statement: string }>(t.database.db, sql`select statement from pg_prepared_statements`);
+    const texts = prepared.map((row) => row.statement.replace(/\s+/g, ' '));
+    const planned = {
+      'routing rules': /^select rule_id, conditions, team_id, team_name from/,
+      'ticket and its event': /^with "recorded" as \(insert into "ticket_events" .* insert into "tickets"/,
+      'locked ticket': /^select "id", "number", .* from "tickets" where .* for update$/,
+      message: /^insert into "ticket_messages"/,
+      'changed ticket and its event': /^with "recorded" as \(insert into "ticket_events" .* update "tickets" set/,
+      recipients: /^select u\.id, u\.email, u\.name, u\.role,/,
+      'rate-limit count': /^ ?with batch as \(select \* from jsonb_to_recordset/,
+    };
+    const missing = Object.entries(planned).filter(([, text]) => !texts.some((sent) => text.test(sent.trim())));
+    expect(missing.map(([name]) => name), texts.join('\n')).toEqual([]);
   });
 });

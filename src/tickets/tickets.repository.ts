@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, sql, type Placeholder, type SQL } from 'drizz
 import { alias } from 'drizzle-orm/pg-core';
 import { askedBy, type TicketVisibility } from '../authz/policies/ticket.js';
 import type { Db } from '../db/database.js';
+import { PLAN_ONCE } from '../db/statement-names.js';
 import { preparedPerDb } from '../db/prepared.js';
 import { teams } from '../teams/teams.schema.js';
 import type { AttachmentSummary } from '../attachments/attachments.repository.js';
@@ -101,7 +102,9 @@ export async function insertTicketRecording(
     .with(recorded)
     .insert(tickets)
     .values({ ...ticket, status: 'open', updatedAt: ticket.createdAt })
-    .returning({ ...ticketColumns, eventId: recordedEventId });
+    .returning({ ...ticketColumns, eventId: recordedEventId })
+    .prepare(PLAN_ONCE)
+    .execute();
   if (!row) throw new Error('ticket insert returned nothing');
   const { eventId, ...opened } = row;
   return { ticket: opened, eventId };
@@ -181,7 +184,9 @@ export async function lockTicket(tx: Db, id: string, visibility: SQL | undefined
     .select(ticketColumns)
     .from(tickets)
     .where(and(eq(tickets.id, id), visibility))
-    .for('update');
+    .for('update')
+    .prepare(PLAN_ONCE)
+    .execute();
   return row;
 }
 
@@ -277,7 +282,9 @@ export async function updateLockedTicketRecording(
     .update(tickets)
     .set(changeSet(changes, now))
     .where(eq(tickets.id, id))
-    .returning({ ...ticketColumns, eventId: recordedEventId });
+    .returning({ ...ticketColumns, eventId: recordedEventId })
+    .prepare(PLAN_ONCE)
+    .execute();
   if (!row) throw new Error('a locked ticket was not there to update');
   const { eventId, ...ticket } = row;
   return { ticket, eventId };
