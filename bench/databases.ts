@@ -138,9 +138,12 @@ export async function postgresDatabase(adminUrl: string, existing?: string): Pro
     },
     describe: async (client) => {
       const [buffers] = await client.query<{ shared_buffers: string }>('show shared_buffers');
+      const [autovacuum] = await client.query<{ autovacuum: string }>('show autovacuum');
+      // Off (as on this project's CI machines), the app vacuums and analyses its tables itself (src/db/upkeep.ts).
+      const upkeep = autovacuum?.autovacuum === 'off' ? 'autovacuum off: the app keeps its tables up itself' : 'autovacuum on';
       // On one host a Unix socket spares each statement the loopback TCP stack (bench/FINDINGS.md §11).
       const via = new URL(url).searchParams.get('host')?.startsWith('/') ? 'its Unix socket' : 'TCP on localhost';
-      return `${await version(client)} server on this machine, over ${via} (shared_buffers ${buffers?.shared_buffers ?? '?'}), node-postgres pool of 10`;
+      return `${await version(client)} server on this machine, over ${via} (shared_buffers ${buffers?.shared_buffers ?? '?'}, ${upkeep}), node-postgres pool of 10`;
     },
     dispose: async () => {
       rmSync(dataDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { createAppContext } from './compose.js';
 import { keepDataDirPrivate } from './data-dir.js';
 import { openDatabase } from './db/database.js';
 import { startBackupScheduler } from './backup/backup-scheduler.js';
+import { startDatabaseUpkeep } from './db/upkeep.js';
 import { startEscalationScheduler } from './escalation/escalation-scheduler.js';
 import { startMailWorker } from './mail/mail-worker.js';
 import { startMailboxPolling } from './inbound/mailbox-poller.js';
@@ -33,6 +34,7 @@ export async function serve(config: Config): Promise<void> {
   const backups = startBackupScheduler(ctx, { logger: app.log });
   const attachmentCleanup = startAttachmentCleanup(ctx, { logger: app.log });
   const mailboxes = startMailboxPolling(ctx, { logger: app.log });
+  const upkeep = await startDatabaseUpkeep(database, { logger: app.log });
   console.log(`Helpline listening on ${address} (${database.driver === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server'})`);
 
   let stopping = false;
@@ -46,6 +48,7 @@ export async function serve(config: Config): Promise<void> {
     await backups.stop();
     await attachmentCleanup.stop();
     await mailboxes.stop();
+    await upkeep?.stop();
     await mailWorker.stop();
     await ctx.attachmentStore.close();
     await database.close();
