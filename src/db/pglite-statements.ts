@@ -1,6 +1,28 @@
 import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';
+import { PgliteSession } from 'drizzle-orm/pglite';
+import { NAMED_PER_CONNECTION, nameOfText, PLAN_ONCE } from './statement-names.js';
 
 const { serialize } = protocol;
+
+/** A query's options as `statementRunner` reads them: PLAN_ONCE's flag besides PGlite's own. */
+type StatementOptions = QueryOptions & { planOnce?: boolean };
+
+/*
+ * drizzle's PGlite session drops a prepared query's name before the client sees the query,
+ * so PLAN_ONCE travels as a flag of the options the query is run with. Held by
+ * statement-names.test.ts, which fails if a drizzle upgrade stops carrying it.
+ */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the session as `this`
+const { prepareQuery } = PgliteSession.prototype;
+PgliteSession.prototype.prepareQuery = function (this: PgliteSession<Record<string, never>, never>, ...args: Parameters<typeof prepareQuery>) {
+  const prepared = prepareQuery.apply(this, args);
+  if (args[2] === PLAN_ONCE) {
+    const configs = prepared as unknown as { rawQueryConfig: StatementOptions; queryConfig: StatementOptions };
+    configs.rawQueryConfig = { ...configs.rawQueryConfig, planOnce: true };
+    configs.queryConfig = { ...configs.queryConfig, planOnce: true };
+  }
+  return prepared;
+} as typeof prepareQuery;
 
 /** Statement texts whose parameter types are kept: the app sends a few hundred. */
 const TEXTS_KEPT = 2_000;
@@ -23,11 +45,10 @@ function joined(parts: Uint8Array[]): Uint8Array {
  * the first use of each text (one more message then) and kept. A one-row lookup took
  * 0.40 ms through `query`, 0.25–0.33 ms this way.
  *
- * The statement stays unnamed, as in `query`, so it is planned for each run's values (the
- * queue's and search's partial indexes and estimates depend on that). Named statements
- * would save the parse too, but planning each run of those needs the session's
- * `plan_cache_mode = force_custom_plan`, which also re-plans every statement of every
- * trigger function on every run, where they now keep a generic plan.
+ * A statement stays unnamed, as in `query`, so it is planned for each run's values (the
+ * queue's and search's partial indexes and estimates depend on that), unless it asked for
+ * PLAN_ONCE: then it is parsed once under its name and PostgreSQL may keep its plan, as on a
+ * server (src/db/statement-names.ts).
  *
  * The values are serialized, the answer parsed and errors raised by PGlite's own functions,
  * so results are those of its `query`. `query` takes PGlite's locks as its `query` does;
@@ -58,13 +79,39 @@ export function statementRunner(client: PGlite) {
     return typeof param === 'object' ? JSON.stringify(param) : (param as number | bigint | boolean).toString();
   };
 
-  const execute = async <T>(text: string, params: unknown[], options: QueryOptions | undefined, inTransaction: boolean): Promise<Results<T>> => {
-    const types = await typesOf(text, options);
+  const prepared = new Map<string, { name: string; types: number[] }>();
+
+  /**
+   * The text prepared under its name on its first run here, if this runner named fewer than
+   * NAMED_PER_CONNECTION. The backend outlives a runner (a test database is lent again), so
+   * the name is closed first: closing one that does not exist is no error.
+   */
+  const preparedStatement = async (text: string, options: StatementOptions | undefined) => {
+    const known = prepared.get(text);
+    if (known || prepared.size >= NAMED_PER_CONNECTION) return known;
+    const name = nameOfText(text);
+    const described = await client.execProtocolStream(
+      joined([
+        serialize.close({ type: 'S', name }),
+        serialize.parse({ name, text, types: options?.paramTypes }),
+        serialize.describe({ type: 'S', name }),
+        serialize.sync(),
+      ]),
+      { syncToFs: false },
+    );
+    const statement = { name, types: parse.parseDescribeStatementResults(described) };
+    prepared.set(text, statement);
+    return statement;
+  };
+
+  const execute = async <T>(text: string, params: unknown[], options: StatementOptions | undefined, inTransaction: boolean): Promise<Results<T>> => {
+    const statement = options?.planOnce ? await preparedStatement(text, options) : undefined;
+    const types = statement?.types ?? (await typesOf(text, options));
     const values = params.map((param, index) => serialized(param, types[index] ?? 0, options));
     const messages = await client.execProtocolStream(
       joined([
-        serialize.parse({ text, types: options?.paramTypes }),
-        serialize.bind({ values }),
+        ...(statement ? [] : [serialize.parse({ text, types: options?.paramTypes })]),
+        serialize.bind({ statement: statement?.name, values }),
         serialize.describe({ type: 'P' }),
         serialize.execute({}),
         serialize.sync(),

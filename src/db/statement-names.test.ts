@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, describeOnPostgres, type TestDatabase } from '../test/databases.js';
+import { users } from '../users/users.schema.js';
 import { queryRows } from './database.js';
 import { NAMED_PER_CONNECTION, PLAN_ONCE } from './statement-names.js';
 
@@ -46,12 +47,20 @@ describeOnPostgres('statements planned once', () => {
 });
 
 describe('statements planned once [pglite]', () => {
-  it('runs a statement asked for by name as any other: PGlite plans each statement itself', async () => {
-    const database = await createTestDatabase('pglite');
-    try {
-      expect(await queryRows(database.db, sql`select ${21}::int * 2 as answer`, PLAN_ONCE)).toEqual([{ answer: 42 }]);
-    } finally {
-      await database.close();
-    }
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase('pglite');
+  });
+  afterEach(() => database.close());
+
+  it('prepares a text asked for by name in the embedded backend too, from raw SQL and from a builder, and runs it with each value', async () => {
+    for (const n of [1, 2]) expect(await queryRows(database.db, sql`select ${n}::int * 2 as embedded_doubled`, PLAN_ONCE)).toEqual([{ embedded_doubled: n * 2 }]);
+    const byBuilder = database.db.select({ email: users.email }).from(users).where(eq(users.email, sql.placeholder('email'))).prepare(PLAN_ONCE);
+    expect(await byBuilder.execute({ email: 'nobody@example.test' })).toEqual([]);
+    expect(await database.db.transaction((tx) => queryRows(tx, sql`select ${3}::int * 2 as embedded_doubled`, PLAN_ONCE))).toEqual([{ embedded_doubled: 6 }]);
+    await queryRows(database.db, sql`select ${1}::int as embedded_unnamed`);
+    const texts = await preparedTexts(database);
+    expect(texts.filter((text) => text.includes('embedded_'))).toEqual(['select $1::int * 2 as embedded_doubled']);
+    expect(texts.some((text) => text.startsWith('select "email" from "users"'))).toBe(true);
   });
 });

@@ -9,7 +9,8 @@ import type pg from 'pg';
  * (bench/FINDINGS.md §18). Only a statement whose best plan does not depend on its values may
  * ask for it (a key lookup, an insert, a fixed walk): PostgreSQL may keep a plan made for
  * typical values after five runs, which a range or a skewed filter would regret. A list's
- * search and a report say '' instead: planned for their values on every run.
+ * search and a report say '' instead: planned for their values on every run. The embedded
+ * database honours it too (src/db/pglite-statements.ts).
  */
 export const PLAN_ONCE = 'plan once';
 
@@ -19,7 +20,7 @@ export const PLAN_ONCE = 'plan once';
  */
 export const NAMED_PER_CONNECTION = 200;
 
-const nameOfText = (text: string) => `prepared_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+export const nameOfText = (text: string): string => `prepared_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
 
 type QueryConfig = { text: string; name?: string | undefined };
 
