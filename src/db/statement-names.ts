@@ -4,9 +4,9 @@ import type pg from 'pg';
 /**
  * The name a query is prepared under (`.prepare(PLAN_ONCE)`, `queryRows(db, query, PLAN_ONCE)`)
  * when PostgreSQL may parse it once per connection and keep one plan for any values. An
- * unnamed statement is parsed and planned on every run, and planning was most of a write's
- * database time: choosing who hears of a change cost 0.50 ms to plan and 0.06 ms to run
- * (bench/FINDINGS.md §18). Only a statement whose best plan does not depend on its values may
+ * unnamed statement is parsed and planned on every run, and planning was a quarter to a third
+ * of a write's database time: choosing who hears of a change cost 0.50 ms to plan and 0.06 ms
+ * to run (bench/FINDINGS.md §18). Only a statement whose best plan does not depend on its values may
  * ask for it (a key lookup, an insert, a fixed walk): PostgreSQL may keep a plan made for
  * typical values after five runs, which a range or a skewed filter would regret. A list's
  * search and a report say '' instead: planned for their values on every run. The embedded
@@ -32,13 +32,14 @@ const asksForName = (config: unknown): config is QueryConfig =>
  * text on a connection, and at most NAMED_PER_CONNECTION of them.
  */
 export function nameStatementsOf(client: pg.Client): void {
-  const named = new Set<string>();
+  // By text, so a statement of the write path is hashed once per connection, not on every run.
+  const named = new Map<string, string>();
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   const nameFor = (text: string): string | undefined => {
+    const known = named.get(text);
+    if (known !== undefined || named.size >= NAMED_PER_CONNECTION) return known;
     const name = nameOfText(text);
-    if (named.has(name)) return name;
-    if (named.size >= NAMED_PER_CONNECTION) return undefined;
-    named.add(name);
+    named.set(text, name);
     return name;
   };
   client.query = ((config: unknown, ...rest: unknown[]) =>

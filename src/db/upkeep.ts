@@ -13,7 +13,7 @@ import { queryRows, type Database, type Db } from './database.js';
  */
 
 /** autovacuum_naptime. */
-export const UPKEEP_INTERVAL_MS = 60_000;
+const UPKEEP_INTERVAL_MS = 60_000;
 /** autovacuum_vacuum_threshold and autovacuum_vacuum_scale_factor. */
 const VACUUM_BASE = 50;
 const VACUUM_SCALE = 0.2;
