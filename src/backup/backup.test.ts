@@ -73,9 +73,11 @@ describe('backup and restore of the embedded database', () => {
     expect(backup.code, backup.output).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
 
-    const target = tempDir();
-    const restore = await runCli(['restore', file], { DATA_DIR: target });
+    // A new machine's DATA_DIR, not made yet, with its JWT_SECRET set (so nothing else makes the folder).
+    const target = path.join(tempDir(), 'new', 'data');
+    const restore = await runCli(['restore', file], { DATA_DIR: target, JWT_SECRET: 'a-secret-that-is-long-enough-for-hs256-0123' });
     expect(restore.code, restore.output).toBe(0);
+    expect(statSync(target).mode & 0o777).toBe(0o700);
     const restored = await openDatabase({ databaseUrl: undefined, dataDir: target });
     try {
       expect(await everyTable(restored)).toEqual(snapshot);

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, open, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { closeToOthers, PRIVATE_FILE_MODE } from '../data-dir.js';
+import { closeToOthers, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../data-dir.js';
 import { embeddedClusterDir, openPglite, type Database } from '../db/database.js';
 import { unpackCluster } from '../db/embedded-template.js';
 
@@ -87,6 +87,8 @@ export async function restorePostgresBackup(databaseUrl: string, file: string): 
  * Returns where the replaced cluster went, if there was one.
  */
 export async function restoreEmbeddedBackup(dataDir: string, file: string): Promise<string | undefined> {
+  // A desk moving to a new machine restores before its first start, into a DATA_DIR not made yet.
+  await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const dir = embeddedClusterDir(dataDir);
   let replaced: string | undefined;
   if (existsSync(dir)) {
