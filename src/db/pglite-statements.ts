@@ -79,6 +79,15 @@ export function statementRunner(client: PGlite) {
     return typeof param === 'object' ? JSON.stringify(param) : (param as number | bigint | boolean).toString();
   };
 
+  /**
+   * A query's own parsers over the client's. PGlite's `parseResults` merges them by copying
+   * the client's 318 into a new object on every statement (0.12 ms, as much as a small
+   * statement's own work, and drizzle gives every query parsers); a prototype does the same
+   * lookups for the cost of the query's few.
+   */
+  const parsersFor = (options: QueryOptions | undefined): PGlite['parsers'] =>
+    options?.parsers ? Object.assign(Object.create(client.parsers) as PGlite['parsers'], options.parsers) : client.parsers;
+
   const prepared = new Map<string, { name: string; types: number[] }>();
 
   /**
@@ -118,7 +127,7 @@ export function statementRunner(client: PGlite) {
       ]),
       { syncToFs: !inTransaction },
     );
-    const [results] = parse.parseResults(messages, client.parsers, options);
+    const [results] = parse.parseResults(messages, parsersFor(options), { rowMode: options?.rowMode });
     if (!results) throw new Error('PGlite answered a statement with no result');
     return results as Results<T>;
   };
