@@ -20,6 +20,13 @@ const VACUUM_SCALE = 0.2;
 /** autovacuum_analyze_threshold and autovacuum_analyze_scale_factor. */
 const ANALYZE_BASE = 50;
 const ANALYZE_SCALE = 0.1;
+/**
+ * PGlite writes no statistics file when it closes, so every start of an embedded desk counts
+ * changes from zero, and a desk restarted before a tenth of a table changed would never have
+ * it analysed. The table's size on disk survives: one grown by a tenth past the pages its last
+ * ANALYZE or VACUUM saw (`relpages`), and a page, is analysed too.
+ */
+const ANALYZE_BASE_PAGES = 1;
 
 export interface UpkeepRound {
   /** Vacuumed, and analysed in the same pass. */
@@ -38,7 +45,8 @@ export async function keepTablesUp(db: Db): Promise<UpkeepRound> {
     db,
     sql`select s.relname as name,
         s.n_dead_tup > ${VACUUM_BASE} + ${VACUUM_SCALE} * greatest(c.reltuples, 0) as vacuum,
-        s.n_mod_since_analyze > ${ANALYZE_BASE} + ${ANALYZE_SCALE} * greatest(c.reltuples, 0) as analyze
+        s.n_mod_since_analyze > ${ANALYZE_BASE} + ${ANALYZE_SCALE} * greatest(c.reltuples, 0)
+          or pg_relation_size(c.oid) / current_setting('block_size')::float8 > ${ANALYZE_BASE_PAGES}::float8 + ${1 + ANALYZE_SCALE}::float8 * c.relpages as analyze
       from pg_stat_user_tables s join pg_class c on c.oid = s.relid
       where s.schemaname = current_schema()
       order by s.relname`,
