@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -91,6 +91,6 @@ it('analyses on the embedded database what changed before a restart, whose count
     expect((await keepTablesUp(again.db)).analyzed).not.toContain('rate_limit_counters');
   } finally {
     await again.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
-

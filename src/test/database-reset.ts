@@ -9,14 +9,12 @@ import type { Database } from '../db/database.js';
  */
 export async function keepMigratedState({ db }: Database): Promise<void> {
   await db.execute(sql.raw(`do $do$
-declare t record; has_rows boolean; columns text; migrated text[]; statements text := '';
+declare t record; has_rows boolean; columns text; migrated text[] := '{}'; statements text := '';
 begin
   create schema test_seed;
-  select array_agg(tablename::text) into migrated from pg_tables where schemaname = 'public';
   for t in select tablename from pg_tables where schemaname = 'public' order by tablename loop
+    migrated := migrated || t.tablename::text;
     statements := statements || format(E'delete from public.%I;\n', t.tablename);
-  end loop;
-  for t in select tablename from pg_tables where schemaname = 'public' order by tablename loop
     execute format('select exists (select 1 from public.%I)', t.tablename) into has_rows;
     if has_rows then
       execute format('create table test_seed.%I as select * from public.%I', t.tablename, t.tablename);
