@@ -136,8 +136,16 @@ function filterConditions(shape: FilterShape, filtered: SQL | undefined): SQL | 
 export const SEARCH_WINDOW = 2000;
 
 /**
- * Past the window, a search with at most this many hits in the whole desk is rare: its hits
- * are read from the GIN index and sorted; a commoner one walks on down the number index.
+ * How far a common word's walk goes on below the window, in tickets passing the filters, before
+ * its older hits are read from the GIN index instead: far enough to cross a flood of new tickets
+ * without the word, short enough (about 10 ms) that a word common only in old tickets is not a
+ * walk through the whole desk.
+ */
+export const SEARCH_WALK = 8000;
+
+/**
+ * A search whose words the statistics give at most this many tickets is rare: its hits behind
+ * the window are read from the GIN index and sorted; a commoner one walks on down the number index.
  */
 export const RARE_HITS = 1000;
 
@@ -170,44 +178,56 @@ function describeSearch(text: string, document: 'staff' | 'public'): { shape: Se
  * One condition on the row would do if PostgreSQL knew how rare the word is, but for a word
  * outside its statistics (absent, or rare in a desk of few distinct words) it assumes 0.5 %
  * of the rows and walks the number index: every row of a million for a word found nowhere
- * (7–14 s measured). Counting the hits first to choose costs a common word more than its
- * answer (25–640 ms at 1M). So, in one statement:
+ * (7–14 s measured). Counting the hits to choose costs a common word more than its answer
+ * (25–640 ms at 1M); the statistics' own frequencies (`search_hits_estimate`, migration 0027)
+ * cost a fraction of a millisecond. So, in one statement:
  * 1. `recent` walks the newest SEARCH_WINDOW tickets that pass the filters, stopping at a page
  *    of hits: a common word ends here, having read a few dozen tickets.
  * 2. Only when that left the page short and older tickets pass the filters (`older` is empty
- *    otherwise, and everything below is never started), `edge` is the window's oldest ticket
- *    and a probe counts the desk's hits, at most RARE_HITS + 1 (a bitmap for a rare word, a
- *    short scan for a common one).
- * 3. The older hits come from the one branch the probe chose: the walk below the window's
- *    edge for a common word, every hit from the GIN index for a rare one.
+ *    otherwise, and everything below is never started), `edge` is the window's oldest ticket,
+ *    and the statistics tell whether the words are common.
+ * 3. A common word walks on below the edge (`walked`), at most SEARCH_WALK tickets, stopping at
+ *    a page: past a flood of new tickets without it, it is found again within a few dozen.
+ * 4. The rest comes from the GIN index, every hit sorted (`gin_edge`): below the window's edge
+ *    for a rare word, below the walk's last ticket for a common word the walk did not find a page of.
  */
 function searchCondition(search: SearchShape, filters: SQL | undefined): SQL {
   if (search.kind === 'ticket') return eq(tickets.number, value('number'));
   const document = search.document === 'staff' ? tickets.staffSearch : tickets.publicSearch;
+  const documentName = sql.raw(`'${search.document}_search'`);
   const query = search.syntax === 'web' ? sql`websearch_to_tsquery('english', ${value('query')})` : sql`to_tsquery('english', ${value('query')})`;
   const words = sql`${document} @@ ${query}`;
   const matches = search.number ? sql`(${words} or ${tickets.number} = ${value('number')})` : words;
   const filtered = filters ?? sql`true`;
   const limit = value('limit');
-  // The window's rows keep the table's name, so `matches` reads them as it reads the table.
+  // The walks' rows keep the table's name, so `matches` reads them as it reads the table.
   const hits = sql`with recent as materialized (
       select number from (
         select * from ${tickets} where ${filtered} order by ${tickets.number} desc limit ${SEARCH_WINDOW}) ${tickets}
       where ${matches} order by number desc limit ${limit}),
     older as materialized (
-      select edge, (select count(*) <= ${RARE_HITS} from (select from ${tickets} where ${matches} limit ${RARE_HITS + 1}) hits) as rare
+      select edge, search_hits_estimate(${query}, ${documentName}) > ${RARE_HITS} as common
       from (select ${tickets.number} as edge from ${tickets} where ${filtered}
         order by ${tickets.number} desc offset ${SEARCH_WINDOW - 1} limit 1) window_end
-      where (select count(*) from recent) < ${limit})
+      where (select count(*) from recent) < ${limit}),
+    walked as materialized (
+      select number from (
+        select * from ${tickets} where (select common from older) and ${tickets.number} < (select edge from older) and ${filtered}
+        order by ${tickets.number} desc limit ${SEARCH_WALK}) ${tickets}
+      where ${matches} order by number desc limit ${limit}),
+    gin_edge as materialized (
+      select case when not common then edge else (
+          select ${tickets.number} from ${tickets} where ${tickets.number} < older.edge and ${filtered}
+          order by ${tickets.number} desc offset ${SEARCH_WALK - 1} limit 1) end as edge
+      from older
+      where not common or (select count(*) from recent) + (select count(*) from walked) < ${limit})
     select number from (
       (select number from recent)
       union all
-      (select ${tickets.number} from ${tickets}
-        where (select not rare from older) and ${tickets.number} < (select edge from older) and ${filtered} and ${matches}
-        order by ${tickets.number} desc limit ${limit})
+      (select number from walked)
       union all
       (select ${tickets.number} from ${tickets}
-        where (select rare from older) and ${tickets.number} < (select edge from older) and ${filtered}
+        where (select edge from gin_edge) is not null and ${tickets.number} < (select edge from gin_edge) and ${filtered}
           and ${tickets.number} = any(array(select ${tickets.number} from ${tickets} where ${matches}))
         order by ${tickets.number} desc limit ${limit})
     ) found order by number desc limit ${limit}`;
