@@ -130,22 +130,17 @@ function filterConditions(shape: FilterShape, filtered: SQL | undefined): SQL | 
 }
 
 /**
- * How many of the newest tickets passing the filters a search reads first, one by one: a word
- * on about one ticket in 80 or more fills a page there, so the commonest searches end in this walk.
- */
-export const SEARCH_WINDOW = 2000;
-
-/**
- * How far a common word's walk goes on below the window, in tickets passing the filters, before
- * its older hits are read from the GIN index instead: far enough to cross a flood of new tickets
- * without the word, short enough (about 10 ms) that a word common only in old tickets is not a
+ * How many of the newest tickets passing the filters a common word's search reads one by one,
+ * stopping at a page: a word on one ticket in 80 fills it within a few dozen, and a word
+ * commoner than RARE_HITS is found again past a flood of new tickets without it. Past this
+ * many, its older hits come from the GIN index: a word common only in old tickets is not a
  * walk through the whole desk.
  */
-export const SEARCH_WALK = 8000;
+export const SEARCH_REACH = 10_000;
 
 /**
- * A search whose words the statistics give at most this many tickets is rare: its hits behind
- * the window are read from the GIN index and sorted; a commoner one walks on down the number index.
+ * A search whose words the statistics give at most this many tickets is rare: its hits are
+ * read from the GIN index and sorted, at about a microsecond each.
  */
 export const RARE_HITS = 1000;
 
@@ -178,18 +173,14 @@ function describeSearch(text: string, document: 'staff' | 'public'): { shape: Se
  * One condition on the row would do if PostgreSQL knew how rare the word is, but for a word
  * outside its statistics (absent, or rare in a desk of few distinct words) it assumes 0.5 %
  * of the rows and walks the number index: every row of a million for a word found nowhere
- * (7–14 s measured). Counting the hits to choose costs a common word more than its answer
+ * (7–14 s measured). Counting the hits to choose cost a common word more than its answer
  * (25–640 ms at 1M); the statistics' own frequencies (`search_hits_estimate`, migration 0027)
  * cost a fraction of a millisecond. So, in one statement:
- * 1. `recent` walks the newest SEARCH_WINDOW tickets that pass the filters, stopping at a page
- *    of hits: a common word ends here, having read a few dozen tickets.
- * 2. Only when that left the page short and older tickets pass the filters (`older` is empty
- *    otherwise, and everything below is never started), `edge` is the window's oldest ticket,
- *    and the statistics tell whether the words are common.
- * 3. A common word walks on below the edge (`walked`), at most SEARCH_WALK tickets, stopping at
- *    a page: past a flood of new tickets without it, it is found again within a few dozen.
- * 4. The rest comes from the GIN index, every hit sorted (`gin_edge`): below the window's edge
- *    for a rare word, below the walk's last ticket for a common word the walk did not find a page of.
+ * 1. `estimate` asks the statistics whether the words are common.
+ * 2. A common word walks the newest SEARCH_REACH tickets that pass the filters (`walked`),
+ *    stopping at a page: usually within a few dozen, and past a flood of new tickets without it.
+ * 3. The rest comes from the GIN index, every hit sorted: all of them for a rare word (no edge),
+ *    those below the walk's last ticket for a common word the walk found no page of.
  */
 function searchCondition(search: SearchShape, filters: SQL | undefined): SQL {
   if (search.kind === 'ticket') return eq(tickets.number, value('number'));
@@ -200,35 +191,26 @@ function searchCondition(search: SearchShape, filters: SQL | undefined): SQL {
   const matches = search.number ? sql`(${words} or ${tickets.number} = ${value('number')})` : words;
   const filtered = filters ?? sql`true`;
   const limit = value('limit');
-  // The walks' rows keep the table's name, so `matches` reads them as it reads the table.
-  const hits = sql`with recent as materialized (
-      select number from (
-        select * from ${tickets} where ${filtered} order by ${tickets.number} desc limit ${SEARCH_WINDOW}) ${tickets}
-      where ${matches} order by number desc limit ${limit}),
-    older as materialized (
-      select edge, search_hits_estimate(${query}, ${documentName}) > ${RARE_HITS} as common
-      from (select ${tickets.number} as edge from ${tickets} where ${filtered}
-        order by ${tickets.number} desc offset ${SEARCH_WINDOW - 1} limit 1) window_end
-      where (select count(*) from recent) < ${limit}),
+  // The walk's rows keep the table's name, so `matches` reads them as it reads the table.
+  const hits = sql`with estimate as materialized (
+      select search_hits_estimate(${query}, ${documentName}) > ${RARE_HITS} as common),
     walked as materialized (
       select number from (
-        select * from ${tickets} where (select common from older) and ${tickets.number} < (select edge from older) and ${filtered}
-        order by ${tickets.number} desc limit ${SEARCH_WALK}) ${tickets}
+        select * from ${tickets} where (select common from estimate) and ${filtered}
+        order by ${tickets.number} desc limit ${SEARCH_REACH}) ${tickets}
       where ${matches} order by number desc limit ${limit}),
     gin_edge as materialized (
-      select case when not common then edge else (
-          select ${tickets.number} from ${tickets} where ${tickets.number} < older.edge and ${filtered}
-          order by ${tickets.number} desc offset ${SEARCH_WALK - 1} limit 1) end as edge
-      from older
-      where not common or (select count(*) from recent) + (select count(*) from walked) < ${limit})
-    select number from (
-      (select number from recent)
+      select null::integer as edge from estimate where not common
       union all
+      (select ${tickets.number} from ${tickets}
+        where (select common from estimate) and (select count(*) from walked) < ${limit} and ${filtered}
+        order by ${tickets.number} desc offset ${SEARCH_REACH - 1} limit 1))
+    select number from (
       (select number from walked)
       union all
       (select ${tickets.number} from ${tickets}
-        where (select edge from gin_edge) is not null and ${tickets.number} < (select edge from gin_edge) and ${filtered}
-          and ${tickets.number} = any(array(select ${tickets.number} from ${tickets} where ${matches}))
+        where exists (select from gin_edge) and ((select edge from gin_edge) is null or ${tickets.number} < (select edge from gin_edge))
+          and ${filtered} and ${tickets.number} = any(array(select ${tickets.number} from ${tickets} where ${matches}))
         order by ${tickets.number} desc limit ${limit})
     ) found order by number desc limit ${limit}`;
   return sql`${tickets.number} = any(array(${hits}))`;

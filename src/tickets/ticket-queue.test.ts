@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { describeEachDatabase } from '../test/databases.js';
 import { currentPermissions, setRolePermissions, type TestUser } from '../test/factories.js';
-import { RARE_HITS, SEARCH_WALK, SEARCH_WINDOW } from './ticket-list.repository.js';
+import { RARE_HITS, SEARCH_REACH } from './ticket-list.repository.js';
 import { createDesk, getJson, openTicket, patchTicket, postMessage, type Desk, type TicketJson } from './tickets.test-support.js';
 
 interface Page {
@@ -202,7 +202,7 @@ describeEachDatabase('ticket queue and search', (kind) => {
     expect(next.items.map((ticket) => ticket.subject)).toEqual(['Filler 497', 'Filler 496']);
   });
 
-  it('answers from the newest tickets when they hold a page, and from the older ones, common word or rare, when they do not', async () => {
+  it('walks the newest tickets for a common word and reads the GIN index for a rare one or past the walk, with the same answers', async () => {
     const quiet = await openTicket(t, desk.customer, { subject: 'Quiet one' });
     expect((await postMessage(t, desk.agent, quiet.id, { body: 'A narwhal, says the courier', internal: true })).statusCode).toBe(201);
     const addTickets = (subject: string, count: number) =>
@@ -214,10 +214,11 @@ describeEachDatabase('ticket queue and search', (kind) => {
       const [row] = await queryRows<{ hits: number }>(t.database.db, sql`select search_hits_estimate(to_tsquery('english', ${word}), 'staff_search') as hits`);
       return row?.hits;
     };
-    // A common word (more hits than a rare one has) and a rare one, every hit behind a window of newer tickets.
+    // A common word (more hits than a rare one has) and a rare one, every hit behind newer tickets.
+    const fillers = 2000;
     await addTickets('Walrus', RARE_HITS + 5);
     await addTickets('Narwhal', 3);
-    await addTickets('Filler', SEARCH_WINDOW);
+    await addTickets('Filler', fillers);
     expect(await estimatedHits('walrus:*')).toBeGreaterThan(RARE_HITS);
     expect(await estimatedHits('narwhal:*')).toBeLessThanOrEqual(RARE_HITS);
     const walruses = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, i) => `Walrus ${from - i}`);
@@ -227,32 +228,31 @@ describeEachDatabase('ticket queue and search', (kind) => {
     const commonNext = await getJson<Page>(t, desk.agent, `/api/tickets?q=walrus&limit=3&cursor=${common.nextCursor ?? ''}`);
     expect(commonNext.items.map((ticket) => ticket.subject)).toEqual(walruses(RARE_HITS - 20, RARE_HITS - 22));
     expect(await allPages(desk.agent, '?q=narwhal&limit=2')).toEqual(['Narwhal 3', 'Narwhal 2', 'Narwhal 1', 'Quiet one']);
-    // The note stays the staff's behind the window too.
+    // The note stays the staff's in the index too.
     expect(await allPages(desk.customer, '?q=narwhal&limit=2')).toEqual(['Narwhal 3', 'Narwhal 2', 'Narwhal 1']);
-    // Fewer tickets pass the filters than the window holds: those are the whole answer.
+    // Fewer tickets pass the filters than the walk reaches: those are the whole answer.
     expect(await allPages(desk.otherCustomer, '?q=walrus')).toEqual([]);
-    expect(await subjects(desk.agent, '?q=filler&limit=3')).toEqual([0, 1, 2].map((i) => `Filler ${SEARCH_WINDOW - i}`));
+    expect(await subjects(desk.agent, '?q=filler&limit=3')).toEqual([0, 1, 2].map((i) => `Filler ${fillers - i}`));
 
-    // Exactly a page (and the row that tells a next page exists) in the window: found there; the next page reaches behind it.
+    // Exactly a page (and the row that tells a next page exists) among the newest: the next page walks on behind it.
     await addTickets('Late walrus', 3);
     const late = await getJson<Page>(t, desk.agent, '/api/tickets?q=walrus&limit=2');
     expect(late.items.map((ticket) => ticket.subject)).toEqual(['Late walrus 3', 'Late walrus 2']);
     const lateNext = await getJson<Page>(t, desk.agent, `/api/tickets?q=walrus&limit=2&cursor=${late.nextCursor ?? ''}`);
     expect(lateNext.items.map((ticket) => ticket.subject)).toEqual(['Late walrus 1', `Walrus ${RARE_HITS + 5}`]);
-    // One hit short of that in the window: the rest comes from behind it.
+    // One hit short of that among the newest: the rest comes from behind it.
     expect(await subjects(desk.agent, '?q=walrus&limit=3')).toEqual(['Late walrus 3', 'Late walrus 2', 'Late walrus 1']);
     expect(await subjects(desk.agent, '?q=walrus&limit=5')).toEqual(['Late walrus 3', 'Late walrus 2', 'Late walrus 1', ...walruses(RARE_HITS + 5, RARE_HITS + 4)]);
 
-    // A common word's hits behind more tickets than its walk crosses: the walk finds the newest,
-    // the GIN index the rest. Newer than Walrus 1005 are SEARCH_WINDOW + 6 tickets (the fillers,
-    // three narwhals, three late walruses); a flood of SEARCH_WALK - 7 more makes it the walk's
-    // last ticket and Walrus 1004 the first one the index gives. The flood only has to stand
-    // there, so it is written without triggers (no search documents, no report rows): a quarter
-    // of the time on PGlite.
+    // A common word's hits behind more tickets than its walk reaches: the walk finds the newest,
+    // the GIN index the rest. Newer than Walrus 1005 are the fillers, three narwhals and three
+    // late walruses; a flood of SEARCH_REACH - fillers - 7 more makes it the walk's last ticket
+    // and Walrus 1004 the first one the index gives. The flood only has to stand there, so it is
+    // written without triggers (no search documents, no report rows): a quarter of the time on PGlite.
     await t.database.db.transaction(async (tx) => {
       await tx.execute(sql`set local session_replication_role = replica`);
       await tx.execute(sql`insert into tickets (subject, description, requester_id)
-        select 'Flood ' || n, 'Nothing else here.', ${desk.customer.user.id} from generate_series(1, ${SEARCH_WALK - 7}) n`);
+        select 'Flood ' || n, 'Nothing else here.', ${desk.customer.user.id} from generate_series(1, ${SEARCH_REACH - fillers - 7}) n`);
     });
     expect(await estimatedHits('walrus:*')).toBeGreaterThan(RARE_HITS);
     const lateWalruses = ['Late walrus 3', 'Late walrus 2', 'Late walrus 1'];
