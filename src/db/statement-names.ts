@@ -8,8 +8,8 @@ import type pg from 'pg';
  * of a write's database time: choosing who hears of a change cost 0.50 ms to plan and 0.06 ms
  * to run (bench/FINDINGS.md §18). Only a statement whose best plan does not depend on its values may
  * ask for it (a key lookup, an insert, a fixed walk): PostgreSQL may keep a plan made for
- * typical values after five runs, which a range or a skewed filter would regret. A list's
- * search and a report say '' instead: planned for their values on every run. The embedded
+ * typical values after five runs, which a range or a skewed filter would regret. A report
+ * says '' instead: planned for its values on every run. The embedded
  * database honours it too (src/db/pglite-statements.ts).
  */
 export const PLAN_ONCE = 'plan once';

@@ -15,14 +15,15 @@ import { tickets } from './tickets.schema.js';
  * placeholders (`builtPerShape`) and run with the values.
  *
  * Planning is most of what PostgreSQL spends on a page of the queue (0.5 of 0.8 ms at 10k:
- * tickets carry 26 indexes to weigh), so a queue's or a count's statement is named and each
- * connection keeps it prepared: after five runs PostgreSQL plans it once for any values when
- * that plan costs no more than planning each run would (`plan_cache_mode` auto). Its
- * statuses and its limit are written into the text, as a plan made without values must see
- * them: a partial index is chosen by the statuses it covers, and an index walk over a sort
- * by how few rows are wanted. A search stays unnamed and is planned for its words each time,
- * as is a team-restricted agent's list, whose visibility is a condition of its own built with
- * its values on each call.
+ * tickets carry 27 indexes to weigh) and on a search (1.5–2 of 2–4 ms at 1M), so a queue's,
+ * a search's or a count's statement is named and each connection keeps it prepared: after
+ * five runs PostgreSQL plans it once for any values when that plan costs no more than
+ * planning each run would (`plan_cache_mode` auto). Its statuses and its limit are written
+ * into the text, as a plan made without values must see them: a partial index is chosen by
+ * the statuses it covers, and an index walk over a sort by how few rows are wanted. A search
+ * may be planned once because its words choose its path while it runs (`searchCondition`),
+ * not in its plan. A team-restricted agent's list stays unnamed, as its visibility is a
+ * condition of its own built with its values on each call.
  */
 
 export interface TicketListFilter {
@@ -170,6 +171,15 @@ function describeSearch(text: string, document: 'staff' | 'public'): { shape: Se
 }
 
 /**
+ * `rows` as a literal of the statement's text: drizzle types a limit as a number or a
+ * placeholder and sends a number as a parameter, but it writes any SQL it is given as is.
+ */
+function literalLimit(rows: number): Placeholder {
+  if (!Number.isSafeInteger(rows) || rows < 0) throw new Error(`not a row count: ${rows}`);
+  return sql.raw(String(rows)) as unknown as Placeholder;
+}
+
+/**
  * One condition on the row would do if PostgreSQL knew how rare the word is, but for a word
  * outside its statistics (absent, or rare in a desk of few distinct words) it assumes 0.5 %
  * of the rows and walks the number index: every row of a million for a word found nowhere
@@ -182,29 +192,31 @@ function describeSearch(text: string, document: 'staff' | 'public'): { shape: Se
  * 3. The rest comes from the GIN index, every hit sorted: all of them for a rare word (no edge),
  *    those below the walk's last ticket for a common word the walk found no page of.
  */
-function searchCondition(search: SearchShape, filters: SQL | undefined): SQL {
+function searchCondition(search: SearchShape, filters: SQL | undefined, limit: Placeholder): SQL {
   if (search.kind === 'ticket') return eq(tickets.number, value('number'));
   const document = search.document === 'staff' ? tickets.staffSearch : tickets.publicSearch;
   const documentName = sql.raw(`'${search.document}_search'`);
   const query = search.syntax === 'web' ? sql`websearch_to_tsquery('english', ${value('query')})` : sql`to_tsquery('english', ${value('query')})`;
-  const words = sql`${document} @@ ${query}`;
+  // Parsed once: in a plan made for any text, a parse written into the condition runs per row.
+  const words = sql`${document} @@ (select query from search_query)`;
   const matches = search.number ? sql`(${words} or ${tickets.number} = ${value('number')})` : words;
   const filtered = filters ?? sql`true`;
-  const limit = value('limit');
-  // The walk's rows keep the table's name, so `matches` reads them as it reads the table.
-  const hits = sql`with estimate as materialized (
-      select search_hits_estimate(${query}, ${documentName}) > ${RARE_HITS} as common),
+  // The walk's rows keep the table's name, so `matches` reads them as it reads the table. Its
+  // bounds are written into the text, where a plan made for any values sees them.
+  const hits = sql`with search_query as materialized (select ${query} as query),
+    estimate as materialized (
+      select search_hits_estimate(query, ${documentName}) > ${literalLimit(RARE_HITS)} as common from search_query),
     walked as materialized (
       select number from (
         select * from ${tickets} where (select common from estimate) and ${filtered}
-        order by ${tickets.number} desc limit ${SEARCH_REACH}) ${tickets}
+        order by ${tickets.number} desc limit ${literalLimit(SEARCH_REACH)}) ${tickets}
       where ${matches} order by number desc limit ${limit}),
     gin_edge as materialized (
       select null::integer as edge from estimate where not common
       union all
       (select ${tickets.number} from ${tickets}
         where (select common from estimate) and (select count(*) from walked) < ${limit} and ${filtered}
-        order by ${tickets.number} desc offset ${SEARCH_REACH - 1} limit 1))
+        order by ${tickets.number} desc offset ${literalLimit(SEARCH_REACH - 1)} limit 1))
     select number from (
       (select number from walked)
       union all
@@ -220,25 +232,16 @@ interface ListShape extends FilterShape {
   search: SearchShape | null;
   order: TicketOrder;
   after: boolean;
-  /** How many rows, in the text of a named statement; null: a placeholder (a search's). */
-  rows: number | null;
-}
-
-/**
- * `rows` as a literal of the statement's text: drizzle types a limit as a number or a
- * placeholder and sends a number as a parameter, but it writes any SQL it is given as is.
- */
-function literalLimit(rows: number): Placeholder {
-  if (!Number.isSafeInteger(rows) || rows < 0) throw new Error(`not a row count: ${rows}`);
-  return sql.raw(String(rows)) as unknown as Placeholder;
+  /** How many rows, in the statement's text. */
+  rows: number;
 }
 
 function buildList(db: Db, shape: ListShape, filtered: SQL | undefined) {
   const filters = and(filterConditions(shape, filtered), shape.after ? afterTicket(shape.order, value('after')) : undefined);
-  const selected = shape.search ? and(filters, searchCondition(shape.search, filters)) : filters;
-  const limit = shape.rows === null ? value('limit') : literalLimit(shape.rows);
+  const limit = literalLimit(shape.rows);
+  const selected = shape.search ? and(filters, searchCondition(shape.search, filters, limit)) : filters;
   const query = selectTicketViews(db).where(selected).orderBy(orderByClause(shape.order)).limit(limit);
-  return query.prepare(shape.search || filtered ? '' : PLAN_ONCE);
+  return query.prepare(filtered ? '' : PLAN_ONCE);
 }
 
 const listQuery = builtPerShape((db, shape: ListShape) => buildList(db, shape, undefined));
@@ -263,11 +266,11 @@ export async function listTicketViews(db: Db, filter: TicketListFilter): Promise
     search: search?.shape ?? null,
     order: orderWithin(filter.order, filter.priority),
     after: filter.afterNumber !== undefined,
-    rows: search ? null : filter.limit,
+    rows: filter.limit,
   };
   const { visibility } = filter;
   const query = visibility.kind === 'filtered' ? buildList(db, shape, visibility.filter) : listQuery(db, shape);
-  return query.execute({ ...filters.values, ...search?.values, after: filter.afterNumber, limit: filter.limit });
+  return query.execute({ ...filters.values, ...search?.values, after: filter.afterNumber });
 }
 
 interface CountShape extends FilterShape {

@@ -38,3 +38,10 @@ BEGIN
   END LOOP;
   RETURN coalesce("least_share" * greatest("tickets", 0), 'Infinity');
 END $$;
+--> statement-breakpoint
+-- New entries of a GIN index wait in a pending list until it passes this size (4 MB by
+-- default), and every search reads the whole list: a rare word's search at a million tickets
+-- took 2.4 ms instead of 0.4 with 6,000 new tickets waiting. A list of 256 kB is read in
+-- about 0.3 ms; inserting 1,000 tickets took as long with it as with 4 MB (§20).
+ALTER INDEX "tickets_public_search_idx" SET (gin_pending_list_limit = 256);--> statement-breakpoint
+ALTER INDEX "tickets_staff_search_idx" SET (gin_pending_list_limit = 256);
