@@ -80,7 +80,9 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Whether the server behind `url` runs here, so its processes' CPU can be read from /proc. */
 function onThisMachine(url: string): boolean {
   const parsed = new URL(url);
-  return LOCAL_HOSTS.has(parsed.hostname) || (parsed.searchParams.get('host')?.startsWith('/') ?? false);
+  // A Unix socket's folder, as the host (percent-encoded) or as `?host=`.
+  const socket = decodeURIComponent(parsed.hostname).startsWith('/') || (parsed.searchParams.get('host')?.startsWith('/') ?? false);
+  return LOCAL_HOSTS.has(parsed.hostname) || socket;
 }
 
 function withDatabase(url: string, name: string): string {
