@@ -1,6 +1,7 @@
 /**
  * Times the queue's and search's statements on a seeded database, as the app sends them
- * (JIT off, as src/db/database.ts connects), with their plans on request:
+ * (JIT off, as src/db/database.ts connects; named when the app names them, and run often
+ * enough that PostgreSQL may settle on one plan), with their plans on request:
  *   npx tsx bench/explain-list.ts postgres://postgres@127.0.0.1:5432/bench_1m refund ORD-0488123 --queue [--plans]
  * Each text is searched as an agent who reads internal notes; `--queue` is the open,
  * unassigned tab by priority, `--queue:urgent` (or another priority) as the bench's queue scenario
@@ -8,6 +9,7 @@
  */
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { nameOfText, PLAN_ONCE } from '../src/db/statement-names.js';
 import { listTicketViews, type TicketListFilter } from '../src/tickets/ticket-list.repository.js';
 import type { TicketPriority } from '../src/tickets/ticket-status.js';
 
@@ -17,10 +19,10 @@ const showPlans = args.includes('--plans');
 const cases = args.filter((arg) => arg !== '--plans');
 
 // A driver that never connects: it keeps the statement the list would send.
-const sent: { text: string; values: unknown[] }[] = [];
+const sent: { text: string; name: string | undefined; values: unknown[] }[] = [];
 const capturing = {
-  query: (config: { text: string }, values: unknown[]) => {
-    sent.push({ text: config.text, values });
+  query: (config: { text: string; name?: string }, values: unknown[]) => {
+    sent.push({ text: config.text, name: config.name === PLAN_ONCE ? nameOfText(config.text) : undefined, values });
     return Promise.resolve({ rows: [], fields: [], command: 'SELECT', rowCount: 0 });
   },
 };
@@ -41,18 +43,20 @@ try {
     await listTicketViews(capturingDb, filterFor(text));
     const [statement] = sent;
     if (!statement) throw new Error('the list sent no statement');
-    for (let i = 0; i < 3; i += 1) await client.query(statement.text, statement.values);
+    const run = () => client.query({ text: statement.text, name: statement.name, values: statement.values });
+    // Past five runs of a named statement PostgreSQL may keep one plan for any values.
+    for (let i = 0; i < 6; i += 1) await run();
     const times: string[] = [];
     for (let i = 0; i < 5; i += 1) {
       const started = performance.now();
-      await client.query(statement.text, statement.values);
+      await run();
       times.push((performance.now() - started).toFixed(1));
     }
     const plan = (await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${statement.text}`, statement.values)).rows.map(
       (row) => row['QUERY PLAN'],
     );
     const summary = plan.filter((line) => /^(Planning|Execution) Time/.test(line)).join(', ');
-    console.log(`${text}: round trips ${times.join(' ')} ms; ${summary}`);
+    console.log(`${text}${statement.name ? ' (named)' : ''}: round trips ${times.join(' ')} ms; ${summary}`);
     if (showPlans) console.log(plan.join('\n'));
   }
 } finally {
