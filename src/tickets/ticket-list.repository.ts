@@ -130,8 +130,14 @@ function filterConditions(shape: FilterShape, filtered: SQL | undefined): SQL | 
   );
 }
 
-/** The largest ticket number: a common word's walk goes on until it has a page. */
-const WALK_ANY_LENGTH = 2 ** 31 - 1;
+/**
+ * How many of the newest tickets passing the filters a common word's search reads one by one,
+ * stopping at a page: a word on one ticket in 80 fills it within a few dozen, and a common word
+ * is found again past a flood of new tickets without it, at about a microsecond a ticket. Past
+ * this many, its older hits come from the GIN index: a word common only in old tickets, or two
+ * common words that are never together, are then not a walk through the whole desk (3.3 s at 1M).
+ */
+export const SEARCH_REACH = 20_000;
 
 /**
  * A search whose words the statistics give at most this many tickets is rare: its hits are
@@ -179,12 +185,14 @@ function literalLimit(rows: number): Placeholder {
  * of the rows and walks the number index: every row of a million for a word found nowhere
  * (7–14 s measured). Counting the hits to choose cost a common word more than its answer
  * (25–640 ms at 1M); the statistics' own frequencies (`search_hits_estimate`, migration 0027)
- * cost a fraction of a millisecond. So, in one statement, the statistics choose:
- * - a common word walks the tickets that pass the filters, newest first, and stops at a page:
- *   within a few dozen usually, past a flood of new tickets without it at about a microsecond
- *   each. Reading a common word's hits from the GIN index instead reads every one of them
- *   (0.2 s for the posting list alone, 1.3 s with the rows, for a word on 38 % of a million);
- * - a rare word reads its hits from the GIN index and sorts them.
+ * cost a fraction of a millisecond. So, in one statement:
+ * 1. `estimate` asks the statistics whether the words are common.
+ * 2. A common word walks the newest SEARCH_REACH tickets that pass the filters (`walked`),
+ *    stopping at a page: usually within a few dozen, and past a flood of new tickets without it.
+ * 3. The rest comes from the GIN index, every hit sorted: all of them for a rare word (no edge),
+ *    those below the walk's last ticket for a common word the walk found no page of. For a word
+ *    on many tickets that reads them all (1.3 s for one on 38 % of a million), the price of not
+ *    walking on for ever.
  */
 function searchCondition(search: SearchShape, filters: SQL | undefined, limit: Placeholder): SQL {
   if (search.kind === 'ticket') return eq(tickets.number, value('number'));
@@ -195,22 +203,28 @@ function searchCondition(search: SearchShape, filters: SQL | undefined, limit: P
   const words = sql`${document} @@ (select query from search_query)`;
   const matches = search.number ? sql`(${words} or ${tickets.number} = ${value('number')})` : words;
   const filtered = filters ?? sql`true`;
-  // The walk stays a subquery with a limit no desk reaches: merged into its outer query,
-  // PostgreSQL would weigh the GIN index against it by a guess of the word's hits, and without
-  // a limit it sorted the whole table instead of walking the number index (47 ms at 18,000
-  // tickets against 12). Its rows keep the table's name, so `matches` reads them as it reads the table.
+  // The walk's rows keep the table's name, so `matches` reads them as it reads the table. Its
+  // bounds are written into the text, where a plan made for any values sees them.
   const hits = sql`with search_query as materialized (select ${query} as query),
     estimate as materialized (
-      select search_hits_estimate(query, ${documentName}) > ${literalLimit(RARE_HITS)} as common from search_query)
-    select number from (
-      (select number from (
-          select * from ${tickets} where (select common from estimate) and ${filtered}
-          order by ${tickets.number} desc limit ${literalLimit(WALK_ANY_LENGTH)}) ${tickets}
-        where ${matches} order by number desc limit ${limit})
+      select search_hits_estimate(query, ${documentName}) > ${literalLimit(RARE_HITS)} as common from search_query),
+    walked as materialized (
+      select number from (
+        select * from ${tickets} where (select common from estimate) and ${filtered}
+        order by ${tickets.number} desc limit ${literalLimit(SEARCH_REACH)}) ${tickets}
+      where ${matches} order by number desc limit ${limit}),
+    gin_edge as materialized (
+      select null::integer as edge from estimate where not common
       union all
       (select ${tickets.number} from ${tickets}
-        where not (select common from estimate) and ${filtered}
-          and ${tickets.number} = any(array(select ${tickets.number} from ${tickets} where ${matches}))
+        where (select common from estimate) and (select count(*) from walked) < ${limit} and ${filtered}
+        order by ${tickets.number} desc offset ${literalLimit(SEARCH_REACH - 1)} limit 1))
+    select number from (
+      (select number from walked)
+      union all
+      (select ${tickets.number} from ${tickets}
+        where exists (select from gin_edge) and ((select edge from gin_edge) is null or ${tickets.number} < (select edge from gin_edge))
+          and ${filtered} and ${tickets.number} = any(array(select ${tickets.number} from ${tickets} where ${matches}))
         order by ${tickets.number} desc limit ${limit})
     ) found order by number desc limit ${limit}`;
   return sql`${tickets.number} = any(array(${hits}))`;
