@@ -89,6 +89,29 @@ describeOnPostgres("the queue's statements, named", () => {
   });
 });
 
+describeOnPostgres("a search's statement, named", () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    // One connection: the statements asked about below are all on it.
+    ({ t } = await deskWithTickets('postgres', 1));
+  });
+  afterEach(() => t.close());
+
+  it('keeps a search prepared and reuses one plan for any words, as they choose its path while it runs', async () => {
+    const search = (text: string) => listTicketViews(t.ctx.database.db, { ...everyone, search: text, order: { sort: 'created', order: 'desc' }, limit: 26 });
+    for (let run = 0; run < 8; run += 1) {
+      const [text, hits] = run % 2 === 0 ? ['high', 2] : ['teapot', 0];
+      expect(await search(text)).toHaveLength(hits);
+    }
+    const prepared = await queryRows<{ genericPlans: number }>(
+      t.ctx.database.db,
+      sql`select generic_plans::int as "genericPlans" from pg_prepared_statements where statement like '%search_hits_estimate%'`,
+    );
+    expect(prepared).toHaveLength(1);
+    expect(prepared[0]?.genericPlans).toBeGreaterThan(0);
+  });
+});
+
 describeOnPostgres("the queue's statements, past the ones a connection names", () => {
   let t: TestApp;
   // A pool of its own (another size): the connection it fills is not lent to the next test.

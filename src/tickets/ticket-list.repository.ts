@@ -171,10 +171,10 @@ function describeSearch(text: string, document: 'staff' | 'public'): { shape: Se
 }
 
 /**
- * `rows` as a literal of the statement's text: drizzle types a limit as a number or a
- * placeholder and sends a number as a parameter, but it writes any SQL it is given as is.
+ * A count (of rows, of hits) as a literal of the statement's text: drizzle types a limit as a
+ * number or a placeholder and sends a number as a parameter, but it writes any SQL it is given as is.
  */
-function literalLimit(rows: number): Placeholder {
+function literalCount(rows: number): Placeholder {
   if (!Number.isSafeInteger(rows) || rows < 0) throw new Error(`not a row count: ${rows}`);
   return sql.raw(String(rows)) as unknown as Placeholder;
 }
@@ -207,18 +207,18 @@ function searchCondition(search: SearchShape, filters: SQL | undefined, limit: P
   // bounds are written into the text, where a plan made for any values sees them.
   const hits = sql`with search_query as materialized (select ${query} as query),
     estimate as materialized (
-      select search_hits_estimate(query, ${documentName}) > ${literalLimit(RARE_HITS)} as common from search_query),
+      select search_hits_estimate(query, ${documentName}) > ${literalCount(RARE_HITS)} as common from search_query),
     walked as materialized (
       select number from (
         select * from ${tickets} where (select common from estimate) and ${filtered}
-        order by ${tickets.number} desc limit ${literalLimit(SEARCH_REACH)}) ${tickets}
+        order by ${tickets.number} desc limit ${literalCount(SEARCH_REACH)}) ${tickets}
       where ${matches} order by number desc limit ${limit}),
     gin_edge as materialized (
       select null::integer as edge from estimate where not common
       union all
       (select ${tickets.number} from ${tickets}
         where (select common from estimate) and (select count(*) from walked) < ${limit} and ${filtered}
-        order by ${tickets.number} desc offset ${literalLimit(SEARCH_REACH - 1)} limit 1))
+        order by ${tickets.number} desc offset ${literalCount(SEARCH_REACH - 1)} limit 1))
     select number from (
       (select number from walked)
       union all
@@ -240,7 +240,7 @@ interface ListShape extends FilterShape {
 
 function buildList(db: Db, shape: ListShape, filtered: SQL | undefined) {
   const filters = and(filterConditions(shape, filtered), shape.after ? afterTicket(shape.order, value('after')) : undefined);
-  const limit = literalLimit(shape.rows);
+  const limit = literalCount(shape.rows);
   const selected = shape.search ? and(filters, searchCondition(shape.search, filters, limit)) : filters;
   const query = selectTicketViews(db).where(selected).orderBy(orderByClause(shape.order)).limit(limit);
   return query.prepare(filtered ? '' : PLAN_ONCE);
@@ -280,7 +280,7 @@ interface CountShape extends FilterShape {
 }
 
 function buildCount(db: Db, shape: CountShape, filtered: SQL | undefined) {
-  const inner = db.select({ one: sql`1` }).from(tickets).where(filterConditions(shape, filtered)).limit(literalLimit(shape.cap)).as('capped');
+  const inner = db.select({ one: sql`1` }).from(tickets).where(filterConditions(shape, filtered)).limit(literalCount(shape.cap)).as('capped');
   const query = db.select({ n: sql<number>`count(*)::int` }).from(inner);
   return query.prepare(filtered ? '' : PLAN_ONCE);
 }
