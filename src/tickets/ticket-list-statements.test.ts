@@ -65,7 +65,7 @@ describeEachDatabase("the queue's statements", (kind) => {
   });
 });
 
-describeOnPostgres("the queue's statements, named", () => {
+describeOnPostgres("the list's statements, named", () => {
   let t: TestApp;
   beforeEach(async () => {
     // One connection: the statements and the plans asked about below are all on it.
@@ -73,29 +73,24 @@ describeOnPostgres("the queue's statements, named", () => {
   });
   afterEach(() => t.close());
 
+  /** How many times each statement prepared on the connection whose text has `pattern` (LIKE) ran a plan made for any values. */
+  const genericPlansOf = async (pattern: string) =>
+    (
+      await queryRows<{ genericPlans: number }>(
+        t.ctx.database.db,
+        sql`select generic_plans::int as "genericPlans" from pg_prepared_statements where statement like ${pattern}`,
+      )
+    ).map((row) => row.genericPlans);
+
   it('keeps a page of the queue prepared, its statuses and limit in its text, and reuses one plan for any priority', async () => {
     for (let run = 0; run < 8; run += 1) {
       const page = await listTicketViews(t.ctx.database.db, unassignedByPriority(run % 2 === 0 ? 'high' : 'low'));
       expect(page).toHaveLength(run % 2 === 0 ? 2 : 1);
     }
-    const prepared = await queryRows<{ statement: string; genericPlans: number }>(
-      t.ctx.database.db,
-      sql`select statement, generic_plans::int as "genericPlans" from pg_prepared_statements
-        where statement like '%"tickets"."status" in (''open'') and "tickets"."priority" = $1 and "tickets"."assignee_id" is null)%'
-          and statement like '% limit 26'`,
-    );
-    expect(prepared).toHaveLength(1);
-    expect(prepared[0]?.genericPlans).toBeGreaterThan(0);
+    const plans = await genericPlansOf(`%"tickets"."status" in ('open') and "tickets"."priority" = $1 and "tickets"."assignee_id" is null)% limit 26`);
+    expect(plans).toHaveLength(1);
+    expect(plans[0]).toBeGreaterThan(0);
   });
-});
-
-describeOnPostgres("a search's statement, named", () => {
-  let t: TestApp;
-  beforeEach(async () => {
-    // One connection: the statements asked about below are all on it.
-    ({ t } = await deskWithTickets('postgres', 1));
-  });
-  afterEach(() => t.close());
 
   it('keeps a search prepared and reuses one plan for any words, as they choose its path while it runs', async () => {
     const search = (text: string) => listTicketViews(t.ctx.database.db, { ...everyone, search: text, order: { sort: 'created', order: 'desc' }, limit: 26 });
@@ -103,12 +98,9 @@ describeOnPostgres("a search's statement, named", () => {
       const [text, hits] = run % 2 === 0 ? ['high', 2] : ['teapot', 0];
       expect(await search(text)).toHaveLength(hits);
     }
-    const prepared = await queryRows<{ genericPlans: number }>(
-      t.ctx.database.db,
-      sql`select generic_plans::int as "genericPlans" from pg_prepared_statements where statement like '%search_hits_estimate%'`,
-    );
-    expect(prepared).toHaveLength(1);
-    expect(prepared[0]?.genericPlans).toBeGreaterThan(0);
+    const plans = await genericPlansOf('%search_hits_estimate%');
+    expect(plans).toHaveLength(1);
+    expect(plans[0]).toBeGreaterThan(0);
   });
 });
 

@@ -266,6 +266,40 @@ describeEachDatabase('ticket queue and search', (kind) => {
     expect(floodedNext.items.map((ticket) => ticket.subject)).toEqual(['Late walrus 1', ...walruses(RARE_HITS + 5, RARE_HITS + 4)]);
   });
 
+  // search_hits_estimate (migration 0027) sends a search down the walk or to the GIN index: it
+  // must not give fewer hits than a query can have, and must read `or` and negation as a query does.
+  it('estimates no more hits for a query than its least common word has, from the statistics ANALYZE keeps', async () => {
+    const addCopies = (subject: string, count: number) =>
+      t.database.db.execute(sql`insert into tickets (subject, description, requester_id)
+        select ${subject}, 'Thanks.', ${desk.customer.user.id} from generate_series(1, ${count})`);
+    const estimate = async (query: ReturnType<typeof sql>, document = 'staff_search') => {
+      const [row] = await queryRows<{ hits: number }>(t.database.db, sql`select search_hits_estimate(${query}, ${document}) as hits`);
+      return row?.hits;
+    };
+    const prefixes = (text: string) => estimate(sql`to_tsquery('english', ${text})`);
+    const web = (text: string) => estimate(sql`websearch_to_tsquery('english', ${text})`);
+    await addCopies('Printer jammed', 60);
+    await addCopies('Printing slow', 30);
+    await addCopies('Teapot', 10);
+    await t.database.db.execute(sql`analyze tickets`);
+    expect(await prefixes('printer:*')).toBeCloseTo(60);
+    expect(await prefixes('printer')).toBeCloseTo(60);
+    // A prefix counts every lexeme it begins: print (Printing) and printer.
+    expect(await prefixes('print:*')).toBeCloseTo(90);
+    expect(await prefixes('printer:* & teapot:*')).toBeCloseTo(10);
+    expect(await web('"printer jammed"')).toBeCloseTo(60);
+    expect(await web('printer -teapot')).toBeCloseTo(60);
+    expect(await estimate(sql`to_tsquery('english', 'printer:*')`, 'public_search')).toBeCloseTo(60);
+    // A word the statistics do not hold, and a query of stop words only.
+    expect(await prefixes('narwhal:*')).toBe(0);
+    expect(await prefixes('printer:* & narwhal:*')).toBe(0);
+    expect(await web('the')).toBe(0);
+    // Either of two words, or only a negation: no bound.
+    expect(await web('teapot or narwhal')).toBe(Infinity);
+    expect(await web('-teapot')).toBe(Infinity);
+    expect(await web('printer -"teapot jammed"')).toBe(Infinity);
+  });
+
   it('pages with an opaque cursor until nextCursor is null', async () => {
     for (let i = 1; i <= 7; i++) await openTicket(t, desk.customer, { subject: `T${i}` });
     const first = await getJson<Page>(t, desk.agent, '/api/tickets?limit=3');
