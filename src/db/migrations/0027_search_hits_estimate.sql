@@ -4,8 +4,9 @@
 -- counting its hits first: that count cost a common word 25–640 ms at a million tickets
 -- (bench/FINDINGS.md §20). An upper bound where it matters: every word of a query must be in
 -- a hit, so the query has no more hits than its least common word. A word outside the
--- statistics counts as rare (a desk holds few tickets of a word its sample missed); a query
--- with `or` or a negated phrase has no bound.
+-- statistics is rarer than every word they keep (the 1,000 commonest by default) and counts
+-- as rare: read from the index, a few thousand hits at worst on a large desk of many words.
+-- A query with `or` or a negated phrase has no bound.
 CREATE FUNCTION "search_hits_estimate"("query" tsquery, "document" name) RETURNS double precision
   LANGUAGE plpgsql STABLE AS $$
 DECLARE
