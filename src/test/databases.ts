@@ -43,8 +43,34 @@ function withDatabaseName(url: string, name: string): string {
  * lease keeps its pool too: a new server process pays 50–80 ms loading the catalog before
  * its first statement, more than most tests' own work.
  */
-type Lease = { kind: 'pglite'; client: PGlite } | { kind: 'postgres'; url: string; pool: pg.Pool };
+type Lease = ({ kind: 'pglite'; client: PGlite } | { kind: 'postgres'; url: string; pool: pg.Pool }) & { sizes?: Map<string, number> };
 const idle: Lease[] = [];
+
+/**
+ * What the planner knows of each table's size (`reltuples`, which ANALYZE and VACUUM write and
+ * emptying does not undo). A test that analysed its tickets would leave the next test's plans
+ * made for them: a named statement then kept planning for each value (seen as a test failing
+ * only after another file's analysis in the same worker). A lease whose migrated tables' sizes
+ * moved is not lent again.
+ */
+const SIZES = `select c.relname as name, c.reltuples as size from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where n.nspname = current_schema() and c.relkind = 'r'`;
+
+async function sizesOf(lease: Lease): Promise<Map<string, number>> {
+  type Row = { name: string; size: number };
+  const rows = lease.kind === 'pglite' ? (await lease.client.query<Row>(SIZES)).rows : (await lease.pool.query<Row>(SIZES)).rows;
+  return new Map(rows.map((row) => [row.name, row.size]));
+}
+
+async function statisticsMoved(lease: Lease): Promise<boolean> {
+  const now = await sizesOf(lease);
+  return [...(lease.sizes ?? [])].some(([name, size]) => now.get(name) !== size);
+}
+
+async function discard(lease: Lease): Promise<void> {
+  if (lease.kind === 'pglite') await lease.client.close();
+  else await lease.pool.end();
+}
 
 /** Named after the run's template, so that global-setup drops the run's databases and no other run's. */
 const testDatabaseName = (template: string): string => `${template}_${randomBytes(6).toString('hex')}`;
@@ -153,10 +179,17 @@ async function lend(lease: Lease, poolSize: number | undefined): Promise<TestDat
 export async function createTestDatabase(kind: DatabaseKind, poolSize?: number): Promise<TestDatabase> {
   const index = idle.findIndex((lease) => lease.kind === kind);
   const reused = index >= 0 ? idle.splice(index, 1)[0] : undefined;
+  if (reused && (await statisticsMoved(reused))) {
+    await discard(reused);
+    return createTestDatabase(kind, poolSize);
+  }
   const lease = reused ?? (await openLease(kind));
   const database = await lend(lease, poolSize);
   if (reused) await emptyToMigratedState(database);
-  else await keepMigratedState(database);
+  else {
+    await keepMigratedState(database);
+    lease.sizes = await sizesOf(lease);
+  }
   return database;
 }
 
