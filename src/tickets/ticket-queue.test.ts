@@ -264,6 +264,13 @@ describeEachDatabase('ticket queue and search', (kind) => {
     expect(flooded.items.map((ticket) => ticket.subject)).toEqual(lateWalruses.slice(0, 2));
     const floodedNext = await getJson<Page>(t, desk.agent, `/api/tickets?q=walrus&limit=3&cursor=${flooded.nextCursor ?? ''}`);
     expect(floodedNext.items.map((ticket) => ticket.subject)).toEqual(['Late walrus 1', ...walruses(RARE_HITS + 5, RARE_HITS + 4)]);
+
+    // The walk reads the document the caller may read: a common word only in a note of the
+    // customer's own newest ticket is found by staff, not by the customer.
+    const noted = await openTicket(t, desk.customer, { subject: 'Noted' });
+    expect((await postMessage(t, desk.agent, noted.id, { body: 'Another walrus, by the gate', internal: true })).statusCode).toBe(201);
+    expect(await subjects(desk.agent, '?q=walrus&limit=1')).toEqual(['Noted']);
+    expect(await subjects(desk.customer, '?q=walrus&limit=1')).toEqual(['Late walrus 3']);
   });
 
   // search_hits_estimate (migration 0027) sends a search down the walk or to the GIN index: it
