@@ -235,7 +235,9 @@ function streamNotes(options: BenchOptions): string[] {
 }
 
 function databaseNotes(kind: DatabaseKind): string[] {
-  if (kind !== 'postgres') return [];
+  if (kind !== 'postgres') {
+    return ['Scheduled backups are off for the run (`BACKUP_INTERVAL_HOURS=0`): the first, a minute after start, would dump the data folder, holding the embedded database, during a measured round.'];
+  }
   return ['The benchmark database has `statement_timeout = 30s`, so a pathological plan fails its request instead of holding the shared server for minutes.'];
 }
 
@@ -253,7 +255,7 @@ async function benchDatabase(options: BenchOptions, kind: DatabaseKind): Promise
     log(`seeded ${data.plan.tickets} tickets, ${data.messages} messages, ${data.events} events in ${data.seconds.toFixed(1)} s`);
 
     const maxStreams = String(Math.min(10_000, Math.ceil(options.sseClients / streamSessions(data)) + 10));
-    const server = await startServer(options, { ...database.serverEnv, MAX_STREAMS_PER_USER: maxStreams }, `${kind} server`);
+    const server = await startServer(options, { ...database.serverEnv, MAX_STREAMS_PER_USER: maxStreams, BACKUP_INTERVAL_HOURS: '0' }, `${kind} server`);
     children.push(server.child);
     const baseline = await startBaseline(database);
     children.push(baseline.child);
