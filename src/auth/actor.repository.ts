@@ -3,6 +3,7 @@ import type { Actor, PersonRow } from '../authz/actor.js';
 import { isPermission } from '../authz/permissions.js';
 import type { Db } from '../db/database.js';
 import { preparedPerDb } from '../db/prepared.js';
+import { PLAN_ONCE } from '../db/statement-names.js';
 import { rolePermissions, users } from '../users/users.schema.js';
 import { membershipColumns, membershipOf } from '../teams/membership.repository.js';
 import { sessions } from './auth.schema.js';
@@ -30,7 +31,7 @@ export const liveSession = (): SQL | undefined =>
 
 // Every authenticated request runs this, so it is built and parsed once, not per request.
 const actorQuery = preparedPerDb((db) =>
-  db.select(actorColumns).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(liveSession()).prepare('load_actor'),
+  db.select(actorColumns).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(liveSession()).prepare(PLAN_ONCE),
 );
 
 export type ActorRow = PersonRow;

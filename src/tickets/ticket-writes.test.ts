@@ -132,3 +132,52 @@ describeOnPostgres('statements a write plans once', () => {
     expect(missing.map(([name]) => name), texts.join('\n')).toEqual([]);
   });
 });
+
+describeEachDatabase('statements a read plans once', (kind) => {
+  let t: TestApp;
+  let desk: Desk;
+  beforeEach(async () => {
+    // One connection on a server: the statements counted below are all prepared on it.
+    t = await createTestApp(kind, {}, { database: await createTestDatabase(kind, 1) });
+    desk = await createDesk(t);
+  });
+  afterEach(() => t.close());
+
+  /** How often each statement prepared on the connection has run, by its text. */
+  const preparedRuns = async () =>
+    new Map(
+      (
+        await queryRows<{ statement: string; runs: number }>(
+          t.database.db,
+          sql`select statement, (generic_plans + custom_plans)::int as runs from pg_prepared_statements`,
+        )
+      ).map((row) => [row.statement.replace(/\s+/g, ' ').trim(), row.runs]),
+    );
+  const runsOf = (runs: Map<string, number>, text: RegExp) => [...runs].filter(([statement]) => text.test(statement)).map(([, count]) => count);
+
+  it("runs a ticket's read and every request's session check as statements prepared on the connection, not planned anew", async () => {
+    // Planning these two was most of a read's cost on the embedded database (bench/FINDINGS.md §21).
+    const ticket = await openTicket(t, desk.customer);
+    const read = async () => {
+      expect((await t.request({ method: 'GET', url: `/api/tickets/${ticket.id}`, token: desk.agent.accessToken })).statusCode).toBe(200);
+      expect((await t.request({ method: 'GET', url: '/api/notifications', token: desk.agent.accessToken })).statusCode).toBe(200);
+    };
+    await read();
+    const before = await preparedRuns();
+    for (let run = 0; run < 3; run += 1) await read();
+    const after = await preparedRuns();
+    const statements = {
+      // The session check travels with the ticket it guards.
+      'session and ticket': /^select .* from "sessions" inner join "users" .* left join "tickets" on "tickets"\."id" = \$1/,
+      'session alone': /^select .* from "sessions" inner join "users" on "users"\."id" = "sessions"\."user_id" where/,
+    };
+    const ran = Object.fromEntries(
+      Object.entries(statements).map(([name, text]) => {
+        const [was = 0] = runsOf(before, text);
+        const [now = 0] = runsOf(after, text);
+        return [name, now - was];
+      }),
+    );
+    expect(ran, [...after.keys()].join('\n')).toEqual({ 'session and ticket': 3, 'session alone': 3 });
+  });
+});

@@ -112,12 +112,12 @@ export async function insertTicketRecording(
 
 // Reading one ticket is the commonest request: both shapes are built and parsed once.
 const ticketViewQuery = preparedPerDb((db) =>
-  selectTicketViews(db).where(eq(tickets.id, sql.placeholder('id'))).prepare('ticket_view'),
+  selectTicketViews(db).where(eq(tickets.id, sql.placeholder('id'))).prepare(PLAN_ONCE),
 );
 const requesterTicketViewQuery = preparedPerDb((db) =>
   selectTicketViews(db)
     .where(and(eq(tickets.id, sql.placeholder('id')), askedBy(sql.placeholder('requesterId'))))
-    .prepare('ticket_view_of_requester'),
+    .prepare(PLAN_ONCE),
 );
 
 /**
@@ -147,7 +147,7 @@ const callerAndTicketQuery = preparedPerDb((db) =>
     .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
     .leftJoin(teams, eq(teams.id, tickets.teamId))
     .where(liveSession())
-    .prepare('caller_and_ticket_view'),
+    .prepare(PLAN_ONCE),
 );
 
 /**
