@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { PLAN_ONCE } from '../db/statement-names.js';
 import { mailOutbox } from './mail.schema.js';
 
 export type MailRow = typeof mailOutbox.$inferSelect;
@@ -34,10 +35,13 @@ export function newMessageId(config: Pick<Config, 'publicUrl'>, localPart: strin
 const hasHeader = (headers: Record<string, string>, name: string): boolean =>
   Object.keys(headers).some((key) => key.toLowerCase() === name.toLowerCase());
 
-export type NewMailRow = typeof mailOutbox.$inferInsert;
+/** A mail as it is queued: the columns its sender sets; the outbox keeps the rest (id, status, attempts…). */
+export type QueuedMail = Required<
+  Pick<typeof mailOutbox.$inferInsert, 'kind' | 'toAddress' | 'subject' | 'textBody' | 'htmlBody' | 'headers' | 'createdAt' | 'nextAttemptAt'>
+>;
 
 /** A mail as its outbox row, due now; the Message-ID is fixed here so every retry sends the same message. */
-export function outboxRow(message: OutgoingMail, ctx: EnqueueContext): NewMailRow {
+export function outboxRow(message: OutgoingMail, ctx: EnqueueContext): QueuedMail {
   const headers = { ...message.headers };
   if (!hasHeader(headers, 'Message-ID')) headers['Message-ID'] = newMessageId(ctx.config);
   const now = ctx.now();
@@ -81,42 +85,28 @@ export interface ClaimedMail extends MailRow {
 }
 
 /**
- * Claims due mails for one worker. The short transaction locks the due rows (skipping rows
+ * Claims due mails for one worker, in one statement: it locks the due rows (skipping rows
  * another worker holds), then moves them out of the due window for the lease and counts the
  * attempt, so no other process picks them up while this one sends outside any transaction.
  */
 export async function claimDueMails(db: Db, options: ClaimOptions): Promise<ClaimedMail[]> {
   const claimToken = randomUUID();
   const leaseUntil = new Date(options.now.getTime() + options.leaseMs);
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: mailOutbox.id })
-      .from(mailOutbox)
-      .where(
-        and(
-          eq(mailOutbox.status, 'pending'),
-          lte(mailOutbox.nextAttemptAt, options.now),
-          lt(mailOutbox.attempts, options.maxAttempts),
-        ),
-      )
-      .orderBy(asc(mailOutbox.nextAttemptAt), asc(mailOutbox.id))
-      .limit(options.limit)
-      .for('update', { skipLocked: true });
-    if (due.length === 0) return [];
-    const rows = await tx
-      .update(mailOutbox)
-      .set({ attempts: sql`${mailOutbox.attempts} + 1`, nextAttemptAt: leaseUntil, claimToken })
-      .where(
-        inArray(
-          mailOutbox.id,
-          due.map((row) => row.id),
-        ),
-      )
-      .returning();
-    return rows
-      .map((row) => ({ ...row, claimToken }))
-      .sort((a, b) => a.id - b.id);
-  });
+  const due = db
+    .select({ id: mailOutbox.id })
+    .from(mailOutbox)
+    .where(and(eq(mailOutbox.status, 'pending'), lte(mailOutbox.nextAttemptAt, options.now), lt(mailOutbox.attempts, options.maxAttempts)))
+    .orderBy(asc(mailOutbox.nextAttemptAt), asc(mailOutbox.id))
+    .limit(options.limit)
+    .for('update', { skipLocked: true });
+  const rows = await db
+    .update(mailOutbox)
+    .set({ attempts: sql`${mailOutbox.attempts} + 1`, nextAttemptAt: leaseUntil, claimToken })
+    .where(inArray(mailOutbox.id, due))
+    .returning()
+    .prepare(PLAN_ONCE)
+    .execute();
+  return rows.map((row) => ({ ...row, claimToken })).sort((a, b) => a.id - b.id);
 }
 
 /**
@@ -134,7 +124,9 @@ export async function failAbandonedMails(db: Db, options: { now: Date; maxAttemp
         gte(mailOutbox.attempts, options.maxAttempts),
       ),
     )
-    .returning({ id: mailOutbox.id });
+    .returning({ id: mailOutbox.id })
+    .prepare(PLAN_ONCE)
+    .execute();
   return rows.length;
 }
 
@@ -147,7 +139,9 @@ export async function markMailSent(db: Db, mail: ClaimedMail, now: Date): Promis
     .update(mailOutbox)
     .set({ status: 'sent', sentAt: now, lastError: null, claimToken: null })
     .where(stillClaimed(mail))
-    .returning({ id: mailOutbox.id });
+    .returning({ id: mailOutbox.id })
+    .prepare(PLAN_ONCE)
+    .execute();
   return rows.length > 0;
 }
 

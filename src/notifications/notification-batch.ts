@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
-import type { NewMailRow } from '../mail/outbox.repository.js';
+import type { QueuedMail } from '../mail/outbox.repository.js';
 import { batchesStartedBefore, holdInBatch, insertBatch, takeBatch } from './notification-batch.repository.js';
 import { groupTitle } from './notification-templates.js';
 import { insertGroup, insertNotifications, type NewNotification } from './notifications.repository.js';
@@ -39,7 +39,7 @@ export async function withGroupedNotifications<T>(ctx: AppContext, work: () => P
  * A change's in-app notifications and mails, in its transaction: the in-app rows held in the
  * batch it belongs to, if any, else shown now, in the statement that queues the mails.
  */
-export async function recordNotifications(tx: Db, rows: readonly NewNotification[], mails: readonly NewMailRow[] = []): Promise<void> {
+export async function recordNotifications(tx: Db, rows: readonly NewNotification[], mails: readonly QueuedMail[] = []): Promise<void> {
   const batchId = running.getStore();
   if (rows.length > 0 && batchId !== undefined && (await holdInBatch(tx, batchId, rows))) return insertNotifications(tx, [], mails);
   await insertNotifications(tx, rows, mails);

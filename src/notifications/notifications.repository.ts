@@ -5,7 +5,7 @@ import { MANAGER_ROLE } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
 import { PLAN_ONCE } from '../db/statement-names.js';
 import { mailOutbox } from '../mail/mail.schema.js';
-import type { NewMailRow } from '../mail/outbox.repository.js';
+import type { QueuedMail } from '../mail/outbox.repository.js';
 import { membershipOf, membershipSelect } from '../teams/membership.repository.js';
 import type { TicketPriority, TicketStatus } from '../tickets/ticket-status.js';
 import { tickets } from '../tickets/tickets.schema.js';
@@ -76,18 +76,42 @@ export async function loadRecipients(db: Db, audience: Audience, kind: Notificat
 
 export type NewNotification = Pick<NotificationRow, 'userId' | 'ticketId' | 'eventId' | 'type' | 'title' | 'createdAt'>;
 
-/** In-app rows and the mails queued with them, in one statement (a data-modifying WITH): one round trip per change. */
-export async function insertNotifications(tx: Db, rows: readonly NewNotification[], mails: readonly NewMailRow[] = []): Promise<void> {
-  if (mails.length === 0) {
-    if (rows.length > 0) await tx.insert(notifications).values([...rows]);
-    return;
-  }
-  if (rows.length === 0) {
-    await tx.insert(mailOutbox).values([...mails]);
-    return;
-  }
-  const queued = tx.$with('queued_mail').as(tx.insert(mailOutbox).values([...mails]));
-  await tx.with(queued).insert(notifications).values([...rows]);
+/**
+ * In-app rows and the mails queued with them, in one statement (a data-modifying WITH): one
+ * round trip per change. Its text is the same for any number of either, so it is planned once
+ * per connection: a VALUES list per row count was planned on every change.
+ */
+export async function insertNotifications(tx: Db, rows: readonly NewNotification[], mails: readonly QueuedMail[] = []): Promise<void> {
+  if (rows.length === 0 && mails.length === 0) return;
+  const mailRecords = mails.map((mail) => ({
+    kind: mail.kind,
+    to_address: mail.toAddress,
+    subject: mail.subject,
+    text_body: mail.textBody,
+    html_body: mail.htmlBody,
+    headers: mail.headers,
+    created_at: mail.createdAt,
+    next_attempt_at: mail.nextAttemptAt,
+  }));
+  const notificationRecords = rows.map((row) => ({
+    user_id: row.userId,
+    ticket_id: row.ticketId,
+    event_id: row.eventId,
+    type: row.type,
+    title: row.title,
+    created_at: row.createdAt,
+  }));
+  await queryRows(
+    tx,
+    sql`with queued_mail as (
+        insert into ${mailOutbox} (kind, to_address, subject, text_body, html_body, headers, created_at, next_attempt_at)
+        select kind, to_address, subject, text_body, html_body, headers, created_at, next_attempt_at
+        from json_populate_recordset(null::${mailOutbox}, ${JSON.stringify(mailRecords)}::json))
+      insert into ${notifications} (user_id, ticket_id, event_id, type, title, created_at)
+      select user_id, ticket_id, event_id, type, title, created_at
+      from json_populate_recordset(null::${notifications}, ${JSON.stringify(notificationRecords)}::json)`,
+    PLAN_ONCE,
+  );
 }
 
 /** One notification about several tickets; `head.ticketId` should be the first of them. */

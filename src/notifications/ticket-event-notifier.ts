@@ -1,7 +1,7 @@
 import { canSeeTicket } from '../authz/policies/ticket.js';
 import { isStaff } from '../authz/roles.js';
 import type { Db } from '../db/database.js';
-import { outboxRow, type NewMailRow } from '../mail/outbox.repository.js';
+import { outboxRow, type QueuedMail } from '../mail/outbox.repository.js';
 import type { TicketThreads } from '../mail/ticket-thread.js';
 import type { TicketEvent, TicketEventDispatcher, TicketEventEnvelope, TicketEventType } from '../tickets/ticket-events.js';
 import { recordNotifications } from './notification-batch.js';
@@ -85,7 +85,7 @@ async function notify(tx: Db, envelope: TicketEventEnvelope, { publicUrl, thread
     if (recipients.length > 0) deliveries.push({ planned, recipients });
   }
   const rows: NewNotification[] = [];
-  const mails: NewMailRow[] = [];
+  const mails: QueuedMail[] = [];
   for (const { planned, recipients } of deliveries) {
     for (const recipient of recipients) {
       const reach = reaches(recipient, planned, envelope);
@@ -107,7 +107,7 @@ function mailRow(
   mail: { subject: string; text: string; html: string },
   { ticket, at }: TicketEventEnvelope,
   { publicUrl, threads }: NotifierOptions,
-): NewMailRow {
+): QueuedMail {
   const headers = threads.headers(ticket.id, planned.kind === 'ticket_received');
   return outboxRow({ kind: planned.kind, to: recipient.email, ...mail, headers }, { config: { publicUrl }, now: () => at });
 }

@@ -3,8 +3,10 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sessions } from '../auth/auth.schema.js';
 import { queryRows } from '../db/database.js';
 import { mailOutbox } from '../mail/mail.schema.js';
+import { startMailWorker } from '../mail/mail-worker.js';
 import { createTestApp, type TestApp } from '../test/app.js';
-import { createTestDatabase, describeEachDatabase, describeOnPostgres, withQueryLog } from '../test/databases.js';
+import { createTestDatabase, describeEachDatabase, withQueryLog } from '../test/databases.js';
+import { startTestSmtpServer, type TestSmtpServer } from '../test/smtp.js';
 import { users } from '../users/users.schema.js';
 import { ticketEvents } from './tickets.schema.js';
 import { createDesk, openTicket, postMessage, type Desk } from './tickets.test-support.js';
@@ -102,21 +104,33 @@ describeEachDatabase('round trips per write', (kind) => {
   });
 });
 
-describeOnPostgres('statements a write plans once', () => {
+describeEachDatabase('statements a write plans once', (kind) => {
   let t: TestApp;
   let desk: Desk;
+  let smtp: TestSmtpServer;
   beforeEach(async () => {
-    // One connection: every statement is prepared on it, and the catalog asked is its own.
-    t = await createTestApp('postgres', {}, { database: await createTestDatabase('postgres', 1) });
+    smtp = await startTestSmtpServer();
+    // One connection on a server: every statement is prepared on it, and the catalog asked is its own.
+    t = await createTestApp(kind, { smtp: smtp.smtp }, { database: await createTestDatabase(kind, 1) });
     desk = await createDesk(t);
   });
-  afterEach(() => t.close());
+  afterEach(async () => {
+    await t.close();
+    await smtp.stop();
+  });
 
-  it('keeps the statements of an open and a reply prepared on the connection instead of planning them on every run', async () => {
-    for (let round = 0; round < 2; round += 1) {
-      const ticket = await openTicket(t, desk.customer);
-      expect((await postMessage(t, desk.agent, ticket.id, { body: 'On it.' })).statusCode).toBe(201);
+  it('keeps the statements of an open, a reply and their mails prepared on the connection instead of planning them on every run', async () => {
+    const worker = await startMailWorker(t.ctx, { pollIntervalMs: 50 });
+    try {
+      for (let round = 0; round < 2; round += 1) {
+        const ticket = await openTicket(t, desk.customer);
+        expect((await postMessage(t, desk.agent, ticket.id, { body: 'On it.' })).statusCode).toBe(201);
+      }
+      await worker.drain();
+    } finally {
+      await worker.stop();
     }
+    expect(smtp.messages.length).toBeGreaterThanOrEqual(4);
     const prepared = await queryRows<{ statement: string }>(t.database.db, sql`select statement from pg_prepared_statements`);
     const texts = prepared.map((row) => row.statement.replace(/\s+/g, ' '));
     const planned = {
@@ -126,7 +140,11 @@ describeOnPostgres('statements a write plans once', () => {
       message: /^insert into "ticket_messages"/,
       'changed ticket and its event': /^with "recorded" as \(insert into "ticket_events" .* update "tickets" set/,
       recipients: /^select u\.id, u\.email, u\.name, u\.role,/,
+      'mails and in-app rows': /^with queued_mail as \( insert into "mail_outbox" .* insert into "notifications"/,
       'rate-limit count': /^ ?with batch as \(select \* from jsonb_to_recordset/,
+      'claimed mails': /^update "mail_outbox" set "attempts" = .* where "mail_outbox"\."id" in \(select "id" from "mail_outbox" where .* for update skip locked\)/,
+      'mail sent': /^update "mail_outbox" set "status" = \$1, "last_error" = \$2, "claim_token" = \$3, "sent_at" = \$4 where/,
+      'abandoned mails': /^update "mail_outbox" set "status" = \$1, "last_error" = coalesce/,
     };
     const missing = Object.entries(planned).filter(([, text]) => !texts.some((sent) => text.test(sent.trim())));
     expect(missing.map(([name]) => name), texts.join('\n')).toEqual([]);
