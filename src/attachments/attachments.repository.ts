@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { TicketPlace } from '../authz/policies/ticket.js';
 import type { Db } from '../db/database.js';
 import { queryRows } from '../db/database.js';
@@ -135,21 +135,13 @@ export async function attachUploads(
   return rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }
 
-/** The attachments of these messages, each message's in upload order. */
-export async function attachmentsOfMessages(db: Db, messageIds: readonly string[]): Promise<Map<string, AttachmentSummary[]>> {
-  const byMessage = new Map<string, AttachmentSummary[]>();
-  if (messageIds.length === 0) return byMessage;
-  const rows = await db
-    .select({ ...summaryColumns, messageId: attachments.messageId })
-    .from(attachments)
-    .where(inArray(attachments.messageId, [...messageIds]))
-    .orderBy(asc(attachments.createdAt), asc(attachments.id));
-  for (const { messageId, ...summary } of rows) {
-    if (messageId === null) continue;
-    byMessage.set(messageId, [...(byMessage.get(messageId) ?? []), summary]);
-  }
-  return byMessage;
-}
+/**
+ * The attachments `where` selects, in upload order, as one JSON column of a statement that
+ * reads what they belong to: `where` names the owner's columns of the outer query.
+ */
+export const attachmentsJson = (where: SQL): SQL<AttachmentSummary[]> => sql<AttachmentSummary[]>`(select coalesce(json_agg(json_build_object(
+    'id', a.id, 'name', a.name, 'contentType', a.content_type, 'size', a.size) order by a.created_at, a.id), '[]')
+  from ${attachments} a where ${where})`;
 
 /** A ticket's own attachments (given with its description, not with a message). */
 export async function attachmentsOfTicket(db: Db, ticketId: string): Promise<AttachmentSummary[]> {

@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, ne, type SQL } from 'drizzle-orm';
-import type { AttachmentSummary } from '../attachments/attachments.repository.js';
+import { and, asc, eq, gt, ne, sql, type SQL } from 'drizzle-orm';
+import { attachmentsJson, type AttachmentSummary } from '../attachments/attachments.repository.js';
 import type { Role } from '../authz/permissions.js';
 import type { Db } from '../db/database.js';
 import { PLAN_ONCE } from '../db/statement-names.js';
@@ -36,14 +36,21 @@ export async function insertMessage(tx: Db, message: Omit<MessageRow, 'id'>): Pr
   return row;
 }
 
-/** A ticket's conversation in posting order, narrowed by the caller's visibility filter. */
-export async function listMessages(db: Db, ticketId: string, visibility: SQL | undefined): Promise<Omit<MessageView, 'attachments'>[]> {
+/** A ticket's conversation in posting order with each message's files, narrowed by the caller's visibility filter. */
+export async function listMessages(db: Db, ticketId: string, visibility: SQL | undefined): Promise<MessageView[]> {
   return db
-    .select({ ...messageColumns, authorName: users.name, authorRole: users.role })
+    .select({
+      ...messageColumns,
+      authorName: users.name,
+      authorRole: users.role,
+      attachments: attachmentsJson(sql`a.message_id = ${ticketMessages.id}`),
+    })
     .from(ticketMessages)
     .innerJoin(users, eq(users.id, ticketMessages.authorId))
     .where(and(eq(ticketMessages.ticketId, ticketId), visibility))
-    .orderBy(asc(ticketMessages.seq));
+    .orderBy(asc(ticketMessages.seq))
+    .prepare(PLAN_ONCE)
+    .execute();
 }
 
 /**

@@ -1,6 +1,6 @@
 import { attachToTicket } from '../attachments/attachments.service.js';
 import { attachmentData } from '../attachments/attachments.presenter.js';
-import { attachmentsOfMessages, type AttachmentSummary } from '../attachments/attachments.repository.js';
+import type { AttachmentSummary } from '../attachments/attachments.repository.js';
 import type { Actor } from '../authz/actor.js';
 import { authorize } from '../authz/authorize.js';
 import { authorizeTicketPatch, visibleEvents, visibleMessages, visibleTickets } from '../authz/policies/ticket.js';
@@ -120,9 +120,7 @@ export async function postMessage(
 export async function listTicketMessages(ctx: AppContext, actor: Actor, ticketId: string): Promise<MessageView[]> {
   const { db } = ctx.database;
   await requireVisibleTicket(db, actor, ticketId);
-  const messages = await listMessages(db, ticketId, visibleMessages(actor));
-  const attachments = await attachmentsOfMessages(db, messages.map((message) => message.id));
-  return messages.map((message) => ({ ...message, attachments: attachments.get(message.id) ?? [] }));
+  return listMessages(db, ticketId, visibleMessages(actor));
 }
 
 export async function listTicketHistory(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketEventRow[]> {

@@ -5,7 +5,7 @@ import type { Db } from '../db/database.js';
 import { PLAN_ONCE } from '../db/statement-names.js';
 import { preparedPerDb } from '../db/prepared.js';
 import { teams } from '../teams/teams.schema.js';
-import type { AttachmentSummary } from '../attachments/attachments.repository.js';
+import { attachmentsJson, type AttachmentSummary } from '../attachments/attachments.repository.js';
 import { actorColumns, liveSession, plausibleClaims, type ActorRow } from '../auth/actor.repository.js';
 import { sessions } from '../auth/auth.schema.js';
 import type { AccessClaims } from '../auth/tokens.js';
@@ -132,9 +132,7 @@ export async function findTicketView(db: Db, id: string, visibility: TicketVisib
 }
 
 /** The ticket's own files (those given with its description), oldest first, as one JSON column. */
-const ownAttachments = sql<AttachmentSummary[]>`(select coalesce(json_agg(json_build_object(
-    'id', a.id, 'name', a.name, 'contentType', a.content_type, 'size', a.size) order by a.created_at, a.id), '[]')
-  from attachments a where a.ticket_id = ${tickets.id} and a.message_id is null)`;
+const ownAttachments = attachmentsJson(sql`a.ticket_id = ${tickets.id} and a.message_id is null`);
 
 // Reading a ticket is the commonest request: the caller's session check, the ticket and its files in one statement.
 const callerAndTicketQuery = preparedPerDb((db) =>
@@ -169,7 +167,13 @@ export async function findCallerAndTicket(
 }
 
 export async function findTicket(db: Db, id: string, visibility: SQL | undefined): Promise<TicketRow | undefined> {
-  const [row] = await db.select(ticketColumns).from(tickets).where(and(eq(tickets.id, id), visibility));
+  // A key lookup: one plan serves any id and any caller.
+  const [row] = await db
+    .select(ticketColumns)
+    .from(tickets)
+    .where(and(eq(tickets.id, id), visibility))
+    .prepare(PLAN_ONCE)
+    .execute();
   return row;
 }
 
