@@ -185,7 +185,9 @@ export async function listNotifications(db: Db, page: NotificationPage): Promise
       ),
     )
     .orderBy(desc(notifications.id))
-    .limit(page.limit);
+    .limit(page.limit)
+    .prepare(PLAN_ONCE)
+    .execute();
 }
 
 export async function countUnread(db: Db, userId: string, visibility: SQL | undefined): Promise<number> {
@@ -193,7 +195,9 @@ export async function countUnread(db: Db, userId: string, visibility: SQL | unde
     .select({ count: sql<number>`count(*)::int` })
     .from(notifications)
     .innerJoin(tickets, eq(tickets.id, notifications.ticketId))
-    .where(and(mine(userId, visibility), isNull(notifications.readAt)));
+    .where(and(mine(userId, visibility), isNull(notifications.readAt)))
+    .prepare(PLAN_ONCE)
+    .execute();
   return row?.count ?? 0;
 }
 

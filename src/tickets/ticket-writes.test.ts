@@ -173,7 +173,7 @@ describeEachDatabase('statements a read plans once', (kind) => {
     );
   const runsOf = (runs: Map<string, number>, text: RegExp) => [...runs].filter(([statement]) => text.test(statement)).map(([, count]) => count);
 
-  it("runs a ticket's page and every request's session check as statements prepared on the connection, not planned anew", async () => {
+  it("runs a ticket's page, the unread count and every request's session check as statements prepared on the connection, not planned anew", async () => {
     // Planning them was most of a read's cost on the embedded database (bench/FINDINGS.md §21).
     const ticket = await openTicket(t, desk.customer);
     expect((await postMessage(t, desk.agent, ticket.id, { body: 'On it.' })).statusCode).toBe(201);
@@ -183,17 +183,20 @@ describeEachDatabase('statements a read plans once', (kind) => {
       expect(conversation.json<{ items: { body: string; attachments: unknown[] }[] }>().items).toEqual([
         expect.objectContaining({ body: 'On it.', attachments: [] }),
       ]);
+      const unread = await t.request({ method: 'GET', url: '/api/notifications/unread-count', token: desk.customer.accessToken });
+      expect(unread.json<{ count: number }>().count).toBe(1);
     };
     await read();
     const before = await preparedRuns();
     for (let run = 0; run < 3; run += 1) await read();
     const after = await preparedRuns();
+    // Three reads of the page: the ticket (its session check travels with it), the conversation and the unread count (each after its own).
     const statements = {
-      // The session check travels with the ticket it guards.
       'session and ticket': /^select .* from "sessions" inner join "users" .* left join "tickets" on "tickets"\."id" = \$1/,
       'session alone': /^select .* from "sessions" inner join "users" on "users"\."id" = "sessions"\."user_id" where/,
       'ticket alone': /^select "id", "number", .* from "tickets" where "tickets"\."id" = \$1$/,
       'conversation and its files': /^select "ticket_messages"\."id", .*json_agg.* from "ticket_messages" inner join "users"/,
+      'unread count': /^select count\(\*\)::int from "notifications"/,
     };
     const ran = Object.fromEntries(
       Object.entries(statements).map(([name, text]) => {
@@ -202,6 +205,6 @@ describeEachDatabase('statements a read plans once', (kind) => {
         return [name, now - was];
       }),
     );
-    expect(ran, [...after.keys()].join('\n')).toEqual({ 'session and ticket': 3, 'session alone': 3, 'ticket alone': 3, 'conversation and its files': 3 });
+    expect(ran, [...after.keys()].join('\n')).toEqual({ 'session and ticket': 3, 'session alone': 6, 'ticket alone': 3, 'conversation and its files': 3, 'unread count': 3 });
   });
 });

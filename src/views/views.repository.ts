@@ -1,5 +1,6 @@
 import { asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
+import { PLAN_ONCE } from '../db/statement-names.js';
 import { savedViews } from './views.schema.js';
 
 export type ViewRow = typeof savedViews.$inferSelect;
@@ -22,7 +23,9 @@ export async function listViewsFor(db: Db, userId: string): Promise<ViewRow[]> {
     .select()
     .from(savedViews)
     .where(or(isNull(savedViews.ownerId), eq(savedViews.ownerId, userId)))
-    .orderBy(sql`${savedViews.ownerId} is not null`, sql`lower(${savedViews.name})`, asc(savedViews.id));
+    .orderBy(sql`${savedViews.ownerId} is not null`, sql`lower(${savedViews.name})`, asc(savedViews.id))
+    .prepare(PLAN_ONCE)
+    .execute();
 }
 
 export async function updateView(db: Db, id: string, changes: Partial<ViewFields>, now: Date): Promise<ViewRow | undefined> {
