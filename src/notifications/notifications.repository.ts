@@ -77,6 +77,14 @@ export async function loadRecipients(db: Db, audience: Audience, kind: Notificat
 export type NewNotification = Pick<NotificationRow, 'userId' | 'ticketId' | 'eventId' | 'type' | 'title' | 'createdAt'>;
 
 /**
+ * Rows as one JSON parameter, their text as a driver sends text: a lone surrogate (half of a
+ * character, which JavaScript strings may hold) becomes U+FFFD, as in UTF-8 encoding, where
+ * PostgreSQL's JSON would refuse its escape and fail the whole change.
+ */
+const rowsAsJson = (records: readonly object[]): string =>
+  JSON.stringify(records, (_key, value: unknown) => (typeof value === 'string' ? Buffer.from(value).toString() : value));
+
+/**
  * In-app rows and the mails queued with them, in one statement (a data-modifying WITH): one
  * round trip per change. Its text is the same for any number of either, so it is planned once
  * per connection: a VALUES list per row count was planned on every change.
@@ -106,10 +114,10 @@ export async function insertNotifications(tx: Db, rows: readonly NewNotification
     sql`with queued_mail as (
         insert into ${mailOutbox} (kind, to_address, subject, text_body, html_body, headers, created_at, next_attempt_at)
         select kind, to_address, subject, text_body, html_body, headers, created_at, next_attempt_at
-        from json_populate_recordset(null::${mailOutbox}, ${JSON.stringify(mailRecords)}::json))
+        from json_populate_recordset(null::${mailOutbox}, ${rowsAsJson(mailRecords)}::json))
       insert into ${notifications} (user_id, ticket_id, event_id, type, title, created_at)
       select user_id, ticket_id, event_id, type, title, created_at
-      from json_populate_recordset(null::${notifications}, ${JSON.stringify(notificationRecords)}::json)`,
+      from json_populate_recordset(null::${notifications}, ${rowsAsJson(notificationRecords)}::json)`,
     PLAN_ONCE,
   );
 }

@@ -9,8 +9,10 @@ import { startTestSmtpServer, type TestSmtpServer } from '../test/smtp.js';
 import { publishTicketEvent } from '../tickets/publish-ticket-event.js';
 import type { TicketEvent } from '../tickets/ticket-events.js';
 import { findTicket } from '../tickets/tickets.repository.js';
+import { ticketEvents } from '../tickets/tickets.schema.js';
 import { createDesk, openTicket, patchTicket, postMessage, type Desk, type TicketJson } from '../tickets/tickets.test-support.js';
 import { users } from '../users/users.schema.js';
+import { insertNotifications } from './notifications.repository.js';
 import { notifications } from './notifications.schema.js';
 
 const SECRET = 'INTERNAL-ONLY: customer owes us money';
@@ -162,6 +164,23 @@ describeEachDatabase('notifications', (kind) => {
     expect(await queued()).toEqual([...before, `ticket_closed → ${desk.customer.user.email}`]);
     expect((await inbox(desk.customer)).items.map((n) => n.type)).toEqual(['ticket_closed']);
     expect(JSON.stringify(await t.database.db.select().from(notifications))).not.toContain('INTERNAL-ONLY');
+  });
+
+  it('queues a mail and an in-app row whose text holds half a character, with U+FFFD in its place', async () => {
+    const ticket = await openTicket(t, desk.customer);
+    const [event] = await t.database.db.select({ id: ticketEvents.id }).from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id));
+    const at = t.clock.now();
+    const broken = 'Half \ud800 a character';
+    await t.database.db.transaction((tx) =>
+      insertNotifications(
+        tx,
+        [{ userId: desk.customer.user.id, ticketId: ticket.id, eventId: event?.id ?? 0, type: 'staff_reply', title: broken, createdAt: at }],
+        [{ kind: 'staff_reply', toAddress: desk.customer.user.email, subject: broken, textBody: broken, htmlBody: broken, headers: { 'X-Note': broken }, createdAt: at, nextAttemptAt: at }],
+      ),
+    );
+    const [mail] = await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.subject, 'Half \ufffd a character'));
+    expect(mail).toMatchObject({ textBody: 'Half \ufffd a character', headers: { 'X-Note': 'Half \ufffd a character' } });
+    expect((await inbox(desk.customer)).items.map((n) => n.title)).toContain('Half \ufffd a character');
   });
 
   it('rolls back the change, its history, notifications and mails when a handler of its event fails', async () => {
