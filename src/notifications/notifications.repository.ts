@@ -3,6 +3,7 @@ import type { PersonRow, TeamMembership } from '../authz/actor.js';
 import { isPermission, type Permission, type Role } from '../authz/permissions.js';
 import { MANAGER_ROLE } from '../authz/roles.js';
 import { queryRows, type Db } from '../db/database.js';
+import { jsonParameter } from '../db/json-parameter.js';
 import { PLAN_ONCE } from '../db/statement-names.js';
 import { mailOutbox } from '../mail/mail.schema.js';
 import type { QueuedMail } from '../mail/outbox.repository.js';
@@ -77,14 +78,6 @@ export async function loadRecipients(db: Db, audience: Audience, kind: Notificat
 export type NewNotification = Pick<NotificationRow, 'userId' | 'ticketId' | 'eventId' | 'type' | 'title' | 'createdAt'>;
 
 /**
- * Rows as one JSON parameter, their text as a driver sends text: a lone surrogate (half of a
- * character, which JavaScript strings may hold) becomes U+FFFD, as in UTF-8 encoding, where
- * PostgreSQL's JSON would refuse its escape and fail the whole change.
- */
-const rowsAsJson = (records: readonly object[]): string =>
-  JSON.stringify(records, (_key, value: unknown) => (typeof value === 'string' ? Buffer.from(value).toString() : value));
-
-/**
  * In-app rows and the mails queued with them, in one statement (a data-modifying WITH): one
  * round trip per change. Its text is the same for any number of either, so it is planned once
  * per connection: a VALUES list per row count was planned on every change.
@@ -114,10 +107,10 @@ export async function insertNotifications(tx: Db, rows: readonly NewNotification
     sql`with queued_mail as (
         insert into ${mailOutbox} (kind, to_address, subject, text_body, html_body, headers, created_at, next_attempt_at)
         select kind, to_address, subject, text_body, html_body, headers, created_at, next_attempt_at
-        from json_populate_recordset(null::${mailOutbox}, ${rowsAsJson(mailRecords)}::json))
+        from json_populate_recordset(null::${mailOutbox}, ${jsonParameter(mailRecords)}::json))
       insert into ${notifications} (user_id, ticket_id, event_id, type, title, created_at)
       select user_id, ticket_id, event_id, type, title, created_at
-      from json_populate_recordset(null::${notifications}, ${rowsAsJson(notificationRecords)}::json)`,
+      from json_populate_recordset(null::${notifications}, ${jsonParameter(notificationRecords)}::json)`,
     PLAN_ONCE,
   );
 }

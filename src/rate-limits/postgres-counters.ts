@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/database.js';
+import { jsonParameter, textAsSent } from '../db/json-parameter.js';
 import { PLAN_ONCE } from '../db/statement-names.js';
 import type { Count, Counters, Hit } from './counters.js';
 
@@ -28,20 +29,22 @@ export class PostgresCounters implements Counters {
   ) {}
 
   async add(hits: readonly Hit[]): Promise<Count[]> {
+    // Keys as the database stores and returns them, so each answer finds its hit.
+    const sent = hits.map((hit) => ({ ...hit, key: textAsSent(hit.key) }));
     // One row per key: a key twice in a batch (two requests at once) adds two hits.
     const byKey = new Map<string, { hits: number; windowMs: number }>();
-    for (const { key, windowMs } of hits) {
+    for (const { key, windowMs } of sent) {
       const entry = byKey.get(key);
       if (entry) entry.hits += 1;
       else byKey.set(key, { hits: 1, windowMs });
     }
     const batch = [...byKey.entries()].map(([key, entry]) => ({ key, hits: entry.hits, window_ms: entry.windowMs }));
     const now = this.now();
-    const rows = await queryRows<Row>(this.db, this.upsert(JSON.stringify(batch), now, this.sweepDue(now)), PLAN_ONCE);
+    const rows = await queryRows<Row>(this.db, this.upsert(jsonParameter(batch), now, this.sweepDue(now)), PLAN_ONCE);
     const counted = new Map(rows.map((row) => [row.key, { total: row.hits, ttl: Math.max(0, row.ttl) }]));
     // Each caller gets the count as of its own hit, in the order they came.
     const seen = new Map<string, number>();
-    return hits.map(({ key }) => {
+    return sent.map(({ key }) => {
       const result = counted.get(key);
       const added = byKey.get(key)?.hits ?? 1;
       const before = seen.get(key) ?? 0;

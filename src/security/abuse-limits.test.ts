@@ -55,6 +55,16 @@ describeEachDatabase('abuse limits', (kind) => {
     expect(pair, 'per email and address, the email compared normalised').toEqual([401, 401, 429]);
   });
 
+  it('counts a login whose email holds half a character like any other: 401, then 429, never a failure', async () => {
+    const app = await start({ authRateLimit: { max: 2, windowMs: 60_000, loginPerIp: 100 } });
+    const codes = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await app.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '192.0.2.77', ...json({ email: 'half\ud800@example.test', password: 'guess' }) });
+      codes.push(response.statusCode);
+    }
+    expect(codes).toEqual([401, 401, 429]);
+  });
+
   it('rate limits login per address across many emails', async () => {
     const app = await start({ authRateLimit: { max: 100, windowMs: 60_000, loginPerIp: 3 } });
     const statuses: number[] = [];
