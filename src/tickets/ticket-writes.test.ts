@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sessions } from '../auth/auth.schema.js';
-import { queryRows } from '../db/database.js';
+import { queryRows, type Db } from '../db/database.js';
 import { mailOutbox } from '../mail/mail.schema.js';
 import { startMailWorker } from '../mail/mail-worker.js';
 import { createTestApp, type TestApp } from '../test/app.js';
@@ -24,6 +24,14 @@ const CEILING = {
   // the caller's session, the ticket and its files
   get: 1,
 };
+
+/** How often each statement prepared on the database's connection has run, by its text (whitespace folded). */
+const preparedRuns = async (db: Db) =>
+  new Map(
+    (
+      await queryRows<{ statement: string; runs: number }>(db, sql`select statement, (generic_plans + custom_plans)::int as runs from pg_prepared_statements`)
+    ).map((row) => [row.statement.replace(/\s+/g, ' ').trim(), row.runs]),
+  );
 
 const withoutTransactionBounds = (log: readonly string[]) => log.filter((query) => !/^(begin|commit)\b/i.test(query.trim()));
 
@@ -131,8 +139,7 @@ describeEachDatabase('statements a write plans once', (kind) => {
       await worker.stop();
     }
     expect(smtp.messages.length).toBeGreaterThanOrEqual(4);
-    const prepared = await queryRows<{ statement: string }>(t.database.db, sql`select statement from pg_prepared_statements`);
-    const texts = prepared.map((row) => row.statement.replace(/\s+/g, ' '));
+    const texts = [...(await preparedRuns(t.database.db)).keys()];
     const planned = {
       'routing rules': /^select rule_id, conditions, team_id, team_name from/,
       'ticket and its event': /^with "recorded" as \(insert into "ticket_events" .* insert into "tickets"/,
@@ -141,12 +148,12 @@ describeEachDatabase('statements a write plans once', (kind) => {
       'changed ticket and its event': /^with "recorded" as \(insert into "ticket_events" .* update "tickets" set/,
       recipients: /^select u\.id, u\.email, u\.name, u\.role,/,
       'mails and in-app rows': /^with queued_mail as \( insert into "mail_outbox" .* insert into "notifications"/,
-      'rate-limit count': /^ ?with batch as \(select \* from jsonb_to_recordset/,
+      'rate-limit count': /^with batch as \(select \* from jsonb_to_recordset/,
       'claimed mails': /^update "mail_outbox" set "attempts" = .* where "mail_outbox"\."id" in \(select "id" from "mail_outbox" where .* for update skip locked\)/,
       'mail sent': /^update "mail_outbox" set "status" = \$1, "last_error" = \$2, "claim_token" = \$3, "sent_at" = \$4 where/,
       'abandoned mails': /^update "mail_outbox" set "status" = \$1, "last_error" = coalesce/,
     };
-    const missing = Object.entries(planned).filter(([, text]) => !texts.some((sent) => text.test(sent.trim())));
+    const missing = Object.entries(planned).filter(([, text]) => !texts.some((sent) => text.test(sent)));
     expect(missing.map(([name]) => name), texts.join('\n')).toEqual([]);
   });
 });
@@ -161,16 +168,6 @@ describeEachDatabase('statements a read plans once', (kind) => {
   });
   afterEach(() => t.close());
 
-  /** How often each statement prepared on the connection has run, by its text. */
-  const preparedRuns = async () =>
-    new Map(
-      (
-        await queryRows<{ statement: string; runs: number }>(
-          t.database.db,
-          sql`select statement, (generic_plans + custom_plans)::int as runs from pg_prepared_statements`,
-        )
-      ).map((row) => [row.statement.replace(/\s+/g, ' ').trim(), row.runs]),
-    );
   /** Runs of every statement matching `text`: an embedded backend outlives a test and may hold another's, which do not move. */
   const runsOf = (runs: Map<string, number>, text: RegExp) =>
     [...runs].filter(([statement]) => text.test(statement)).reduce((sum, [, count]) => sum + count, 0);
@@ -189,9 +186,9 @@ describeEachDatabase('statements a read plans once', (kind) => {
       expect(unread.json<{ count: number }>().count).toBe(1);
     };
     await read();
-    const before = await preparedRuns();
+    const before = await preparedRuns(t.database.db);
     for (let run = 0; run < 3; run += 1) await read();
-    const after = await preparedRuns();
+    const after = await preparedRuns(t.database.db);
     // Three reads of the page: the ticket (its session check travels with it), the conversation and the unread count (each after its own).
     const statements = {
       'session and ticket': /^select .* from "sessions" inner join "users" .* left join "tickets" on "tickets"\."id" = \$1/,
