@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -105,6 +106,23 @@ describe('backup and restore of the embedded database', () => {
     expect(notACluster.output).toContain('holds no database cluster');
     expect(readdirSync(dataDir)).toEqual([]);
     rmSync(otherTarball);
+
+    // A backup cut short (a full disk, a copy interrupted): refused whole, not restored in part.
+    const cluster = path.join(folder, 'cluster');
+    mkdirSync(cluster);
+    writeFileSync(path.join(cluster, 'PG_VERSION'), '17\n');
+    writeFileSync(path.join(cluster, 'relation'), randomBytes(256 * 1024));
+    const whole = path.join(folder, 'whole.tar.gz');
+    await createTar({ gzip: true, file: whole, cwd: cluster }, ['PG_VERSION', 'relation']);
+    const cut = path.join(folder, 'cut.tar.gz');
+    writeFileSync(cut, readFileSync(whole).subarray(0, statSync(whole).size / 2));
+    const cutShort = await runCli(['restore', cut], env);
+    expect(cutShort.code, cutShort.output).toBe(1);
+    expect(cutShort.output).toContain('could not be restored');
+    expect(readdirSync(dataDir)).toEqual([]);
+    rmSync(cluster, { recursive: true });
+    rmSync(whole);
+    rmSync(cut);
 
     const empty = await runCli(['backup', path.join(folder, 'empty.tar.gz')], env);
     expect(empty.code).toBe(1);

@@ -73,7 +73,10 @@ export async function unpackCluster(file: string, dir: string): Promise<void> {
     // Not `strict`: PGlite writes absolute member names, and stripping their leading slash is a
     // warning tar's strict mode would refuse; any other warning (not a tarball, truncated) is.
     const problems: string[] = [];
-    await extract({ file, cwd: partial, onwarn: (code, message) => code === 'TAR_ENTRY_INFO' || problems.push(message) });
+    // Synchronous: the asynchronous form sends each file's half-dozen calls through libuv's
+    // thread pool, 0.8–1.9 s for the template's 1,245 files against 0.3 s. Only a start or a
+    // restore unpacks, before anything is served.
+    extract({ file, cwd: partial, sync: true, onwarn: (code, message) => code === 'TAR_ENTRY_INFO' || problems.push(message) });
     if (problems.length > 0) throw new Error(problems.join('; '));
     if (isFreshDataDir(partial)) throw new Error('the file holds no database cluster');
     await rm(dir, { recursive: true, force: true });
