@@ -1,14 +1,19 @@
 import { PassThrough, Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Config } from '../config.js';
 import type { BlobStore } from './blob-store.js';
 
 /** S3's smallest multipart part; one part in flight keeps an upload's memory at about this. */
 const PART_BYTES = 5 * 1024 * 1024;
 
-/** Any S3-compatible object store (`ATTACHMENTS_S3_*`). Objects are named `attachments/<key>`. */
-export function s3BlobStore(config: S3Config): BlobStore {
+/**
+ * The SDK and a client, loaded when a desk keeps its files in S3: its modules were a fifth of
+ * every start's imports, on desks that keep their files in the database too.
+ */
+async function connect(config: S3Config) {
+  const [{ DeleteObjectCommand, GetObjectCommand, S3Client }, { Upload }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/lib-storage'),
+  ]);
   const client = new S3Client({
     region: config.region,
     forcePathStyle: config.forcePathStyle,
@@ -17,11 +22,19 @@ export function s3BlobStore(config: S3Config): BlobStore {
       ? { credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } }
       : {}),
   });
+  return { client, DeleteObjectCommand, GetObjectCommand, Upload };
+}
+
+/** Any S3-compatible object store (`ATTACHMENTS_S3_*`). Objects are named `attachments/<key>`. */
+export function s3BlobStore(config: S3Config): BlobStore {
+  let connected: ReturnType<typeof connect> | undefined;
+  const sdk = () => (connected ??= connect(config));
   const objectKey = (key: string) => `attachments/${key}`;
 
   return {
     kind: 's3',
     put: async (key, source) => {
+      const { client, Upload } = await sdk();
       const body = Readable.from(source, { objectMode: false });
       const upload = new Upload({
         client,
@@ -43,8 +56,10 @@ export function s3BlobStore(config: S3Config): BlobStore {
     },
     read: (key, range) => {
       const out = new PassThrough();
-      client
-        .send(new GetObjectCommand({ Bucket: config.bucket, Key: objectKey(key), Range: `bytes=${range.start}-${range.end}` }))
+      sdk()
+        .then(({ client, GetObjectCommand }) =>
+          client.send(new GetObjectCommand({ Bucket: config.bucket, Key: objectKey(key), Range: `bytes=${range.start}-${range.end}` })),
+        )
         .then((answer) => {
           const body = answer.Body;
           if (!(body instanceof Readable)) throw new Error('the object store answered without a body');
@@ -55,8 +70,12 @@ export function s3BlobStore(config: S3Config): BlobStore {
       return out;
     },
     delete: async (key) => {
+      const { client, DeleteObjectCommand } = await sdk();
       await client.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: objectKey(key) }));
     },
-    close: async () => client.destroy(),
+    close: async () => {
+      // Never used: nothing was loaded, nothing to close.
+      if (connected) (await connected).client.destroy();
+    },
   };
 }

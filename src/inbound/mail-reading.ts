@@ -1,5 +1,5 @@
 import EmailReplyParser from 'email-reply-parser';
-import { simpleParser, type AddressObject, type Attachment, type HeaderValue, type ParsedMail } from 'mailparser';
+import type { AddressObject, Attachment, HeaderValue, ParsedMail } from 'mailparser';
 
 /** What the intake needs of one mail, read from its raw bytes. */
 export interface ReadMail {
@@ -67,6 +67,8 @@ const visibleText = (text: string): string => replyParser.read(text.replace(/\r\
 
 /** Parses raw RFC 822 bytes; malformed MIME is read as far as it goes (mailparser is lenient), never thrown on. */
 export async function readMail(raw: Buffer): Promise<ReadMail> {
+  // Loaded with the first mail read, not on every start: a desk without mailboxes never needs it.
+  const { simpleParser } = await import('mailparser');
   const mail = await simpleParser(raw, {
     skipImageLinks: true,
     skipTextToHtml: true,

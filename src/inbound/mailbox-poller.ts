@@ -155,10 +155,6 @@ function pollSession(ctx: AppContext, mailbox: PolledMailbox, options: SessionOp
   let wake: () => void = () => {
     news = true;
   };
-  const client = imapClient(mailbox.settings);
-  client.on('error', (error: unknown) => options.logger.warn({ err: error, mailbox: mailbox.key }, 'mailbox connection error'));
-  client.on('exists', () => wake());
-  client.on('close', () => wake());
   const db = ctx.database.db;
 
   const renew = async (): Promise<boolean> => {
@@ -168,28 +164,35 @@ function pollSession(ctx: AppContext, mailbox: PolledMailbox, options: SessionOp
 
   const run = async () => {
     try {
-      await client.connect();
-      while (!stopped && client.usable) {
-        news = false;
-        const taken = await takeNewMail(ctx, client, mailbox);
-        if (taken > 0) options.logger.info({ mailbox: mailbox.key, taken }, 'mail taken in');
-        if (!(await renew())) return;
-        if (news || stopped) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(options.intervalMs, options.leaseMs / 3));
+      const client = await imapClient(mailbox.settings);
+      client.on('error', (error: unknown) => options.logger.warn({ err: error, mailbox: mailbox.key }, 'mailbox connection error'));
+      client.on('exists', () => wake());
+      client.on('close', () => wake());
+      try {
+        await client.connect();
+        while (!stopped && client.usable) {
+          news = false;
+          const taken = await takeNewMail(ctx, client, mailbox);
+          if (taken > 0) options.logger.info({ mailbox: mailbox.key, taken }, 'mail taken in');
+          if (!(await renew())) return;
+          if (news || stopped) continue;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, Math.min(options.intervalMs, options.leaseMs / 3));
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
           wake = () => {
-            clearTimeout(timer);
-            resolve();
+            news = true;
           };
-        });
-        wake = () => {
-          news = true;
-        };
+        }
+      } finally {
+        await client.logout().catch(() => client.close());
       }
     } catch (error) {
       options.logger.warn({ err: error, mailbox: mailbox.key }, 'mailbox polling stopped; trying again at the next tick');
     } finally {
-      await client.logout().catch(() => client.close());
       options.ended();
     }
   };

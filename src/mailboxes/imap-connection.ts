@@ -1,10 +1,12 @@
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { ImapMailboxConfig } from '../config.js';
 
 // A server that accepts the connection and then hangs must not hold a poller (or a manager's test) forever.
 const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 5 * 60_000 };
 
-export function imapClient(settings: ImapMailboxConfig): ImapFlow {
+export async function imapClient(settings: ImapMailboxConfig): Promise<ImapFlow> {
+  // Loaded with the first mailbox polled or tested, not on every start: most desks have none.
+  const { ImapFlow } = await import('imapflow');
   return new ImapFlow({
     host: settings.host,
     port: settings.port,
@@ -19,7 +21,7 @@ export type ConnectionTest = { ok: true; messages: number } | { ok: false; error
 
 /** Logs in and opens the folder, as the poller would; says what went wrong in words a manager can act on. */
 export async function testImapConnection(settings: ImapMailboxConfig): Promise<ConnectionTest> {
-  const client = imapClient(settings);
+  const client = await imapClient(settings);
   client.on('error', () => undefined);
   try {
     await client.connect();
