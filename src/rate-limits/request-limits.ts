@@ -6,7 +6,6 @@ import { DomainError } from '../http/errors.js';
 import { limitsFrom, type Limit, type LimitName } from './budgets.js';
 import { BatchingStore, type Counters } from './counters.js';
 import { PostgresCounters } from './postgres-counters.js';
-import { RedisCounters } from './redis-counters.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -54,10 +53,12 @@ function limitHook(app: FastifyInstance, limit: Limit): preHandlerAsyncHookHandl
   };
 }
 
-function countersFor(app: FastifyInstance, ctx: AppContext): Counters {
+async function countersFor(app: FastifyInstance, ctx: AppContext): Promise<Counters> {
   const { redisUrl, redisKeyPrefix } = ctx.config;
-  if (redisUrl) return new RedisCounters(redisUrl, `${redisKeyPrefix}rate-limit:`, (error) => app.log.warn({ err: error }, 'rate-limit store (Redis) unavailable'));
-  return new PostgresCounters(ctx.database.db, ctx.now);
+  if (!redisUrl) return new PostgresCounters(ctx.database.db, ctx.now);
+  // The Redis client loads only where it is used: a desk counting in its database never needs it.
+  const { RedisCounters } = await import('./redis-counters.js');
+  return new RedisCounters(redisUrl, `${redisKeyPrefix}rate-limit:`, (error) => app.log.warn({ err: error }, 'rate-limit store (Redis) unavailable'));
 }
 
 /**
@@ -68,7 +69,7 @@ function countersFor(app: FastifyInstance, ctx: AppContext): Counters {
  */
 export const requestLimits = fp<{ ctx: AppContext }>(
   async (app, { ctx }) => {
-    const counters = countersFor(app, ctx);
+    const counters = await countersFor(app, ctx);
     const Store: FastifyRateLimitStoreCtor = class extends BatchingStore {
       constructor() {
         super(counters);
