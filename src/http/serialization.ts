@@ -17,6 +17,8 @@ export const cachedSerializers: SerializerFactory = (externalSchemas, options) =
   return (route) => {
     const schema = route.schema;
     if (typeof schema !== 'object' || schema === null) return compile(route);
-    return cache(schema, '', () => compile(route));
+    // Built at the first answer of its kind, not at start, as validators are (validation.ts).
+    let serialize: ReturnType<SerializerCompiler> | undefined;
+    return (data) => (serialize ??= cache(schema, '', () => compile(route)))(data);
   };
 };
