@@ -24,7 +24,7 @@ try {
   await database.migrate();
   const config = testConfig({ inbound: { ...testConfig().inbound, ticketsPerSenderPerHour: 1_000_000 } });
   const ctx = createAppContext({ config, database, now: () => new Date() });
-  const client = imapClient(dovecot.mailbox);
+  const client = await imapClient(dovecot.mailbox);
   await client.connect();
   const start = performance.now();
   const taken = await takeNewMail(ctx, client, { key: 'bench', mailboxId: null, settings: dovecot.mailbox });
