@@ -191,8 +191,8 @@ const HEADER = `# Benchmarks
 Written by \`npm run bench\` (bench/run.ts); do not edit by hand. Each section is replaced
 when the benchmark runs again on the same database and data size.
 
-The real server runs as its own process as \`npm start\` runs it (\`node dist/main.js\`, built at the start of the run) and is driven over
-HTTP by autocannon. Beside it, in the same run and on the same database and driver, a bare
+The real server runs as its own process, as \`npm start\` runs it (\`node dist/main.js\`, built at
+the start of the run), and is driven over HTTP by autocannon. Beside it, in the same run and on the same database and driver, a bare
 Fastify route doing one INSERT, one doing a SELECT by primary key, and a bare \`node:http\`
 hello (bench/baseline-server.ts). Each result is also given as a ratio to its baseline, so
 figures compare across machines and across a busy or quiet machine. Every request of the
